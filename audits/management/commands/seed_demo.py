@@ -1,0 +1,104 @@
+"""The demo county (CONTRACT.md §3): deterministic, and a no-op on a seeded database."""
+
+import datetime
+import random
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from bench.synthetic import iter_households
+from households import services as household_services
+from households.models import Household, LabourCapacity, Township
+from sunwu_relief.roles import Role
+from sunwu_relief.services import staff_create_or_update
+
+DEMO_PASSWORD = "sunwu-demo-2026"
+# A fixed "today" keeps the same seed producing the same people whatever the date.
+DEMO_TODAY = datetime.date(2026, 6, 1)
+
+
+def township_usernames(township: Township, index: int) -> dict[str, str]:
+    return {Role.CASEWORKER: f"caseworker{index}", Role.TOWNSHIP_REVIEWER: f"reviewer{index}"}
+
+
+COUNTY_USERS = {Role.BUREAU_REVIEWER: "bureau", Role.AUDITOR: "auditor", Role.POVERTY_OFFICE: "poverty"}
+
+
+class Command(BaseCommand):
+    help = "Load the demo county: townships' users and households with members."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--households", type=int, default=300)
+        parser.add_argument("--seed", type=int, default=2016)
+
+    def handle(self, *args, households: int, seed: int, **options) -> None:
+        townships = list(Township.objects.order_by("code"))
+        logins = self._users(townships)
+        if Household.objects.exists():
+            self.stdout.write("The database is already seeded: nothing changed.")
+        else:
+            self._households(townships, households, seed)
+            self.stdout.write(f"Created {Household.objects.count()} households.")
+        self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
+        for username, description in logins:
+            self.stdout.write(f"  {username:<14} {description}")
+
+    def _users(self, townships: list[Township]) -> list[tuple[str, str]]:
+        from django.contrib.auth import get_user_model
+
+        existing = set(get_user_model().objects.values_list("username", flat=True))
+        logins = []
+        with transaction.atomic():
+            for role, username in COUNTY_USERS.items():
+                if username not in existing:
+                    staff_create_or_update(actor=None, username=username, role=role, password=DEMO_PASSWORD)
+                logins.append((username, str(Role(role).label)))
+            for index, township in enumerate(townships, start=1):
+                for role, username in township_usernames(township, index).items():
+                    if username not in existing:
+                        staff_create_or_update(
+                            actor=None, username=username, role=role, township=township, password=DEMO_PASSWORD
+                        )
+                    logins.append((username, f"{Role(role).label} · {township.name}"))
+        return logins
+
+    @transaction.atomic
+    def _households(self, townships: list[Township], count: int, seed: int) -> None:
+        from django.contrib.auth import get_user_model
+
+        rng = random.Random(seed + 1)
+        users = get_user_model().objects
+        caseworkers = {t.pk: users.get(username=f"caseworker{i}") for i, t in enumerate(townships, start=1)}
+        villages = {t.pk: list(t.villages.order_by("id")) for t in townships}
+        for people in iter_households(seed, count, DEMO_TODAY):
+            township = rng.choice(townships)
+            village = rng.choice(villages[township.pk])
+            actor = caseworkers[township.pk]
+            head, *others = people
+            household = household_services.household_create(
+                actor=actor,
+                village=village,
+                address=f"{village.name}{rng.randint(1, 12)}组{rng.randint(1, 80)}号",
+                hukou_number=f"{rng.randrange(10**8, 10**9)}",
+                head=household_services.MemberData(
+                    name=head.name,
+                    id_number=head.id_number,
+                    relationship="head",
+                    labour_capacity=rng.choice(LabourCapacity.values),
+                ),
+            )
+            for person in others:
+                disabled = rng.random() < 0.08
+                household_services.member_add(
+                    actor=actor,
+                    household=household,
+                    data=household_services.MemberData(
+                        name=person.name,
+                        id_number=person.id_number,
+                        relationship=person.relationship,
+                        labour_capacity=rng.choice(LabourCapacity.values),
+                        serious_illness=rng.random() < 0.07,
+                        disability_kind="limb" if disabled else "",
+                        disability_grade=rng.randint(1, 4) if disabled else None,
+                    ),
+                )

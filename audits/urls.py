@@ -1,0 +1,3 @@
+app_name = "audits"
+
+urlpatterns: list = []

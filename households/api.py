@@ -1,0 +1,190 @@
+"""REST API for households (CONTRACT.md §5): thin views over the selectors."""
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+
+from sunwu_relief.api import HasRole
+from sunwu_relief.audit import record_access
+from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
+
+from .ids import mask_id_number
+from .models import Classification, Household, Member
+from .selectors import household_detail, household_list, household_search_q
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+class IdNumberField(serializers.CharField):
+    """The full number for roles that need it, masked (231124********0018) for the others."""
+
+    def to_representation(self, value: str) -> str:
+        request = self.context.get("request")
+        if request is not None and can_see_full_id(request.user):
+            return value
+        return mask_id_number(value)
+
+
+class BenefitSerializer(serializers.Serializer):
+    programme = serializers.CharField()
+    status = serializers.CharField()
+    monthly_amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    start_month = serializers.CharField()
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    township = serializers.CharField(source="township.name")
+    village = serializers.CharField(source="village.name")
+    head_name = serializers.SerializerMethodField()
+    head_id_number = serializers.SerializerMethodField()
+    size = serializers.SerializerMethodField()
+    classification = serializers.CharField(allow_null=True)
+    registered_poor = serializers.BooleanField()
+    out_of_poverty = serializers.BooleanField()
+    benefits = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "number",
+            "township",
+            "village",
+            "head_name",
+            "head_id_number",
+            "size",
+            "classification",
+            "registered_poor",
+            "out_of_poverty",
+            "benefits",
+        ]
+
+    def _head(self, household: Household) -> Member | None:
+        heads = getattr(household, "heads", None)
+        return heads[0] if heads else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_head_name(self, household: Household) -> str | None:
+        head = self._head(household)
+        return head.name if head else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_head_id_number(self, household: Household) -> str | None:
+        head = self._head(household)
+        return IdNumberField(context=self.context).to_representation(head.id_number) if head else None
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_size(self, household: Household) -> int:
+        size = getattr(household, "size", None)
+        return size if size is not None else len(household.members.all())
+
+    @extend_schema_field(BenefitSerializer(many=True))
+    def get_benefits(self, household: Household) -> list[dict]:
+        # The programmes arrive with the workflow issue; until then no household has a benefit.
+        return []
+
+    def to_representation(self, household: Household) -> dict:
+        data = super().to_representation(household)
+        data["classification"] = household.classification or None
+        return data
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    id_number = IdNumberField()
+    disability = serializers.SerializerMethodField()
+    serious_illness = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "id_number",
+            "relationship",
+            "sex",
+            "birth_date",
+            "labour_capacity",
+            "disability",
+            "serious_illness",
+        ]
+
+    def _health_visible(self) -> bool:
+        request = self.context.get("request")
+        return request is not None and can_see_health_data(request.user)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_disability(self, member: Member) -> str | None:
+        """`kind:grade` (e.g. `limb:2`), empty when none; null when the caller may not see health data."""
+        if not self._health_visible():
+            return None
+        return f"{member.disability_kind}:{member.disability_grade}" if member.disability_kind else ""
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_serious_illness(self, member: Member) -> bool | None:
+        return member.serious_illness if self._health_visible() else None
+
+
+class HouseholdDetailSerializer(HouseholdSerializer):
+    members = MemberSerializer(many=True, read_only=True)
+
+    class Meta(HouseholdSerializer.Meta):
+        fields = [*HouseholdSerializer.Meta.fields, "members"]
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    township = django_filters.CharFilter(field_name="township__name", help_text="Township name, e.g. 孙吴镇")
+    village = django_filters.CharFilter(field_name="village__name", help_text="Village name")
+    classification = django_filters.ChoiceFilter(choices=Classification.choices)
+    registered_poor = django_filters.BooleanFilter(field_name="registered_poor")
+    search = django_filters.CharFilter(method="filter_search", help_text="Name, ID number or pinyin initials")
+
+    class Meta:
+        model = Household
+        fields = ["township", "village", "classification", "registered_poor", "search"]
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(household_search_q(value)) if value.strip() else queryset
+
+
+ALL_ROLES = frozenset(Role.values)
+
+
+@extend_schema(tags=["households"])
+class HouseholdListApi(generics.ListAPIView):
+    """Households the caller may see (township roles: their township only)."""
+
+    serializer_class = HouseholdSerializer
+    permission_classes = [HasRole]
+    allowed_roles = ALL_ROLES
+    filterset_class = HouseholdFilter
+
+    def get_queryset(self) -> QuerySet[Household]:
+        return household_list(self.request.user).order_by("township__code", "number")
+
+
+@extend_schema(tags=["households"])
+class HouseholdDetailApi(generics.RetrieveAPIView):
+    """One household with its members; 404 outside the caller's scope."""
+
+    serializer_class = HouseholdDetailSerializer
+    permission_classes = [HasRole]
+    allowed_roles = ALL_ROLES
+
+    def get_object(self) -> Household:
+        try:
+            household = household_detail(self.request.user, pk=int(self.kwargs["pk"]))
+        except (Household.DoesNotExist, ValueError) as exc:
+            raise Http404 from exc
+        user = self.request.user
+        record_access(
+            user=user,
+            obj=household,
+            channel="api",
+            full_id_numbers=can_see_full_id(user),
+            health_data=can_see_health_data(user),
+            ip_address=_ip(self.request),
+        )
+        return household

@@ -1,0 +1,93 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DisabilityKind, Household, LabourCapacity, Relationship
+from .services import MemberData
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=64)
+    id_number = forms.CharField(label=_("ID number"), max_length=30)
+    relationship = forms.ChoiceField(label=_("Relationship to head"), choices=Relationship.choices)
+    labour_capacity = forms.ChoiceField(
+        label=_("Labour capacity"), choices=[("", _("Not yet assessed")), *LabourCapacity.choices], required=False
+    )
+    serious_illness = forms.BooleanField(label=_("Serious illness"), required=False)
+    illness_note = forms.CharField(label=_("Illness"), max_length=200, required=False)
+    disability_kind = forms.ChoiceField(
+        label=_("Disability kind"), choices=[("", _("None")), *DisabilityKind.choices], required=False
+    )
+    disability_grade = forms.TypedChoiceField(
+        label=_("Disability grade"),
+        choices=[("", "—"), ("1", "一级"), ("2", "二级"), ("3", "三级"), ("4", "四级")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    phone = forms.RegexField(
+        label=_("Telephone"),
+        regex=r"^[0-9\-+ ]{5,20}$",
+        required=False,
+        error_messages={"invalid": _("Enter a telephone number of digits.")},
+    )
+
+    def member_data(self) -> MemberData:
+        data = self.cleaned_data
+        return MemberData(
+            name=data["name"],
+            id_number=data["id_number"],
+            relationship=data["relationship"],
+            labour_capacity=data["labour_capacity"],
+            serious_illness=data["serious_illness"],
+            illness_note=data["illness_note"],
+            disability_kind=data["disability_kind"],
+            disability_grade=data["disability_grade"],
+            phone=data["phone"],
+        )
+
+
+class HouseholdForm(forms.Form):
+    village = forms.ModelChoiceField(label=_("Village"), queryset=None)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    hukou_number = forms.CharField(label=_("Household registration number"), max_length=32, required=False)
+
+    def __init__(self, *args, villages, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+
+    @classmethod
+    def for_household(cls, household: Household, *, villages, data=None) -> "HouseholdForm":
+        initial = {
+            "village": household.village_id,
+            "address": household.address,
+            "hukou_number": household.hukou_number,
+        }
+        return cls(data, villages=villages, initial=initial)
+
+
+class HeadForm(MemberForm):
+    """The head's details when a household is created; the relationship is fixed."""
+
+    prefix = "head"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["relationship"]
+
+    def member_data(self) -> MemberData:
+        self.cleaned_data["relationship"] = Relationship.HEAD
+        return super().member_data()
+
+
+class HouseholdSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=40)
+    village = forms.ModelChoiceField(label=_("Village"), queryset=None, required=False)
+    registered_poor = forms.NullBooleanField(
+        label=_("Registered poor"),
+        required=False,
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    def __init__(self, *args, villages, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages

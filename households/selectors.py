@@ -1,0 +1,92 @@
+"""Every read of household data a user may make, scoped to what that user may see."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from sunwu_relief.roles import TOWNSHIP_ROLES, is_county_wide, role_of, township_id_of
+
+from .models import Household, LedgerRecord, Member, PovertyStatus, Relationship, Township, Village
+
+
+def townships_for(user) -> QuerySet[Township]:
+    if is_county_wide(user):
+        return Township.objects.all()
+    if role_of(user) in TOWNSHIP_ROLES and township_id_of(user) is not None:
+        return Township.objects.filter(pk=township_id_of(user))
+    return Township.objects.none()
+
+
+def villages_for(user) -> QuerySet[Village]:
+    return Village.objects.filter(township__in=townships_for(user)).select_related("township")
+
+
+def _ledger_flags(queryset: QuerySet[Household]) -> QuerySet[Household]:
+    """registered_poor: a member is on the ledger; out_of_poverty: a member the ledger declares out."""
+    on_ledger = LedgerRecord.objects.filter(removed=False)
+    out = on_ledger.filter(poverty_status=PovertyStatus.OUT)
+    members = Member.objects.filter(household=OuterRef("pk"))
+    return queryset.annotate(
+        registered_poor=Exists(members.filter(id_number__in=on_ledger.values("id_number"))),
+        out_of_poverty=Exists(members.filter(id_number__in=out.values("id_number"))),
+    )
+
+
+def households_for(user) -> QuerySet[Household]:
+    """The households the user may see; none for a user without a role or township (fail closed)."""
+    if is_county_wide(user):
+        queryset = Household.objects.all()
+    elif role_of(user) in TOWNSHIP_ROLES and township_id_of(user) is not None:
+        queryset = Household.objects.filter(township_id=township_id_of(user))
+    else:
+        return Household.objects.none()
+    return queryset
+
+
+def household_list(user, *, search: str = "") -> QuerySet[Household]:
+    """Households for list pages: township, village and head preloaded, ledger flags annotated."""
+    queryset = (
+        households_for(user)
+        .select_related("township", "village")
+        .prefetch_related(
+            Prefetch("members", queryset=Member.objects.filter(relationship=Relationship.HEAD), to_attr="heads")
+        )
+    )
+    queryset = _annotate_size(_ledger_flags(queryset))
+    if search:
+        queryset = queryset.filter(household_search_q(search))
+    return queryset
+
+
+def household_detail(user, *, pk: int) -> Household:
+    """One household with its members; raises Household.DoesNotExist outside the scope."""
+    queryset = (
+        _ledger_flags(households_for(user))
+        .select_related("township", "village")
+        .prefetch_related(
+            Prefetch("members", queryset=Member.objects.order_by("id")),
+        )
+    )
+    household = queryset.get(pk=pk)
+    household.heads = [m for m in household.members.all() if m.relationship == Relationship.HEAD]
+    return household
+
+
+def household_search_q(search: str) -> Q:
+    """Name, ID number (whole or its start), pinyin initials, or household number."""
+    term = search.strip()
+    members = Member.objects.filter(
+        Q(name__contains=term) | Q(id_number__startswith=term.upper()) | Q(name_initials__startswith=term.lower())
+    )
+    return Q(pk__in=members.values("household_id")) | Q(number=term)
+
+
+def _annotate_size(queryset: QuerySet[Household]) -> QuerySet[Household]:
+    return queryset.annotate(size=Count("members", distinct=True))
+
+
+def members_for(user) -> QuerySet[Member]:
+    return Member.objects.filter(household__in=households_for(user))
+
+
+def member_by_id_number(id_number: str) -> Member | None:
+    """Unscoped look-up for the uniqueness guard in services (never shown to users)."""
+    return Member.objects.filter(id_number=id_number).select_related("household").first()

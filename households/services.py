@@ -1,0 +1,254 @@
+"""Every write to the registry: in a transaction, with the actor, in the audit trail."""
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from sunwu_relief.audit import model_changes, record_event
+from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope
+from sunwu_relief.roles import Role, role_of
+
+from .ids import id_facts, validate_id_number
+from .models import Household, Member, MemberMove, Relationship, Township, Village
+from .names import name_initials
+from .selectors import households_for
+
+HOUSEHOLD_FIELDS = ["village", "address", "hukou_number"]
+
+
+@dataclass
+class MemberData:
+    name: str
+    id_number: str
+    relationship: str
+    labour_capacity: str = ""
+    serious_illness: bool = False
+    illness_note: str = ""
+    disability_kind: str = ""
+    disability_grade: int | None = None
+    phone: str = ""
+
+
+MEMBER_FIELDS = [f.name for f in fields(MemberData)]
+
+
+def ensure_can_edit(*, actor, household: Household | None = None, township: Township | None = None) -> None:
+    """Only a caseworker of the household's own township edits the registry."""
+    township_id = household.township_id if household is not None else township.pk
+    if household is not None and not households_for(actor).filter(pk=household.pk).exists():
+        raise OutOfScope()
+    if role_of(actor) != Role.CASEWORKER:
+        raise NotAllowed(_("Only a township caseworker may change the household registry."))
+    if actor.staff_profile.township_id != township_id:
+        raise OutOfScope()
+
+
+def _next_number(township: Township) -> str:
+    # The township row is locked, so two caseworkers cannot take the same number.
+    Township.objects.select_for_update().get(pk=township.pk)
+    prefix = township.code
+    last = (
+        Household.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+    )
+    sequence = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{sequence:05d}"
+
+
+def _clean_member(data: MemberData, *, member: Member | None = None) -> tuple[str, dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    id_number = ""
+    try:
+        id_number = validate_id_number(data.id_number)
+    except ValidationError as exc:
+        errors["id_number"] = list(exc.messages)
+    if not data.name.strip():
+        errors["name"] = [_("The name is required.")]
+    if id_number:
+        other = Member.objects.filter(id_number=id_number).exclude(pk=getattr(member, "pk", None)).first()
+        if other is not None:
+            errors["id_number"] = [
+                _("This person is already a member of household %(number)s; move them instead of adding them twice.")
+                % {"number": other.household.number}
+            ]
+    if bool(data.disability_kind) != (data.disability_grade is not None):
+        errors["disability_grade"] = [_("Give both the disability kind and its grade, or neither.")]
+    if data.relationship not in Relationship.values:
+        errors["relationship"] = [_("Unknown relationship.")]
+    return id_number, errors
+
+
+def _check_one_head(household: Household, relationship: str, member: Member | None) -> None:
+    if relationship != Relationship.HEAD:
+        return
+    heads = household.members.filter(relationship=Relationship.HEAD).exclude(pk=getattr(member, "pk", None))
+    if heads.exists():
+        raise InvalidInput(field_errors={"relationship": [_("This household already has a head.")]})
+
+
+def _apply_member(member: Member, data: MemberData, id_number: str) -> None:
+    for name in MEMBER_FIELDS:
+        setattr(member, name, getattr(data, name))
+    member.name = data.name.strip()
+    member.id_number = id_number
+    facts = id_facts(id_number)
+    member.sex = facts.sex
+    member.birth_date = facts.birth_date
+    member.name_initials = name_initials(member.name)
+
+
+@transaction.atomic
+def household_create(*, actor, village: Village, address: str, hukou_number: str, head: MemberData) -> Household:
+    """A new household with its head."""
+    ensure_can_edit(actor=actor, township=village.township)
+    head.relationship = Relationship.HEAD
+    id_number, errors = _clean_member(head)
+    if errors:
+        raise InvalidInput(field_errors={f"head_{k}": v for k, v in errors.items()})
+    household = Household(
+        number=_next_number(village.township),
+        township=village.township,
+        village=village,
+        address=address.strip(),
+        hukou_number=hukou_number.strip(),
+    )
+    household._history_user = actor
+    household.save()
+    member = Member(household=household)
+    _apply_member(member, head, id_number)
+    member._history_user = actor
+    _save_member(member)
+    record_event(actor=actor, action="household.create", obj=household, head=member.pk)
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, village: Village, address: str, hukou_number: str) -> Household:
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    ensure_can_edit(actor=actor, household=household)
+    if village.township_id != household.township_id:
+        raise InvalidInput(field_errors={"village": [_("The village must belong to the household's township.")]})
+    old = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS}
+    household.village = village
+    household.address = address.strip()
+    household.hukou_number = hukou_number.strip()
+    changes = model_changes(household, HOUSEHOLD_FIELDS, old)
+    if not changes:
+        return household
+    household._history_user = actor
+    household.save()
+    record_event(actor=actor, action="household.update", obj=household, changes=changes)
+    return household
+
+
+def _save_member(member: Member) -> None:
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:
+        # A concurrent insert of the same person, or of a second head, lands here.
+        raise InvalidInput(
+            field_errors={
+                "id_number": [
+                    _("This person or this household's head was recorded at the same moment; reload and check.")
+                ]
+            }
+        ) from exc
+
+
+@transaction.atomic
+def member_add(*, actor, household: Household, data: MemberData) -> Member:
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    ensure_can_edit(actor=actor, household=household)
+    id_number, errors = _clean_member(data)
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    _check_one_head(household, data.relationship, None)
+    member = Member(household=household)
+    _apply_member(member, data, id_number)
+    member._history_user = actor
+    _save_member(member)
+    record_event(
+        actor=actor, action="member.add", obj=member, township_id=household.township_id, household=household.pk
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, data: MemberData) -> Member:
+    member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
+    ensure_can_edit(actor=actor, household=member.household)
+    id_number, errors = _clean_member(data, member=member)
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    _check_one_head(member.household, data.relationship, member)
+    tracked = [*MEMBER_FIELDS, "sex", "birth_date"]
+    old = {name: getattr(member, name) for name in tracked}
+    _apply_member(member, data, id_number)
+    changes = model_changes(member, tracked, old)
+    if not changes:
+        return member
+    member._history_user = actor
+    _save_member(member)
+    record_event(
+        actor=actor,
+        action="member.update",
+        obj=member,
+        township_id=member.household.township_id,
+        changes=_redact(changes),
+    )
+    return member
+
+
+@transaction.atomic
+def member_move(*, actor, member: Member, to_household: Household, relationship: str, reason: str) -> MemberMove:
+    """Move a person to another household of the same township, recording why."""
+    member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
+    ensure_can_edit(actor=actor, household=member.household)
+    ensure_can_edit(actor=actor, household=to_household)
+    if not reason.strip():
+        raise InvalidInput(field_errors={"reason": [_("Give the reason for the move.")]})
+    if to_household.pk == member.household_id:
+        raise InvalidInput(field_errors={"to_household": [_("The person is already in this household.")]})
+    if member.relationship == Relationship.HEAD and member.household.members.count() > 1:
+        raise InvalidInput(field_errors={"to_household": [_("Name another head of the old household first.")]})
+    _check_one_head(to_household, relationship, member)
+    move = MemberMove.objects.create(
+        member=member, from_household=member.household, to_household=to_household, reason=reason.strip(), actor=actor
+    )
+    member.household = to_household
+    member.relationship = relationship
+    member._history_user = actor
+    _save_member(member)
+    record_event(
+        actor=actor,
+        action="member.move",
+        obj=member,
+        township_id=to_household.township_id,
+        from_household=move.from_household_id,
+        to_household=to_household.pk,
+        reason=move.reason,
+    )
+    return move
+
+
+def _redact(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """The audit trail keeps that a sensitive field changed, not its values (history keeps those)."""
+    sensitive = {"id_number", "illness_note", "serious_illness", "disability_kind", "disability_grade", "phone"}
+    return {k: (["***", "***"] if k in sensitive else v) for k, v in changes.items()}
+
+
+def members_refresh_initials(*, township_id: int | None = None) -> int:
+    """Recompute pinyin initials; idempotent, returns how many members changed."""
+    members = Member.objects.all() if township_id is None else Member.objects.filter(household__township_id=township_id)
+    changed = []
+    for member in members.only("id", "name", "name_initials").iterator(chunk_size=2000):
+        initials = name_initials(member.name)
+        if initials != member.name_initials:
+            member.name_initials = initials
+            changed.append(member)
+    # Initials are a derived search key, not case data: no history entry is needed for them.
+    Member.objects.bulk_update(changed, ["name_initials"], batch_size=1000)
+    return len(changed)

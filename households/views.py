@@ -1,0 +1,167 @@
+"""Browser pages of the registry, for township staff (CONTRACT.md §8)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from sunwu_relief.audit import record_access
+from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
+from sunwu_relief.ui import add_domain_error, client_ip, roles_required
+
+from . import services
+from .forms import HeadForm, HouseholdForm, HouseholdSearchForm, MemberForm
+from .models import Household, Member
+from .selectors import household_detail, household_list, members_for, villages_for
+
+STAFF_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
+PAGE_SIZE = 25
+
+
+def _get_household(request: HttpRequest, pk: int) -> Household:
+    try:
+        return household_detail(request.user, pk=pk)
+    except Household.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@roles_required(*STAFF_ROLES)
+def household_list_view(request: HttpRequest) -> HttpResponse:
+    villages = villages_for(request.user)
+    form = HouseholdSearchForm(request.GET or None, villages=villages)
+    queryset = household_list(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            queryset = household_list(request.user, search=data["q"])
+        if data["village"]:
+            queryset = queryset.filter(village=data["village"])
+        if data["registered_poor"] is not None:
+            queryset = queryset.filter(registered_poor=data["registered_poor"])
+    page = Paginator(queryset.order_by("number"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "households/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "full_ids": can_see_full_id(request.user) and False,  # lists always mask (least exposure)
+            "can_edit": request.user.staff_profile.role == Role.CASEWORKER,
+        },
+    )
+
+
+@roles_required(*STAFF_ROLES)
+def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _get_household(request, pk)
+    full_ids = can_see_full_id(request.user)
+    health = can_see_health_data(request.user)
+    record_access(
+        user=request.user,
+        obj=household,
+        channel="ui",
+        full_id_numbers=full_ids,
+        health_data=health,
+        ip_address=client_ip(request),
+    )
+    return render(
+        request,
+        "households/detail.html",
+        {
+            "household": household,
+            "members": household.members.all(),
+            "full_ids": full_ids,
+            "health": health,
+            "can_edit": request.user.staff_profile.role == Role.CASEWORKER,
+            "moves": household.moves_in.select_related("member", "from_household", "actor")[:20],
+        },
+    )
+
+
+@roles_required(Role.CASEWORKER)
+def household_create_view(request: HttpRequest) -> HttpResponse:
+    villages = villages_for(request.user)
+    form = HouseholdForm(request.POST or None, villages=villages)
+    head_form = HeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and head_form.is_valid():
+        try:
+            household = services.household_create(
+                actor=request.user,
+                village=form.cleaned_data["village"],
+                address=form.cleaned_data["address"],
+                hukou_number=form.cleaned_data["hukou_number"],
+                head=head_form.member_data(),
+            )
+        except DomainError as exc:
+            _split_head_errors(exc, form, head_form)
+        else:
+            messages.success(request, _("Household %(number)s was created.") % {"number": household.number})
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "households/household_form.html", {"form": form, "head_form": head_form})
+
+
+def _split_head_errors(exc: DomainError, form: HouseholdForm, head_form: HeadForm) -> None:
+    head_errors = {k.removeprefix("head_"): v for k, v in exc.field_errors.items() if k.startswith("head_")}
+    other = {k: v for k, v in exc.field_errors.items() if not k.startswith("head_")}
+    if head_errors:
+        add_domain_error(head_form, DomainError(exc.message, field_errors=head_errors))
+    if other or not head_errors:
+        add_domain_error(form, DomainError(exc.message, field_errors=other))
+
+
+@roles_required(Role.CASEWORKER)
+def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _get_household(request, pk)
+    form = HouseholdForm.for_household(household, villages=villages_for(request.user), data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(actor=request.user, household=household, **form.cleaned_data)
+        except OutOfScope as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The household was saved."))
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "households/household_form.html", {"form": form, "household": household})
+
+
+@roles_required(Role.CASEWORKER)
+def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _get_household(request, pk)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_add(actor=request.user, household=household, data=form.member_data())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The member was added."))
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "households/member_form.html", {"form": form, "household": household})
+
+
+@roles_required(Role.CASEWORKER)
+def member_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        member = members_for(request.user).select_related("household").get(pk=pk)
+    except Member.DoesNotExist as exc:
+        raise Http404 from exc
+    initial = {name: getattr(member, name) for name in services.MEMBER_FIELDS}
+    form = MemberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=request.user, member=member, data=form.member_data())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The member was saved."))
+            return redirect("households:detail", pk=member.household_id)
+    return render(
+        request, "households/member_form.html", {"form": form, "household": member.household, "member": member}
+    )

@@ -1,0 +1,35 @@
+"""Shared API parts: role permission and the one mapping of domain errors to HTTP.
+
+Pagination and throttling live in their own modules: DRF imports them while it loads its views."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, permissions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+from .roles import role_of
+
+
+class HasRole(permissions.BasePermission):
+    """Allow the roles named by the view's `allowed_roles` (403 for any other role)."""
+
+    def has_permission(self, request, view) -> bool:
+        allowed = getattr(view, "allowed_roles", None)
+        if allowed is None:
+            return False
+        return role_of(request.user) in allowed
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DomainError):
+        body: dict = {"detail": exc.message}
+        if exc.field_errors:
+            body.update(exc.field_errors)
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    return drf_exception_handler(exc, context)

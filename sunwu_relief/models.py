@@ -1,0 +1,104 @@
+"""Staff profiles (role and township), the audit trail and the access log.
+
+The audit trail and the access log are append-only: rows are never updated or deleted
+(网络安全法 Art 21, 等保2.0: records protected from change, kept at least 6 months).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+class StaffProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # Township roles are bound to one township; county roles have none.
+    township = models.ForeignKey(
+        "households.Township",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("township"),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.get_role_display()})"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("append-only table")
+
+    def delete(self):
+        raise PermissionError("append-only table")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError("append-only table")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("append-only table")
+
+
+class AuditEvent(AppendOnlyModel):
+    """One user action: who, when, what, on which object, and whether it succeeded."""
+
+    created = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("actor")
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    township_id = models.IntegerField(_("township"), null=True, blank=True, db_index=True)
+    success = models.BooleanField(_("succeeded"), default=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class AccessLog(AppendOnlyModel):
+    """Who opened a record with full ID numbers or health data (PIPL processing record)."""
+
+    created = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("user"))
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64)
+    channel = models.CharField(_("channel"), max_length=16)  # ui, api, admin
+    full_id_numbers = models.BooleanField(_("full ID numbers shown"), default=False)
+    health_data = models.BooleanField(_("health data shown"), default=False)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.user_id} {self.object_type}#{self.object_id}"

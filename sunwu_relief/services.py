@@ -1,0 +1,71 @@
+"""Writes owned by the project package: staff accounts, roles and their groups."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .audit import record_event
+from .errors import InvalidInput
+from .models import StaffProfile
+from .roles import ADMIN_ROLES, ROLE_PERMISSIONS, TOWNSHIP_ROLES, Role
+
+
+def ensure_role_groups() -> None:
+    """One group per role with the role's model permissions (idempotent; runs after migrate)."""
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                wanted.append(permission)
+        group.permissions.set(wanted)
+
+
+@transaction.atomic
+def staff_assign(*, actor, user, role: str, township=None) -> StaffProfile:
+    """Give a user one role (and, for township roles, one township)."""
+    if role not in Role.values:
+        raise InvalidInput(field_errors={"role": [_("Unknown role.")]})
+    if role in TOWNSHIP_ROLES and township is None:
+        raise InvalidInput(field_errors={"township": [_("A township role needs a township.")]})
+    if role not in TOWNSHIP_ROLES:
+        township = None
+    profile, _created = StaffProfile.objects.select_for_update().get_or_create(user=user, defaults={"role": role})
+    old = (profile.role, profile.township_id)
+    profile.role = role
+    profile.township = township
+    profile.save()
+    user.groups.set(Group.objects.filter(name=role))
+    is_staff = role in ADMIN_ROLES
+    if user.is_staff != is_staff and not user.is_superuser:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+    if old != (profile.role, profile.township_id) or _created:
+        record_event(
+            actor=actor,
+            action="staff.assign",
+            obj=user,
+            township_id=profile.township_id,
+            role=[old[0], role],
+            township=[old[1], profile.township_id],
+        )
+    return profile
+
+
+@transaction.atomic
+def staff_create_or_update(*, actor, username: str, role: str, township=None, password: str | None = None):
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=username)
+    if password:
+        user.set_password(password)
+        user.save()
+    elif created:
+        user.set_unusable_password()
+        user.save()
+    staff_assign(actor=actor, user=user, role=role, township=township)
+    if created:
+        record_event(actor=actor, action="staff.create", obj=user)
+    return user, created

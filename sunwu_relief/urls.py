@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from audits import views as audit_views
+
+from . import views
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("households.api_urls")),
+    path("", include("assessments.api_urls")),
+    path("", include("benefits.api_urls")),
+    path("", include("audits.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/v1/", include((api_v1, "api"))),
+    path("households/", include("households.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("", include("benefits.urls")),
+    path("audits/", include("audits.urls")),
+    path("", audit_views.dashboard, name="dashboard"),
+]

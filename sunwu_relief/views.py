@@ -1,0 +1,35 @@
+"""Project-level views: the health check."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # noqa: BLE001  (any failure means not ok)
+        return False
+
+
+def _broker_state() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "eager"
+    from .celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception:  # noqa: BLE001
+        return "unavailable"
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    state = {"database": "ok" if _database_ok() else "unavailable", "broker": _broker_state()}
+    healthy = state["database"] == "ok" and state["broker"] in ("ok", "eager")
+    return JsonResponse(state, status=200 if healthy else 503)

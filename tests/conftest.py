@@ -1,0 +1,128 @@
+"""Personas and builders shared by the whole suite. States are built through the real services."""
+
+import itertools
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from bench.synthetic import make_id_number
+from households import services as household_services
+from households.models import Household, Township
+from sunwu_relief.roles import Role
+from sunwu_relief.services import staff_create_or_update
+
+SUNWU = "孙吴镇"
+CHENQING = "辰清镇"
+PASSWORD = "test-pass-Sunwu-2026"
+
+if os.environ.get("CI") == "true":
+    # On CI the browser and worker tests must run, not skip.
+    os.environ.setdefault("SUNWU_REQUIRE_ALL_TESTS", "1")
+
+
+@pytest.fixture
+def township_sunwu(db) -> Township:
+    return Township.objects.get(name=SUNWU)
+
+
+@pytest.fixture
+def township_chenqing(db) -> Township:
+    return Township.objects.get(name=CHENQING)
+
+
+def make_user(username: str, role: str | None, township: Township | None = None):
+    if role is None:
+        return get_user_model().objects.create_user(username=username, password=PASSWORD)
+    user, _ = staff_create_or_update(actor=None, username=username, role=role, township=township, password=PASSWORD)
+    return get_user_model().objects.select_related("staff_profile").get(pk=user.pk)
+
+
+@pytest.fixture
+def caseworker_sunwu(township_sunwu):
+    return make_user("cw_sunwu", Role.CASEWORKER, township_sunwu)
+
+
+@pytest.fixture
+def caseworker_chenqing(township_chenqing):
+    return make_user("cw_chenqing", Role.CASEWORKER, township_chenqing)
+
+
+@pytest.fixture
+def reviewer_sunwu(township_sunwu):
+    return make_user("tr_sunwu", Role.TOWNSHIP_REVIEWER, township_sunwu)
+
+
+@pytest.fixture
+def bureau_reviewer(db):
+    return make_user("bureau", Role.BUREAU_REVIEWER)
+
+
+@pytest.fixture
+def auditor(db):
+    return make_user("auditor", Role.AUDITOR)
+
+
+@pytest.fixture
+def poverty_office(db):
+    return make_user("poverty", Role.POVERTY_OFFICE)
+
+
+@pytest.fixture
+def stranger(db):
+    """Logged in, but with no role: sees nothing (fail closed)."""
+    return make_user("stranger", None)
+
+
+_sequence = itertools.count(1)
+
+
+def new_id_number(*, born: str = "19800101", male: bool = True) -> str:
+    """A fresh valid ID number born on `born` (YYYYMMDD)."""
+    from households.ids import check_code
+
+    n = next(_sequence)
+    seq = (n % 499) * 2 + (1 if male else 0)
+    first17 = f"231124{born}{seq:03d}"
+    return first17 + check_code(first17)
+
+
+def member_data(**overrides) -> household_services.MemberData:
+    values = {"name": "张三", "id_number": new_id_number(), "relationship": "son"}
+    values.update(overrides)
+    return household_services.MemberData(**values)
+
+
+@pytest.fixture
+def make_household(db):
+    """make_household(actor, members=[MemberData, ...], village=None) through the services."""
+
+    def build(actor, *, members=(), village=None, head=None) -> Household:
+        village = village or actor.staff_profile.township.villages.order_by("id").first()
+        household = household_services.household_create(
+            actor=actor,
+            village=village,
+            address="一组1号",
+            hukou_number="123456789",
+            head=head or member_data(name="王大山", relationship="head"),
+        )
+        for data in members:
+            household_services.member_add(actor=actor, household=household, data=data)
+        return household
+
+    return build
+
+
+@pytest.fixture
+def household_sunwu(make_household, caseworker_sunwu) -> Household:
+    return make_household(caseworker_sunwu, members=[member_data(name="王小明", relationship="son")])
+
+
+@pytest.fixture
+def household_chenqing(make_household, caseworker_chenqing) -> Household:
+    return make_household(
+        caseworker_chenqing, head=member_data(name="李春花", relationship="head", id_number=new_id_number(male=False))
+    )
+
+
+__all__ = ["make_id_number", "member_data", "new_id_number", "make_user", "PASSWORD"]
