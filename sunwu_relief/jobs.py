@@ -1,0 +1,49 @@
+"""The life of a job record: created with the request, claimed once by a task, finished once."""
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Job
+
+
+def job_create(*, kind: str, actor, params: dict | None = None, township_id: int | None = None, **fields) -> Job:
+    return Job.objects.create(
+        kind=kind,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        params=params or {},
+        township_id=township_id,
+        **fields,
+    )
+
+
+def job_enqueue(job: Job, task: Callable) -> None:
+    """Queue the task once the job row is committed (a rolled-back request queues nothing)."""
+    transaction.on_commit(lambda: task.delay(job.pk))
+
+
+def job_claim(job_id: int) -> Job | None:
+    """pending → running, exactly once; None when gone or already claimed (a redelivery)."""
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.PENDING).update(
+        status=Job.Status.RUNNING, started=timezone.now()
+    )
+    return Job.objects.get(pk=job_id) if claimed == 1 else None
+
+
+def job_progress(job: Job, *, rows_done: int, rows_total: int | None = None) -> None:
+    job.rows_done = rows_done
+    fields = ["rows_done"]
+    if rows_total is not None:
+        job.rows_total = rows_total
+        fields.append("rows_total")
+    Job.objects.filter(pk=job.pk).update(**{name: getattr(job, name) for name in fields})
+
+
+def job_finish(job: Job, *, succeeded: bool, counts: dict | None = None, errors: list | None = None) -> Job:
+    job.status = Job.Status.SUCCEEDED if succeeded else Job.Status.FAILED
+    job.counts = counts or {}
+    job.errors = errors or []
+    job.finished = timezone.now()
+    job.save(update_fields=["status", "counts", "errors", "finished", "rows_done", "rows_total"])
+    return job
