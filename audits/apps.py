@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AuditsConfig(AppConfig):
     name = "audits"
     verbose_name = _("Audits")
+
+    def ready(self) -> None:
+        # Dependencies run one way (audits → households): the ledger import calls us back.
+        from households.ledger import register_after_import
+
+        from .tasks import queue_reconciliation
+
+        register_after_import(queue_reconciliation)

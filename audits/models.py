@@ -1,1 +1,128 @@
-"""Models arrive with their issue (see the README)."""
+"""Audit work lists. Reconciliation findings: the ledger 建档立卡 against the 低保/特困 rolls."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from households.ids import mask_id_number
+
+
+class FindingKind(models.TextChoices):
+    """CONTRACT.md §4."""
+
+    NOT_COVERED = "not_covered", _("Registered poor, on neither 低保 nor 特困")
+    COVERED_OUT_OF_POVERTY = "covered_out_of_poverty", _("On 低保/特困, declared out of poverty")
+    IDENTITY_MISMATCH = "identity_mismatch", _("Same ID number, different name")
+    HOUSEHOLD_MISMATCH = "household_mismatch", _("Households split or merged differently")
+    NOT_REGISTERED = "not_registered", _("On 低保/特困, absent from the ledger (for information)")
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class Resolution(models.TextChoices):
+    CHECK = "check", _("Checked, nothing to change")
+    INCLUDE = "include", _("Include: an application is started")
+    STOP = "stop", _("Stop: the benefit is to be stopped")
+    CORRECT = "correct", _("Correct: our registry is corrected")
+    # Set by reconciliation itself, never by a person: the discrepancy is gone.
+    CLEARED = "cleared", _("Cleared: no longer found")
+
+
+PERSON_RESOLUTIONS = (Resolution.CHECK, Resolution.INCLUDE, Resolution.STOP, Resolution.CORRECT)
+
+
+class Finding(models.Model):
+    """One discrepancy between the ledger and our registry, as a work item.
+
+    `key` names the discrepancy (kind + the records involved), so a re-run finds it again rather
+    than twice. A resolved finding stays resolved while reconciliation still sees it; one that
+    disappears is cleared, and if it comes back it is reopened.
+    """
+
+    key = models.CharField(_("key"), max_length=120, unique=True, editable=False)
+    kind = models.CharField(_("finding"), max_length=32, choices=FindingKind.choices, db_index=True)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    name = models.CharField(_("name"), max_length=64, blank=True)
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("household"),
+    )
+    ledger_household_number = models.CharField(_("ledger household number"), max_length=64, blank=True)
+    township = models.ForeignKey(
+        "households.Township",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("township"),
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=FindingStatus.choices, default=FindingStatus.OPEN, editable=False
+    )
+    present = models.BooleanField(_("found by the last run"), default=True, editable=False)
+    resolution = models.CharField(
+        _("resolution"), max_length=16, choices=Resolution.choices, blank=True, editable=False
+    )
+    note = models.TextField(_("note"), blank=True, editable=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+        editable=False,
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True, editable=False)
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0, editable=False)
+    first_found = models.DateTimeField(_("first found"), default=timezone.now, editable=False)
+    last_found = models.DateTimeField(_("last found"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("reconciliation finding")
+        verbose_name_plural = _("reconciliation findings")
+        ordering = ["kind", "township_id", "ledger_household_number", "id"]
+        indexes = [models.Index(fields=["township", "status", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.name or self.ledger_household_number}"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number) if self.id_number else ""
+
+
+class FindingEvent(models.Model):
+    """The history of a finding (append-only): found, resolved, cleared, reopened."""
+
+    class Action(models.TextChoices):
+        FOUND = "found", _("Found")
+        RESOLVED = "resolved", _("Resolved")
+        CLEARED = "cleared", _("Cleared")
+        REOPENED = "reopened", _("Reopened")
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(_("resolution"), max_length=16, choices=Resolution.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("finding event")
+        verbose_name_plural = _("finding events")
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.action}"

@@ -1,26 +1,50 @@
-"""The user's dashboard: counts for a township user's township, or the county by township."""
+"""The user's dashboard: figures for a township user's township, or the county by township."""
+
+import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from households.selectors import household_list, townships_for
+from households.selectors import household_list
 from sunwu_relief.roles import role_of
+
+from .dashboard import dashboard_figures
+from .finding_selectors import open_findings_by_township
+from .models import FindingKind
+
+
+def _as_of(request: HttpRequest) -> datetime.date:
+    """`?on=YYYY-MM-DD`: the figures as of a past date (the campaign's baseline); today by default."""
+    raw = request.GET.get("on", "")
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        return timezone.localdate()
+    return min(day, timezone.localdate())
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    households = household_list(request.user)
-    totals = households.aggregate(
+    on = _as_of(request)
+    totals = household_list(request.user).aggregate(
         households=Count("id", distinct=True),
         registered_poor=Count("id", filter=Q(registered_poor=True), distinct=True),
     )
-    by_township = (
-        townships_for(request.user).annotate(household_count=Count("households", distinct=True)).order_by("code")
-    )
+    by_township, total = dashboard_figures(request.user, on=on)
     return render(
         request,
         "audits/dashboard.html",
-        {"totals": totals, "by_township": by_township, "role": role_of(request.user)},
+        {
+            "totals": totals,
+            "by_township": by_township,
+            "total": total,
+            "on": on,
+            "role": role_of(request.user),
+            # Reconciliation findings open, by township and kind (ledger issue).
+            "findings_by_township": open_findings_by_township(request.user),
+            "finding_kinds": FindingKind.choices,
+        },
     )

@@ -1,1 +1,518 @@
-"""Models arrive with their issue (see the README)."""
+"""Programmes, yearly standards, applications and their workflow, decisions and benefits."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from households.models import Classification, Household
+
+
+class Programme(models.TextChoices):
+    DIBAO = "dibao", _("Minimum living allowance (低保)")
+    TEKUN = "tekun", _("Support for persons in extreme poverty (特困供养)")
+    MEDICAL = "medical", _("Medical assistance (医疗救助)")
+    TEMPORARY = "temporary", _("Temporary assistance (临时救助)")
+
+
+class Standard(models.Model):
+    """One programme's policy numbers for one year (RULES.md: every number is policy, not code).
+
+    Edited by county staff in the admin; every edit bumps `version`, and each decision stores a
+    snapshot of the numbers it used, so a later edit never changes a past decision.
+    """
+
+    programme = models.CharField(_("programme"), max_length=16, choices=Programme.choices)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # 低保 monthly standard S per person (元/月); also the reference for 特困 and temporary caps.
+    monthly_standard = models.DecimalField(_("monthly standard S (yuan per person)"), max_digits=8, decimal_places=2)
+    # 特困: basic living standard, at least 1.3 × S, and the care allowances by self-care ability.
+    tekun_basic = models.DecimalField(
+        _("特困 basic living standard (yuan/month)"), max_digits=8, decimal_places=2, default=Decimal("0")
+    )
+    care_full_self_care = models.DecimalField(
+        _("care allowance, full self-care"), max_digits=8, decimal_places=2, default=Decimal("191")
+    )
+    care_semi_disabled = models.DecimalField(
+        _("care allowance, semi-disabled"), max_digits=8, decimal_places=2, default=Decimal("319")
+    )
+    care_fully_disabled = models.DecimalField(
+        _("care allowance, fully disabled"), max_digits=8, decimal_places=2, default=Decimal("478")
+    )
+    # 分类施保 add-ons, as a share of S per qualifying member (default 0: none).
+    addon_elderly_70 = models.DecimalField(
+        _("add-on share for members 70+"), max_digits=4, decimal_places=3, default=Decimal("0")
+    )
+    addon_severe_disability = models.DecimalField(
+        _("add-on share for severe disability"), max_digits=4, decimal_places=3, default=Decimal("0")
+    )
+    addon_serious_illness = models.DecimalField(
+        _("add-on share for serious illness"), max_digits=4, decimal_places=3, default=Decimal("0")
+    )
+    addon_minor = models.DecimalField(
+        _("add-on share for minors"), max_digits=4, decimal_places=3, default=Decimal("0")
+    )
+    employment_cost_deduction = models.DecimalField(
+        _("employment cost deduction (yuan/month)"), max_digits=8, decimal_places=2, default=Decimal("0")
+    )
+    # 医疗救助
+    medical_ratio_dibao = models.DecimalField(
+        _("medical aid ratio, 低保 inpatient"), max_digits=4, decimal_places=3, default=Decimal("0.85")
+    )
+    medical_ratio_tekun = models.DecimalField(
+        _("medical aid ratio, 特困"), max_digits=4, decimal_places=3, default=Decimal("1.00")
+    )
+    medical_deductible_dibao = models.DecimalField(
+        _("medical deductible, 低保 (yuan/year)"), max_digits=8, decimal_places=2, default=Decimal("0")
+    )
+    medical_annual_cap = models.DecimalField(
+        _("medical aid yearly cap (yuan)"), max_digits=10, decimal_places=2, default=Decimal("50000")
+    )
+    # 临时救助
+    temporary_cap_months = models.DecimalField(
+        _("temporary aid cap, in months of S"), max_digits=5, decimal_places=2, default=Decimal("10")
+    )
+    temporary_township_limit = models.DecimalField(
+        _("temporary aid township approval limit (yuan)"), max_digits=10, decimal_places=2, default=Decimal("1000")
+    )
+    # Procedure
+    spot_check_ratio = models.DecimalField(
+        _("county spot-check ratio"), max_digits=4, decimal_places=3, default=Decimal("0.5")
+    )
+    notice_days = models.PositiveSmallIntegerField(_("public notice period (days)"), default=7)
+    evaluation_required = models.BooleanField(_("democratic evaluation required"), default=True)
+    investigation_start_days = models.PositiveSmallIntegerField(
+        _("investigation starts within (working days)"), default=3
+    )
+    decision_days = models.PositiveSmallIntegerField(_("decision within (working days of acceptance)"), default=30)
+    decision_days_extended = models.PositiveSmallIntegerField(_("decision within, extended (working days)"), default=45)
+    township_opinion_days = models.PositiveSmallIntegerField(_("township opinion within (working days)"), default=15)
+    county_decision_days = models.PositiveSmallIntegerField(
+        _("county decision within (working days of receipt)"), default=10
+    )
+    written_notice_days = models.PositiveSmallIntegerField(_("written notice within (working days)"), default=3)
+    phase_out_months = models.PositiveSmallIntegerField(
+        _("phase-out period (months)"), default=6, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    review_months_key = models.PositiveSmallIntegerField(
+        _("re-verification interval, key and long-term (months)"), default=12
+    )
+    review_months_general = models.PositiveSmallIntegerField(_("re-verification interval, general (months)"), default=6)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("standard")
+        verbose_name_plural = _("standards")
+        ordering = ["-year", "programme"]
+        constraints = [models.UniqueConstraint(fields=["programme", "year"], name="standard_one_per_programme_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_programme_display()} v{self.version}"
+
+    def snapshot(self) -> dict:
+        """The numbers a decision used, stored beside it."""
+        data = {"standard_id": self.pk, "year": self.year, "version": self.version}
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(value, Decimal):
+                data[field.name] = str(value)
+            elif isinstance(value, bool | int) and field.name not in ("id", "year", "version"):
+                data[field.name] = value
+        return data
+
+
+class Holiday(models.Model):
+    """Public holidays (and make-up working days) for working-day deadlines: policy data."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    is_working_day = models.BooleanField(_("make-up working day"), default=False)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACCEPTED = "accepted", _("Accepted")
+    INVESTIGATING = "investigating", _("Investigating")
+    EVALUATING = "evaluating", _("Democratic evaluation")
+    TOWNSHIP_REVIEW = "township_review", _("Township review")
+    PUBLIC_NOTICE = "public_notice", _("Public notice")
+    COUNTY_REVIEW = "county_review", _("County review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    RETURNED = "returned", _("Returned for rework")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.INVESTIGATING,
+        ApplicationStatus.EVALUATING,
+        ApplicationStatus.TOWNSHIP_REVIEW,
+        ApplicationStatus.PUBLIC_NOTICE,
+        ApplicationStatus.COUNTY_REVIEW,
+        ApplicationStatus.RETURNED,
+    }
+)
+
+
+class ReasonCode(models.TextChoices):
+    INCOME_ABOVE_STANDARD = "income_above_standard", _("Income above the standard")
+    ASSETS_ABOVE_LIMITS = "assets_above_limits", _("Assets above the limits")
+    FALSE_DECLARATION = "false_declaration", _("False or concealed declaration")
+    NOT_ELIGIBLE_PERSON = "not_eligible_person", _("Does not meet the conditions of the programme")
+    DOCUMENTS_MISSING = "documents_missing", _("Documents or signatures missing")
+    FACTS_UNCLEAR = "facts_unclear", _("Facts unclear, investigate again")
+    CIRCUMSTANCES_CHANGED = "circumstances_changed", _("Circumstances changed")
+    REFUSED_WORK = "refused_work", _("Refused suitable work without good reason")
+    MOVED_OR_DECEASED = "moved_or_deceased", _("Moved away or deceased")
+    OTHER = "other", _("Other")
+
+
+class Application(models.Model):
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="applications", verbose_name=_("household")
+    )
+    # Kept on the application for scoping without a join, and because the household cannot change township.
+    township_id = models.IntegerField(_("township"), db_index=True)
+    programme = models.CharField(_("programme"), max_length=16, choices=Programme.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, editable=False
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=64)
+    reason = models.TextField(_("reason for applying"), blank=True)
+    # Single-person coverage 单人保 (N5): the only exception to per-household coverage.
+    single_member = models.ForeignKey(
+        "households.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("single member covered (单人保)"),
+    )
+    # 备案: a member is a close relative of a civil-affairs worker or village cadre (N1).
+    filed = models.BooleanField(_("filed (备案)"), default=False, editable=False)
+    filed_reasons = models.JSONField(_("filing reasons"), default=list, blank=True, editable=False)
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("economic-status assessment"),
+    )
+    # Proposed by the township reviewer (amount computed by benefits.rules from the assessment).
+    township_opinion = models.TextField(_("township opinion"), blank=True, editable=False)
+    proposed_classification = models.CharField(
+        _("proposed classification"), max_length=16, choices=Classification.choices, blank=True, editable=False
+    )
+    proposed_amount = models.DecimalField(
+        _("proposed monthly amount"), max_digits=10, decimal_places=2, null=True, blank=True, editable=False
+    )
+    amount_explanation = models.TextField(_("amount explanation"), blank=True, editable=False)
+    standard_snapshot = models.JSONField(_("standard used"), default=dict, blank=True, editable=False)
+    # Set by the county's spot-check draw (audits), read by the county-approval guard.
+    spot_check_required = models.BooleanField(_("in the spot-check sample"), default=False, editable=False)
+    deadline_extended = models.BooleanField(_("decision deadline extended"), default=False, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
+    received_by_county_at = models.DateTimeField(_("received by the county"), null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
+    # Optimistic lock: every transition bumps it with a compare-and-swap.
+    version = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["township_id", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_programme_display()} · {self.applicant_name} · #{self.pk}"
+
+
+class Transition(models.Model):
+    """One move of an application (append-only): from, to, who, when, why."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="transitions")
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=20, choices=ApplicationStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=ApplicationStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("actor")
+    )
+    reason_code = models.CharField(_("reason"), max_length=32, choices=ReasonCode.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+def upload_to_case(instance: models.Model, filename: str) -> str:
+    return f"cases/{timezone.now():%Y/%m}/{filename}"
+
+
+class DemocraticEvaluation(models.Model):
+    """民主评议: date, place, participants, outcome and votes, minutes uploaded."""
+
+    class Outcome(models.TextChoices):
+        AGREED = "agreed", _("Agreed")
+        DISAGREED = "disagreed", _("Not agreed")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="evaluations")
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=120)
+    participants = models.TextField(_("participants"))
+    participant_count = models.PositiveSmallIntegerField(_("number of participants"))
+    votes_for = models.PositiveSmallIntegerField(_("votes for"), default=0)
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    minutes = models.FileField(_("minutes (scan)"), upload_to=upload_to_case, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(_("recorded"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("democratic evaluation")
+        verbose_name_plural = _("democratic evaluations")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.place}"
+
+
+class PublicNotice(models.Model):
+    """公示 of one application. Shows only village, name, household size, programme, amount."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notices")
+    village_id = models.IntegerField(db_index=True)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    household_size = models.PositiveSmallIntegerField(_("household size"))
+    proposed_amount = models.DecimalField(_("proposed monthly amount"), max_digits=10, decimal_places=2)
+    superseded = models.BooleanField(_("superseded by a new notice"), default=False)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on}–{self.ends_on} #{self.application_id}"
+
+
+class Objection(models.Model):
+    """异议 raised during a notice, and how it was resolved."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, related_name="objections")
+    raised_by = models.CharField(_("raised by"), max_length=64)
+    contact = models.CharField(_("contact"), max_length=64, blank=True)
+    content = models.TextField(_("objection"))
+    raised_on = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN, editable=False)
+    resolution = models.TextField(_("resolution"), blank=True, editable=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["raised_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.raised_on} {self.raised_by}"
+
+
+class CountyVisit(models.Model):
+    """The county's home visit 入户抽查 before approval (spot-check, 备案 and complained cases)."""
+
+    class Result(models.TextChoices):
+        CONFIRMED = "confirmed", _("Matches the township's findings")
+        DISCREPANCY = "discrepancy", _("Discrepancy found")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="county_visits")
+    visited_on = models.DateField(_("date"))
+    visitors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("visitors"))
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices)
+    findings = models.TextField(_("findings"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("county home visit")
+        verbose_name_plural = _("county home visits")
+        ordering = ["-visited_on"]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} #{self.application_id}"
+
+
+class BenefitStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    PHASING_OUT = "phasing_out", _("Phasing out (渐退)")
+    SUSPENDED = "suspended", _("Suspended")
+    STOPPED = "stopped", _("Stopped")
+
+
+COVERED_STATUSES = frozenset({BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT})
+
+
+class Benefit(models.Model):
+    """An approved (or migrated) benefit of a household: the decision and its current state."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="benefits", verbose_name=_("household")
+    )
+    township_id = models.IntegerField(_("township"), db_index=True)
+    programme = models.CharField(_("programme"), max_length=16, choices=Programme.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=BenefitStatus.choices, default=BenefitStatus.ACTIVE, editable=False
+    )
+    classification = models.CharField(_("classification"), max_length=16, choices=Classification.choices, blank=True)
+    monthly_amount = models.DecimalField(_("monthly amount"), max_digits=10, decimal_places=2)
+    amount_explanation = models.TextField(_("amount explanation"))
+    standard_snapshot = models.JSONField(_("standard used"), default=dict, blank=True)
+    covered_members = models.ManyToManyField(
+        "households.Member", related_name="benefits_covering", verbose_name=_("covered members")
+    )
+    covered_count = models.PositiveSmallIntegerField(_("covered persons"))
+    start_month = models.DateField(_("start month"))
+    end_month = models.DateField(_("end month"), null=True, blank=True)
+    phase_out_until = models.DateField(_("phase-out until"), null=True, blank=True)
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="benefit"
+    )
+    migrated = models.BooleanField(_("migrated from a legacy roll"), default=False, editable=False)
+    migration_source = models.CharField(_("migration source"), max_length=200, blank=True, editable=False)
+    next_review_due = models.DateField(_("re-verification due"), null=True, blank=True, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("benefit")
+        verbose_name_plural = _("benefits")
+        ordering = ["-start_month", "-id"]
+        constraints = [
+            # One running benefit of a programme per household (按户施保).
+            models.UniqueConstraint(
+                fields=["household", "programme"],
+                condition=Q(status__in=["active", "phasing_out", "suspended"]),
+                name="benefit_one_running_per_household_programme",
+            ),
+            models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="benefit_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_programme_display()} · {self.household} · {self.monthly_amount}"
+
+
+class BenefitChange(models.Model):
+    """A decision that changes a benefit (有进有出、有升有降), with its written notice."""
+
+    class Kind(models.TextChoices):
+        RAISE = "raise", _("Raise")
+        LOWER = "lower", _("Lower")
+        SUSPEND = "suspend", _("Suspend")
+        RESUME = "resume", _("Resume")
+        PHASE_OUT = "phase_out", _("Phase out (渐退)")
+        STOP = "stop", _("Stop")
+        RECOMPUTE = "recompute", _("Recomputed for a new standard")
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    effective_month = models.DateField(_("effective month"))
+    old_status = models.CharField(max_length=16, choices=BenefitStatus.choices)
+    new_status = models.CharField(max_length=16, choices=BenefitStatus.choices)
+    old_amount = models.DecimalField(max_digits=10, decimal_places=2)
+    new_amount = models.DecimalField(max_digits=10, decimal_places=2)
+    explanation = models.TextField(_("explanation"), blank=True)
+    reason_code = models.CharField(_("reason"), max_length=32, choices=ReasonCode.choices)
+    reason = models.TextField(_("reason text"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(_("decided"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("benefit change")
+        verbose_name_plural = _("benefit changes")
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_month:%Y-%m}"
+
+
+class WrittenNotice(models.Model):
+    """书面通知: a refusal or a change, with reasons and how to appeal; printable."""
+
+    class Kind(models.TextChoices):
+        REJECTION = "rejection", _("Notice of refusal")
+        CHANGE = "change", _("Notice of change")
+        APPROVAL = "approval", _("Notice of approval")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="written_notices")
+    township_id = models.IntegerField(db_index=True)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="written_notices"
+    )
+    benefit_change = models.OneToOneField(
+        BenefitChange, on_delete=models.PROTECT, null=True, blank=True, related_name="written_notice"
+    )
+    addressee = models.CharField(_("addressee"), max_length=64)
+    reason_code = models.CharField(_("reason"), max_length=32, choices=ReasonCode.choices, blank=True)
+    body = models.TextField(_("text"))
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("due by"))
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("written notice")
+        verbose_name_plural = _("written notices")
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.addressee} {self.issued_on}"
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)

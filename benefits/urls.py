@@ -1,3 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "benefits"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("applications/", views.application_list_view, name="applications"),
+    path("applications/<int:pk>/", views.application_detail_view, name="application"),
+    path("applications/<int:pk>/<slug:step>/", views.application_step_view, name="application-step"),
+    path("households/<int:household_pk>/apply/", views.application_create_view, name="application-create"),
+    path("notices/", views.notice_list_view, name="notices"),
+    path("written-notices/<int:pk>/", views.written_notice_view, name="written-notice"),
+]

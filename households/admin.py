@@ -1,17 +1,60 @@
 """Admin for county staff: the registry, read-only (the township caseworkers keep it through
 services), with history, scoped and masked like every other channel."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import BooleanField, QuerySet, Value
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from sunwu_relief.admin_base import ReadOnlyAdminMixin
 from sunwu_relief.audit import record_access
 from sunwu_relief.roles import can_see_full_id, can_see_health_data
 
 from .ids import mask_id_number
+from .ledger_selectors import poverty_label, with_ledger_flags
 from .models import Household, LedgerRecord, Member, MemberMove, Township, Village
 from .selectors import households_for, members_for, townships_for, villages_for
+
+HEALTH_FIELDS = frozenset({"serious_illness", "illness_note", "disability_kind", "disability_grade"})
+# Never shown in the admin, whatever the role (the admin excludes the field from its forms too).
+HIDDEN_FIELDS = frozenset({"phone"})
+
+
+def _with_visibility(queryset: QuerySet[Member], request: HttpRequest) -> QuerySet[Member]:
+    """Mark each row with what this request may see.
+
+    ModelAdmin instances are shared by all requests (and threads): the visibility must travel
+    with the rows, never be kept on the admin object.
+    """
+    return queryset.annotate(
+        shows_full_id=Value(can_see_full_id(request.user), output_field=BooleanField()),
+        shows_health=Value(can_see_health_data(request.user), output_field=BooleanField()),
+    )
+
+
+def _shown_id_number(member: Member) -> str:
+    # Rows that did not come through _with_visibility (e.g. historical versions) are masked.
+    return member.id_number if getattr(member, "shows_full_id", False) else mask_id_number(member.id_number)
+
+
+class _MaskedHistoryHelper(HistoricalRecordContextHelper):
+    """The history page's old → new values, masked like the rest of the admin."""
+
+    def __init__(self, model, historical_record, *, full_ids: bool, health: bool) -> None:
+        super().__init__(model, historical_record)
+        self.full_ids = full_ids
+        self.health = health
+
+    def prepare_delta_change_value(self, change, value) -> Any:
+        if change.field == "id_number" and not self.full_ids:
+            return mask_id_number(value or "")
+        if change.field in HIDDEN_FIELDS or (change.field in HEALTH_FIELDS and not self.health):
+            return "***"
+        return super().prepare_delta_change_value(change, value)
 
 
 class MemberInline(admin.TabularInline):
@@ -29,11 +72,11 @@ class MemberInline(admin.TabularInline):
 
     @admin.display(description=_("ID number"))
     def shown_id_number(self, member: Member) -> str:
-        return member.id_number if can_see_full_id(self._request_user) else mask_id_number(member.id_number)
+        return _shown_id_number(member)
 
     @admin.display(description=_("Health"))
     def shown_health(self, member: Member) -> str:
-        if not can_see_health_data(self._request_user):
+        if not getattr(member, "shows_health", False):
             return "***"
         parts = []
         if member.serious_illness:
@@ -43,13 +86,12 @@ class MemberInline(admin.TabularInline):
         return "，".join(parts) or "—"
 
     def get_queryset(self, request):
-        self._request_user = request.user
-        return members_for(request.user)
+        return _with_visibility(members_for(request.user), request)
 
 
 @admin.register(Household)
 class HouseholdAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    list_display = ["number", "township", "village", "head_name", "classification"]
+    list_display = ["number", "township", "village", "head_name", "classification", "poverty"]
     list_filter = ["township", "classification"]
     search_fields = ["number", "members__name", "=members__id_number"]
     list_select_related = ["township", "village"]
@@ -57,7 +99,16 @@ class HouseholdAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     fields = ["number", "township", "village", "address", "hukou_number", "classification", "classification_reason"]
 
     def get_queryset(self, request):
-        return households_for(request.user).select_related("township", "village").prefetch_related("members")
+        # with_ledger_flags: registered poor / out of poverty from the ledger (ledger issue).
+        return (
+            with_ledger_flags(households_for(request.user))
+            .select_related("township", "village")
+            .prefetch_related("members")
+        )
+
+    @admin.display(description=_("Registered poor"))
+    def poverty(self, household: Household) -> str:
+        return poverty_label(household)
 
     @admin.display(description=_("Head of household"))
     def head_name(self, household: Household) -> str:
@@ -93,12 +144,19 @@ class MemberAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["shown_id_number"]
 
     def get_queryset(self, request):
-        self._request_user = request.user
-        return members_for(request.user).select_related("household")
+        return _with_visibility(members_for(request.user).select_related("household"), request)
 
     @admin.display(description=_("ID number"))
     def shown_id_number(self, member: Member) -> str:
-        return member.id_number if can_see_full_id(self._request_user) else mask_id_number(member.id_number)
+        return _shown_id_number(member)
+
+    def get_historical_record_context_helper(self, request, historical_record) -> HistoricalRecordContextHelper:
+        return _MaskedHistoryHelper(
+            self.model,
+            historical_record,
+            full_ids=can_see_full_id(request.user),
+            health=can_see_health_data(request.user),
+        )
 
 
 @admin.register(Township)

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 
 from sunwu_relief.api import HasRole
-from sunwu_relief.audit import record_access
+from sunwu_relief.audit import record_access, record_list_access
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
 
 from .ids import mask_id_number
@@ -19,14 +19,19 @@ def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-class IdNumberField(serializers.CharField):
+def _shown_id_number(context: dict, value: str) -> str:
     """The full number for roles that need it, masked (231124********0018) for the others."""
+    request = context.get("request")
+    if request is not None and can_see_full_id(request.user):
+        return value
+    return mask_id_number(value)
+
+
+class IdNumberField(serializers.CharField):
+    """An ID number shown in full or masked according to the caller's role."""
 
     def to_representation(self, value: str) -> str:
-        request = self.context.get("request")
-        if request is not None and can_see_full_id(request.user):
-            return value
-        return mask_id_number(value)
+        return _shown_id_number(self.context, value)
 
 
 class BenefitSerializer(serializers.Serializer):
@@ -75,7 +80,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_head_id_number(self, household: Household) -> str | None:
         head = self._head(household)
-        return IdNumberField(context=self.context).to_representation(head.id_number) if head else None
+        return _shown_id_number(self.context, head.id_number) if head else None
 
     @extend_schema_field(serializers.IntegerField())
     def get_size(self, household: Household) -> int:
@@ -84,8 +89,16 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(BenefitSerializer(many=True))
     def get_benefits(self, household: Household) -> list[dict]:
-        # The programmes arrive with the workflow issue; until then no household has a benefit.
-        return []
+        # Benefit rows belong to the higher `benefits` app; read through the prefetched relation.
+        return [
+            {
+                "programme": benefit.programme,
+                "status": benefit.status,
+                "monthly_amount": f"{benefit.monthly_amount:.2f}",
+                "start_month": f"{benefit.start_month:%Y-%m}",
+            }
+            for benefit in household.benefits.all()
+        ]
 
     def to_representation(self, household: Household) -> dict:
         data = super().to_representation(household)
@@ -139,11 +152,22 @@ class HouseholdFilter(django_filters.FilterSet):
     village = django_filters.CharFilter(field_name="village__name", help_text="Village name")
     classification = django_filters.ChoiceFilter(choices=Classification.choices)
     registered_poor = django_filters.BooleanFilter(field_name="registered_poor")
+    programme = django_filters.ChoiceFilter(
+        method="filter_programme",
+        choices=[("dibao", "dibao"), ("tekun", "tekun"), ("medical", "medical"), ("temporary", "temporary")],
+        help_text="Households with a running (active, phasing out or suspended) benefit of this programme",
+    )
     search = django_filters.CharFilter(method="filter_search", help_text="Name, ID number or pinyin initials")
 
     class Meta:
         model = Household
-        fields = ["township", "village", "classification", "registered_poor", "search"]
+        fields = ["township", "village", "programme", "classification", "registered_poor", "search"]
+
+    def filter_programme(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        running = ["active", "phasing_out", "suspended"]
+        return queryset.filter(
+            pk__in=Household.objects.filter(benefits__programme=value, benefits__status__in=running).values("pk")
+        )
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(household_search_q(value)) if value.strip() else queryset
@@ -163,6 +187,19 @@ class HouseholdListApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Household]:
         return household_list(self.request.user).order_by("township__code", "number")
+
+    def paginate_queryset(self, queryset: QuerySet[Household]) -> list[Household] | None:
+        # The items carry the heads' full ID numbers for roles that see them: log who saw which.
+        page = super().paginate_queryset(queryset)
+        user = self.request.user
+        record_list_access(
+            user=user,
+            objs=page or [],
+            channel="api",
+            full_id_numbers=can_see_full_id(user),
+            ip_address=_ip(self.request),
+        )
+        return page
 
 
 @extend_schema(tags=["households"])

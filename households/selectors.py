@@ -47,7 +47,9 @@ def household_list(user, *, search: str = "") -> QuerySet[Household]:
         households_for(user)
         .select_related("township", "village")
         .prefetch_related(
-            Prefetch("members", queryset=Member.objects.filter(relationship=Relationship.HEAD), to_attr="heads")
+            Prefetch("members", queryset=Member.objects.filter(relationship=Relationship.HEAD), to_attr="heads"),
+            # Benefits are the higher `benefits` app's rows, reached by their relation name only.
+            "benefits",
         )
     )
     queryset = _annotate_size(_ledger_flags(queryset))
@@ -63,6 +65,7 @@ def household_detail(user, *, pk: int) -> Household:
         .select_related("township", "village")
         .prefetch_related(
             Prefetch("members", queryset=Member.objects.order_by("id")),
+            "benefits",
         )
     )
     household = queryset.get(pk=pk)

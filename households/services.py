@@ -57,7 +57,7 @@ def _next_number(township: Township) -> str:
     return f"{prefix}{sequence:05d}"
 
 
-def _clean_member(data: MemberData, *, member: Member | None = None) -> tuple[str, dict[str, list[str]]]:
+def _clean_member(data: MemberData, *, actor, member: Member | None = None) -> tuple[str, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     id_number = ""
     try:
@@ -68,10 +68,15 @@ def _clean_member(data: MemberData, *, member: Member | None = None) -> tuple[st
         errors["name"] = [_("The name is required.")]
     if id_number:
         other = Member.objects.filter(id_number=id_number).exclude(pk=getattr(member, "pk", None)).first()
-        if other is not None:
+        if other is not None and households_for(actor).filter(pk=other.household_id).exists():
             errors["id_number"] = [
                 _("This person is already a member of household %(number)s; move them instead of adding them twice.")
                 % {"number": other.household.number}
+            ]
+        elif other is not None:
+            # Outside the actor's scope: say that the person is registered, not where (no scope leak).
+            errors["id_number"] = [
+                _("This person is already registered in a household of another township; ask the county bureau.")
             ]
     if bool(data.disability_kind) != (data.disability_grade is not None):
         errors["disability_grade"] = [_("Give both the disability kind and its grade, or neither.")]
@@ -104,7 +109,7 @@ def household_create(*, actor, village: Village, address: str, hukou_number: str
     """A new household with its head."""
     ensure_can_edit(actor=actor, township=village.township)
     head.relationship = Relationship.HEAD
-    id_number, errors = _clean_member(head)
+    id_number, errors = _clean_member(head, actor=actor)
     if errors:
         raise InvalidInput(field_errors={f"head_{k}": v for k, v in errors.items()})
     household = Household(
@@ -162,7 +167,7 @@ def _save_member(member: Member) -> None:
 def member_add(*, actor, household: Household, data: MemberData) -> Member:
     household = Household.objects.select_for_update().get(pk=household.pk)
     ensure_can_edit(actor=actor, household=household)
-    id_number, errors = _clean_member(data)
+    id_number, errors = _clean_member(data, actor=actor)
     if errors:
         raise InvalidInput(field_errors=errors)
     _check_one_head(household, data.relationship, None)
@@ -180,7 +185,7 @@ def member_add(*, actor, household: Household, data: MemberData) -> Member:
 def member_update(*, actor, member: Member, data: MemberData) -> Member:
     member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
     ensure_can_edit(actor=actor, household=member.household)
-    id_number, errors = _clean_member(data, member=member)
+    id_number, errors = _clean_member(data, actor=actor, member=member)
     if errors:
         raise InvalidInput(field_errors=errors)
     _check_one_head(member.household, data.relationship, member)
@@ -210,6 +215,8 @@ def member_move(*, actor, member: Member, to_household: Household, relationship:
     ensure_can_edit(actor=actor, household=to_household)
     if not reason.strip():
         raise InvalidInput(field_errors={"reason": [_("Give the reason for the move.")]})
+    if relationship not in Relationship.values:
+        raise InvalidInput(field_errors={"relationship": [_("Unknown relationship.")]})
     if to_household.pk == member.household_id:
         raise InvalidInput(field_errors={"to_household": [_("The person is already in this household.")]})
     if member.relationship == Relationship.HEAD and member.household.members.count() > 1:
@@ -236,7 +243,17 @@ def member_move(*, actor, member: Member, to_household: Household, relationship:
 
 def _redact(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """The audit trail keeps that a sensitive field changed, not its values (history keeps those)."""
-    sensitive = {"id_number", "illness_note", "serious_illness", "disability_kind", "disability_grade", "phone"}
+    # Sex and birth date are derived from the ID number: their values would reveal its digits.
+    sensitive = {
+        "id_number",
+        "sex",
+        "birth_date",
+        "illness_note",
+        "serious_illness",
+        "disability_kind",
+        "disability_grade",
+        "phone",
+    }
     return {k: (["***", "***"] if k in sensitive else v) for k, v in changes.items()}
 
 

@@ -7,3 +7,12 @@ from .services import members_refresh_initials
 def refresh_name_initials(township_id: int | None = None) -> int:
     """Recompute members' pinyin initials (after the surname override map changes)."""
     return members_refresh_initials(township_id=township_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_ledger_import(job_id: int) -> None:
+    """Run a ledger import job: claimed once (a redelivered message finds it claimed and stops);
+    a bad file fails the job and is not retried."""
+    from .ledger import ledger_import_job_run
+
+    ledger_import_job_run(job_id=job_id)

@@ -13,6 +13,7 @@ from sunwu_relief.ui import add_domain_error, client_ip, roles_required
 
 from . import services
 from .forms import HeadForm, HouseholdForm, HouseholdSearchForm, MemberForm
+from .ledger_selectors import ledger_view
 from .models import Household, Member
 from .selectors import household_detail, household_list, members_for, villages_for
 
@@ -79,6 +80,8 @@ def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "health": health,
             "can_edit": request.user.staff_profile.role == Role.CASEWORKER,
             "moves": household.moves_in.select_related("member", "from_household", "actor")[:20],
+            # Ledger view beside ours (ledger issue): the poverty office's records of these people.
+            "ledger_lines": ledger_view(household, list(household.members.all())),
         },
     )
 

@@ -49,6 +49,27 @@ def record_access(
     )
 
 
+def record_list_access(
+    *, user, objs: list[models.Model], channel: str, full_id_numbers: bool, ip_address: str | None
+) -> int:
+    """A list that shows full ID numbers: one entry per object shown, in one insert."""
+    if not full_id_numbers or not objs:
+        return 0
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=user,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            channel=channel,
+            full_id_numbers=True,
+            health_data=False,
+            ip_address=ip_address,
+        )
+        for obj in objs
+    )
+    return len(objs)
+
+
 def model_changes(instance: models.Model, fields: list[str], old: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields whose value changed."""
     changes = {}

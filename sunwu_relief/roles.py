@@ -62,6 +62,9 @@ _COUNTY_READ = [
     "households.view_ledgerrecord",
     "households.view_historicalhousehold",
     "households.view_historicalmember",
+    # Reconciliation findings (ledger issue): county staff see all of them in the admin.
+    "audits.view_finding",
+    "audits.view_findingevent",
 ]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: [

@@ -2,6 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -38,6 +40,7 @@ def staff_assign(*, actor, user, role: str, township=None) -> StaffProfile:
     profile.role = role
     profile.township = township
     profile.save()
+    user.staff_profile = profile  # keep the caller's user object in step with the new role
     user.groups.set(Group.objects.filter(name=role))
     is_staff = role in ADMIN_ROLES
     if user.is_staff != is_staff and not user.is_superuser:
@@ -60,6 +63,11 @@ def staff_create_or_update(*, actor, username: str, role: str, township=None, pa
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(username=username)
     if password:
+        # Password complexity (等保2.0); the transaction undoes a new user when it fails.
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise InvalidInput(field_errors={"password": list(exc.messages)}) from exc
         user.set_password(password)
         user.save()
     elif created:

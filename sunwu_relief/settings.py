@@ -206,3 +206,11 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Periodic work (celery beat; the database scheduler takes these in at start-up).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "complete-public-notices": {"task": "benefits.tasks.complete_public_notices", "schedule": crontab(hour=1, minute=0)},
+    "complete-phase-outs": {"task": "benefits.tasks.complete_phase_outs", "schedule": crontab(day_of_month=1, hour=2, minute=0)},
+}

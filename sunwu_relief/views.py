@@ -21,7 +21,8 @@ def _broker_state() -> str:
     from .celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # The URL from the settings, so that what is checked is what the tasks will use.
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception:  # noqa: BLE001

@@ -126,3 +126,9 @@ def household_chenqing(make_household, caseworker_chenqing) -> Household:
 
 
 __all__ = ["make_id_number", "member_data", "new_id_number", "make_user", "PASSWORD"]
+
+
+@pytest.fixture
+def caseworker2_sunwu(township_sunwu):
+    """A second caseworker of 孙吴镇: household visits need two investigators."""
+    return make_user("cw2_sunwu", Role.CASEWORKER, township_sunwu)

@@ -17,8 +17,14 @@ DEMO_PASSWORD = "sunwu-demo-2026"
 DEMO_TODAY = datetime.date(2026, 6, 1)
 
 
-def township_usernames(township: Township, index: int) -> dict[str, str]:
-    return {Role.CASEWORKER: f"caseworker{index}", Role.TOWNSHIP_REVIEWER: f"reviewer{index}"}
+def township_usernames(township: Township, index: int) -> list[tuple[str, str]]:
+    # A second caseworker per township: a household visit needs two investigators, and the
+    # township reviewer, who reviews the case afterwards, must not be one of them.
+    return [
+        (Role.CASEWORKER, f"caseworker{index}"),
+        (Role.CASEWORKER, f"caseworker{index}b"),
+        (Role.TOWNSHIP_REVIEWER, f"reviewer{index}"),
+    ]
 
 
 COUNTY_USERS = {Role.BUREAU_REVIEWER: "bureau", Role.AUDITOR: "auditor", Role.POVERTY_OFFICE: "poverty"}
@@ -38,7 +44,8 @@ class Command(BaseCommand):
             self.stdout.write("The database is already seeded: nothing changed.")
         else:
             self._households(townships, households, seed)
-            self.stdout.write(f"Created {Household.objects.count()} households.")
+            self._casework(townships, seed)
+            self.stdout.write(f"Created {Household.objects.count()} households with assessments, cases and benefits.")
         self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
         for username, description in logins:
             self.stdout.write(f"  {username:<14} {description}")
@@ -54,7 +61,7 @@ class Command(BaseCommand):
                     staff_create_or_update(actor=None, username=username, role=role, password=DEMO_PASSWORD)
                 logins.append((username, str(Role(role).label)))
             for index, township in enumerate(townships, start=1):
-                for role, username in township_usernames(township, index).items():
+                for role, username in township_usernames(township, index):
                     if username not in existing:
                         staff_create_or_update(
                             actor=None, username=username, role=role, township=township, password=DEMO_PASSWORD
@@ -102,3 +109,29 @@ class Command(BaseCommand):
                         disability_grade=rng.randint(1, 4) if disabled else None,
                     ),
                 )
+
+    @transaction.atomic
+    def _casework(self, townships: list[Township], seed: int) -> None:
+        """Assessments, applications in every status, benefits, migrated beneficiaries."""
+        from django.contrib.auth import get_user_model
+
+        from assessments.demo import seed_assessments
+        from benefits.demo import seed_cases, seed_migrated
+
+        users = get_user_model().objects.select_related("staff_profile")
+        caseworkers = {t.pk: users.get(username=f"caseworker{i}") for i, t in enumerate(townships, start=1)}
+        reviewers = {t.pk: users.get(username=f"reviewer{i}") for i, t in enumerate(townships, start=1)}
+        bureau, auditor = users.get(username="bureau"), users.get(username="auditor")
+        households = list(Household.objects.select_related("township", "village").order_by("pk"))
+        seed_assessments(
+            rng=random.Random(seed + 2), households=households, caseworkers=caseworkers, reviewers=reviewers
+        )
+        seed_cases(
+            rng=random.Random(seed + 3),
+            households=households,
+            caseworkers=caseworkers,
+            reviewers=reviewers,
+            bureau=bureau,
+            auditor=auditor,
+        )
+        seed_migrated(households=households, bureau=bureau)

@@ -1,0 +1,230 @@
+"""Admin for county staff: read-only results, departmental-data imports, the policy limits."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from sunwu_relief.admin_base import ReadOnlyAdminMixin
+from sunwu_relief.errors import DomainError
+from sunwu_relief.roles import Role, role_of
+
+from . import services
+from .forms import DepartmentImportForm
+from .imports import ImportFailed, department_import
+from .models import (
+    Assessment,
+    DepartmentImport,
+    DepartmentRecord,
+    Discrepancy,
+    HouseholdVisit,
+    IncomeKind,
+    LabourAssessment,
+    PolicyLimits,
+)
+from .selectors import assessments_for, labour_assessments_for, visits_for
+
+COUNTY_ADMIN = (Role.BUREAU_REVIEWER, Role.AUDITOR)
+
+
+class CountyViewMixin(ReadOnlyAdminMixin):
+    """County staff see; nobody edits (writes go through services)."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return role_of(request.user) in COUNTY_ADMIN
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return role_of(request.user) in COUNTY_ADMIN
+
+
+class PolicyLimitsForm(forms.ModelForm):
+    excluded_income_kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("income kinds not counted"),
+        choices=IncomeKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = PolicyLimits
+        fields = [
+            "year",
+            "excluded_income_kinds",
+            "employment_deduction",
+            "deposits_per_capita_max",
+            "vehicles_max",
+            "vehicle_exempt_types",
+            "housing_count_max",
+            "housing_area_per_capita_max",
+            "machinery_value_max",
+            "business_allowed",
+        ]
+
+
+@admin.register(PolicyLimits)
+class PolicyLimitsAdmin(SimpleHistoryAdmin):
+    form = PolicyLimitsForm
+    list_display = [
+        "year",
+        "deposits_per_capita_max",
+        "vehicles_max",
+        "housing_count_max",
+        "housing_area_per_capita_max",
+        "machinery_value_max",
+        "business_allowed",
+    ]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return role_of(request.user) in COUNTY_ADMIN
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return role_of(request.user) in COUNTY_ADMIN
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return role_of(request.user) == Role.BUREAU_REVIEWER
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return role_of(request.user) == Role.BUREAU_REVIEWER
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: PolicyLimits, form, change: bool) -> None:
+        try:
+            services.policy_limits_save(actor=request.user, limits=obj)
+        except DomainError as exc:
+            raise ValidationError(exc.message) from exc
+
+
+class DiscrepancyInline(admin.TabularInline):
+    model = Discrepancy
+    extra = 0
+    can_delete = False
+    fields = ["severity", "source", "message"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(CountyViewMixin, SimpleHistoryAdmin):
+    list_display = [
+        "household",
+        "status",
+        "created",
+        "finished_at",
+        "members_count",
+        "per_capita_income",
+        "assets_within_limits",
+    ]
+    list_filter = ["status", "household__township", "assets_within_limits"]
+    search_fields = ["household__number"]
+    list_select_related = ["household"]
+    inlines = [DiscrepancyInline]
+    exclude = ["policy_numbers"]
+
+    def get_queryset(self, request):
+        return assessments_for(request.user).select_related("household")
+
+
+@admin.register(HouseholdVisit)
+class HouseholdVisitAdmin(CountyViewMixin, SimpleHistoryAdmin):
+    list_display = ["assessment", "visit_date", "signed_at", "household_confirmed", "supersedes"]
+    list_filter = ["assessment__household__township"]
+
+    def get_queryset(self, request):
+        return visits_for(request.user).select_related("assessment__household", "supersedes")
+
+
+@admin.register(LabourAssessment)
+class LabourAssessmentAdmin(CountyViewMixin, SimpleHistoryAdmin):
+    list_display = ["member", "result", "assessed_on"]
+    list_filter = ["result"]
+
+    def get_queryset(self, request):
+        return labour_assessments_for(request.user).select_related("member")
+
+
+@admin.register(DepartmentRecord)
+class DepartmentRecordAdmin(CountyViewMixin, admin.ModelAdmin):
+    list_display = ["source", "name", "key", "label", "amount", "area", "active", "data_date"]
+    list_filter = ["source", "active"]
+    search_fields = ["=id_number", "name", "key"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request) if role_of(request.user) in COUNTY_ADMIN else DepartmentRecord.objects.none()
+        )
+
+
+@admin.register(DepartmentImport)
+class DepartmentImportAdmin(CountyViewMixin, admin.ModelAdmin):
+    """Imports of departmental data: uploaded here (bureau reviewers) and by the management command."""
+
+    list_display = [
+        "source",
+        "data_date",
+        "filename",
+        "rows",
+        "created_count",
+        "updated_count",
+        "imported_by",
+        "created",
+    ]
+    list_filter = ["source"]
+    change_list_template = "assessments/admin/import_changelist.html"
+
+    def get_urls(self):
+        return [
+            path("upload/", self.admin_site.admin_view(self.upload_view), name="assessments_departmentimport_upload"),
+            *super().get_urls(),
+        ]
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        if role_of(request.user) != Role.BUREAU_REVIEWER:
+            raise PermissionDenied
+        form = DepartmentImportForm(request.POST or None, request.FILES or None)
+        row_errors: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                outcome = department_import(
+                    actor=request.user,
+                    source=form.cleaned_data["source"],
+                    data_date=form.cleaned_data["data_date"],
+                    file=upload.read(),
+                    filename=upload.name,
+                )
+            except ImportFailed as exc:
+                form.add_error(None, exc.message)
+                row_errors = [str(e) for e in exc.errors]
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                job = outcome.job
+                if outcome.created:
+                    messages.success(
+                        request,
+                        _("Imported %(rows)d rows: %(created)d new, %(updated)d updated.")
+                        % {"rows": job.rows, "created": job.created_count, "updated": job.updated_count},
+                    )
+                else:
+                    messages.info(request, _("This file was imported before; nothing changed."))
+                return redirect(reverse("admin:assessments_departmentimport_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import departmental data"),
+            "form": form,
+            "row_errors": row_errors,
+            "opts": self.model._meta,
+        }
+        return render(request, "assessments/admin/import_upload.html", context)

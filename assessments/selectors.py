@@ -1,0 +1,79 @@
+"""Every read of assessment data a user may make, scoped like households_for (outside → 404)."""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from households.models import Member
+from households.selectors import households_for, members_for
+
+from .models import (
+    Assessment,
+    DepartmentRecord,
+    HouseholdVisit,
+    LabourAssessment,
+    PolicyLimits,
+)
+
+
+def assessments_for(user) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(household__in=households_for(user))
+
+
+def visits_for(user) -> QuerySet[HouseholdVisit]:
+    return HouseholdVisit.objects.filter(assessment__in=assessments_for(user))
+
+
+def labour_assessments_for(user) -> QuerySet[LabourAssessment]:
+    return LabourAssessment.objects.filter(member__in=members_for(user))
+
+
+def assessment_detail(user, *, pk: int) -> Assessment:
+    """One assessment with what its page shows; raises Assessment.DoesNotExist outside the scope."""
+    return (
+        assessments_for(user)
+        .select_related("household__township", "household__village", "created_by", "finished_by")
+        .prefetch_related(
+            "incomes__member",
+            "assets__member",
+            "authorisations__recorded_by",
+            "discrepancies__member",
+            "discrepancies__record",
+            Prefetch(
+                "visits",
+                queryset=HouseholdVisit.objects.prefetch_related("investigators", "attachments").select_related(
+                    "signed_by", "supersedes"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def signed_visit(assessment: Assessment) -> HouseholdVisit | None:
+    """The latest signed visit of the assessment with at least two investigators."""
+    return (
+        HouseholdVisit.objects.filter(assessment=assessment, signed_at__isnull=False)
+        .annotate(n_investigators=Count("investigators"))
+        .filter(n_investigators__gte=2)
+        .order_by("-signed_at", "-id")
+        .first()
+    )
+
+
+def open_assessment(household) -> Assessment | None:
+    return Assessment.objects.filter(household=household, status=Assessment.Status.OPEN).first()
+
+
+def departmental_records(id_numbers: list[str]) -> QuerySet[DepartmentRecord]:
+    """Unscoped: the caller has already scoped the members whose ID numbers these are."""
+    return DepartmentRecord.objects.filter(id_number__in=id_numbers).select_related("imported")
+
+
+def members_with_labour(household) -> QuerySet[Member]:
+    return household.members.order_by("id").prefetch_related(
+        Prefetch("labour_assessments", queryset=LabourAssessment.objects.select_related("recorded_by"))
+    )
+
+
+def limits_for_year(year: int) -> PolicyLimits | None:
+    """The limits of the year, or of the latest earlier year when the bureau has not set them yet."""
+    return PolicyLimits.objects.filter(year__lte=year).order_by("-year").first()

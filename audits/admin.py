@@ -1,0 +1,78 @@
+"""Admin for county staff: reconciliation findings, read-only (people resolve them through the
+service, township staff in the browser), scoped and masked like every other channel."""
+
+from django.contrib import admin
+from django.db.models import BooleanField, QuerySet, Value
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from households.ids import mask_id_number
+from sunwu_relief.admin_base import ReadOnlyAdminMixin
+from sunwu_relief.roles import can_see_full_id
+
+from .finding_selectors import findings_for
+from .models import Finding, FindingEvent
+
+
+class FindingEventInline(admin.TabularInline):
+    model = FindingEvent
+    extra = 0
+    can_delete = False
+    fields = ["created", "action", "resolution", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "kind",
+        "township",
+        "name",
+        "shown_id_number",
+        "household",
+        "ledger_household_number",
+        "status",
+        "resolution",
+        "last_found",
+    ]
+    list_filter = ["kind", "status", "resolution", "township", "present"]
+    search_fields = ["name", "=id_number", "ledger_household_number", "household__number"]
+    list_select_related = ["township", "household"]
+    fields = [
+        "kind",
+        "township",
+        "name",
+        "shown_id_number",
+        "household",
+        "ledger_household_number",
+        "detail",
+        "status",
+        "present",
+        "resolution",
+        "note",
+        "resolved_by",
+        "resolved_at",
+        "reopened_count",
+        "first_found",
+        "last_found",
+    ]
+    readonly_fields = fields
+    inlines = [FindingEventInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Finding]:
+        # Visibility travels with the rows (admin instances are shared between requests).
+        return findings_for(request.user).annotate(
+            shows_full_id=Value(can_see_full_id(request.user), output_field=BooleanField())
+        )
+
+    @admin.display(description=_("ID number"))
+    def shown_id_number(self, finding: Finding) -> str:
+        return (
+            finding.id_number if getattr(finding, "shows_full_id", False) else mask_id_number(finding.id_number or "")
+        )

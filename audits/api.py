@@ -1,0 +1,275 @@
+"""REST API for the poverty office's link (CONTRACT.md §5): assistance status and reconciliation findings."""
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import generics, parsers, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from households.ids import mask_id_number, validate_id_number
+from households.ledger_api import FORBIDDEN, UNAUTHORISED
+from sunwu_relief.api import HasRole
+from sunwu_relief.audit import record_event
+from sunwu_relief.roles import Role, can_see_full_id
+
+from .assistance import MAX_BULK, assistance_status
+from .finding_selectors import finding_list
+from .models import Finding, FindingKind, FindingStatus
+
+ALL_ROLES = frozenset(Role.values)
+
+ERROR = inline_serializer("AssistanceError", {"detail": serializers.CharField()})
+NOT_FOUND = OpenApiResponse(
+    ERROR, description="Neither our registry nor the ledger knows this person (or not in the caller's scope)."
+)
+
+
+@extend_schema_field(
+    {"type": "string", "enum": ["active", "phasing_out", "suspended", "stopped"]}, component_name="BenefitStatus"
+)
+class BenefitStatusField(serializers.CharField):
+    """Inlined in the schema: several resources have a `status` of their own."""
+
+
+@extend_schema_field({"type": "string", "enum": FindingStatus.values}, component_name="FindingStatus")
+class FindingStatusField(serializers.CharField):
+    """open or resolved (inlined in the schema, like the other statuses)."""
+
+
+class ProgrammeStatusSerializer(serializers.Serializer):
+    programme = serializers.ChoiceField(choices=["dibao", "tekun", "medical", "temporary"])
+    status = BenefitStatusField()
+    monthly_amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    start_month = serializers.CharField(help_text="YYYY-MM")
+
+
+class AssistanceStatusSerializer(serializers.Serializer):
+    id_number = serializers.CharField()
+    name = serializers.CharField()
+    household = serializers.IntegerField(
+        allow_null=True, help_text="our household's id; null when only the ledger knows the person"
+    )
+    programmes = ProgrammeStatusSerializer(many=True)
+    classification = serializers.ChoiceField(choices=["key", "long_term", "general"], allow_null=True)
+    registered_poor = serializers.BooleanField()
+    out_of_poverty = serializers.BooleanField()
+
+
+class BulkInSerializer(serializers.Serializer):
+    id_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=64, trim_whitespace=False), min_length=1, max_length=MAX_BULK
+    )
+
+
+class BulkOutSerializer(serializers.Serializer):
+    results = AssistanceStatusSerializer(many=True)
+    unknown = serializers.ListField(child=serializers.CharField(), help_text="valid ID numbers that neither side knows")
+
+
+STATUS_EXAMPLE = {
+    "id_number": "231124196912291478",
+    "name": "金庆",
+    "household": 17,
+    "programmes": [{"programme": "dibao", "status": "active", "monthly_amount": "780.00", "start_month": "2026-03"}],
+    "classification": "general",
+    "registered_poor": True,
+    "out_of_poverty": False,
+}
+
+
+@extend_schema(tags=["assistance status"])
+class AssistanceStatusApi(APIView):
+    """One person's assistance status, known from our registry or from the ledger."""
+
+    permission_classes = [HasRole]
+    allowed_roles = ALL_ROLES
+
+    @extend_schema(
+        operation_id="assistance_status_retrieve",
+        summary="Assistance status of one person",
+        description="Bulk look-ups go in the body of `POST assistance-status/`, which keeps ID numbers out of URLs.",
+        parameters=[
+            OpenApiParameter(
+                "id_number", OpenApiTypes.STR, OpenApiParameter.PATH, description="18-character resident ID number"
+            )
+        ],
+        responses={
+            200: AssistanceStatusSerializer,
+            400: OpenApiResponse(
+                inline_serializer(
+                    "InvalidIdNumber", {"id_number": serializers.ListField(child=serializers.CharField())}
+                ),
+                description="Not a valid ID number.",
+                examples=[OpenApiExample("bad checksum", value={"id_number": ["身份证号校验码错误。"]})],
+            ),
+            401: UNAUTHORISED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[OpenApiExample("covered", value=STATUS_EXAMPLE, response_only=True)],
+    )
+    def get(self, request: Request, id_number: str) -> Response:
+        try:
+            number = validate_id_number(id_number)
+        except ValidationError as exc:
+            raise serializers.ValidationError({"id_number": exc.messages}) from exc
+        found = assistance_status(request.user, [number])
+        if not found:
+            raise Http404
+        record_event(actor=request.user, action="api.assistance_status", count=1, id_number=mask_id_number(number))
+        return Response(AssistanceStatusSerializer(found[0]).data)
+
+
+@extend_schema(tags=["assistance status"])
+class AssistanceStatusBulkApi(APIView):
+    """Many people's assistance status at once (at most 1000 ID numbers)."""
+
+    permission_classes = [HasRole]
+    allowed_roles = ALL_ROLES
+    parser_classes = [parsers.JSONParser]  # the ID numbers travel in a JSON body, never in a form or a URL
+
+    @extend_schema(
+        operation_id="assistance_status_bulk",
+        summary="Assistance status of many people",
+        request=BulkInSerializer,
+        responses={
+            200: BulkOutSerializer,
+            400: OpenApiResponse(
+                inline_serializer(
+                    "InvalidIdNumbers", {"id_numbers": serializers.ListField(child=serializers.CharField())}
+                ),
+                description="Every invalid ID number, named, with the reason; nothing is looked up.",
+                examples=[
+                    OpenApiExample("one invalid", value={"id_numbers": ["231124196912291471: 身份证号校验码错误。"]})
+                ],
+            ),
+            401: UNAUTHORISED,
+            403: FORBIDDEN,
+        },
+        examples=[
+            OpenApiExample(
+                "request", value={"id_numbers": ["231124196912291478", "231124195005287526"]}, request_only=True
+            ),
+            OpenApiExample(
+                "answer", value={"results": [STATUS_EXAMPLE], "unknown": ["231124195005287526"]}, response_only=True
+            ),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = BulkInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        numbers, invalid = [], []
+        for value in serializer.validated_data["id_numbers"]:
+            try:
+                number = validate_id_number(value)
+            except ValidationError as exc:
+                invalid.append(f"{value[:40]}: {' '.join(exc.messages)}")
+                continue
+            if number not in numbers:
+                numbers.append(number)
+        if invalid:
+            raise serializers.ValidationError({"id_numbers": invalid})
+        found = assistance_status(request.user, numbers)
+        known = {item["id_number"] for item in found}
+        record_event(actor=request.user, action="api.assistance_status", count=len(numbers))
+        return Response(
+            {
+                "results": AssistanceStatusSerializer(found, many=True).data,
+                "unknown": [number for number in numbers if number not in known],
+            }
+        )
+
+
+class FindingFilter(django_filters.FilterSet):
+    finding = django_filters.ChoiceFilter(
+        field_name="kind", choices=FindingKind.choices, help_text="the kind of finding"
+    )
+    township = django_filters.CharFilter(field_name="township__name", help_text="Township name, e.g. 孙吴镇")
+    status = django_filters.ChoiceFilter(choices=FindingStatus.choices)
+
+    class Meta:
+        model = Finding
+        fields = ["finding", "township", "status"]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    finding = serializers.ChoiceField(source="kind", choices=FindingKind.choices)
+    id_number = serializers.SerializerMethodField()
+    household = serializers.IntegerField(
+        source="household_id", allow_null=True, help_text="our household's id, when one is involved"
+    )
+    township = serializers.CharField(source="township.name", allow_null=True, default=None)
+    status = FindingStatusField()
+    resolution = serializers.CharField(
+        help_text="check, include, stop, correct (by people) or cleared (no longer found); empty while open"
+    )
+    detail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "finding",
+            "id_number",
+            "name",
+            "household",
+            "ledger_household_number",
+            "township",
+            "detail",
+            "status",
+            "resolution",
+        ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_id_number(self, finding: Finding) -> str:
+        request = self.context.get("request")
+        if request is not None and can_see_full_id(request.user):
+            return finding.id_number
+        return finding.masked_id_number
+
+    @extend_schema_field(
+        inline_serializer(
+            "FindingDetail", {"persons": serializers.ListField(child=serializers.DictField(), required=False)}
+        )
+    )
+    def get_detail(self, finding: Finding) -> dict:
+        """The records involved (ID numbers inside are masked)."""
+        return finding.detail if isinstance(finding.detail, dict) else {}
+
+
+@extend_schema(tags=["reconciliation"])
+class FindingListApi(generics.ListAPIView):
+    """Reconciliation findings (CONTRACT.md §4), township roles only their township's."""
+
+    serializer_class = FindingSerializer
+    permission_classes = [HasRole]
+    allowed_roles = ALL_ROLES
+    filterset_class = FindingFilter
+
+    def get_queryset(self) -> QuerySet[Finding]:
+        return finding_list(self.request.user).order_by("kind", "township__code", "ledger_household_number", "id")
+
+    @extend_schema(
+        operation_id="reconciliation_findings_list",
+        summary="Reconciliation findings",
+        responses={
+            200: FindingSerializer(many=True),
+            400: OpenApiResponse(description="A bad filter or page size."),
+            401: UNAUTHORISED,
+            403: FORBIDDEN,
+        },
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)

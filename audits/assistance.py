@@ -1,0 +1,84 @@
+"""Assistance status of people (CONTRACT.md §5): our registry's view joined with the ledger's."""
+
+from typing import Any
+
+from django.db.models import Prefetch
+
+from benefits.models import Benefit, BenefitStatus
+from households.models import LedgerRecord, Member, PovertyStatus
+from households.selectors import members_for, townships_for
+
+MAX_BULK = 1000
+
+
+def _programmes(member: Member) -> list[dict[str, Any]]:
+    return [
+        {
+            "programme": benefit.programme,
+            "status": benefit.status,
+            "monthly_amount": benefit.monthly_amount,
+            "start_month": f"{benefit.start_month:%Y-%m}",
+        }
+        for benefit in member.household.current_benefits
+    ]
+
+
+def _classification(member: Member) -> str | None:
+    """The household's classification; for a household not yet classified, its benefit's."""
+    if member.household.classification:
+        return member.household.classification
+    return next((b.classification for b in member.household.current_benefits if b.classification), None)
+
+
+def assistance_status(user, id_numbers: list[str]) -> list[dict[str, Any]]:
+    """One item per known person visible to the user, in the order asked; validated numbers in.
+
+    A person in our registry is visible with their household (township roles: their township's).
+    A person only the ledger knows is visible to county roles, and to a township's roles when the
+    ledger places them in that township; one of our members outside the caller's scope is not
+    shown at all (never half of them)."""
+    benefits = Benefit.objects.exclude(status=BenefitStatus.STOPPED).order_by("programme", "-start_month")
+    members = {
+        member.id_number: member
+        for member in members_for(user)
+        .filter(id_number__in=id_numbers)
+        .select_related("household")
+        .prefetch_related(Prefetch("household__benefits", queryset=benefits, to_attr="current_benefits"))
+    }
+    ledger = {
+        record.id_number: record for record in LedgerRecord.objects.filter(id_number__in=id_numbers, removed=False)
+    }
+    hidden_members = set(
+        Member.objects.filter(id_number__in=[n for n in id_numbers if n not in members]).values_list(
+            "id_number", flat=True
+        )
+    )
+    visible_townships = set(townships_for(user).values_list("pk", flat=True))
+    items = []
+    for number in id_numbers:
+        member, record = members.get(number), ledger.get(number)
+        if member is not None:
+            items.append(
+                {
+                    "id_number": number,
+                    "name": member.name,
+                    "household": member.household_id,
+                    "programmes": _programmes(member),
+                    "classification": _classification(member),
+                    "registered_poor": record is not None,
+                    "out_of_poverty": record is not None and record.poverty_status == PovertyStatus.OUT,
+                }
+            )
+        elif record is not None and number not in hidden_members and record.township_id in visible_townships:
+            items.append(
+                {
+                    "id_number": number,
+                    "name": record.name,
+                    "household": None,
+                    "programmes": [],
+                    "classification": None,
+                    "registered_poor": True,
+                    "out_of_poverty": record.poverty_status == PovertyStatus.OUT,
+                }
+            )
+    return items

@@ -1,0 +1,42 @@
+"""Reads of audit work lists, scoped to what the user may see."""
+
+from django.db.models import Count, Q, QuerySet
+
+from sunwu_relief.roles import TOWNSHIP_ROLES, is_county_wide, role_of, township_id_of
+
+from .models import Finding, FindingKind, FindingStatus
+
+
+def findings_for(user) -> QuerySet[Finding]:
+    """County roles see every finding; township roles their township's; anyone else none."""
+    if is_county_wide(user):
+        return Finding.objects.all()
+    if role_of(user) in TOWNSHIP_ROLES and township_id_of(user) is not None:
+        return Finding.objects.filter(township_id=township_id_of(user))
+    return Finding.objects.none()
+
+
+def finding_list(user) -> QuerySet[Finding]:
+    return findings_for(user).select_related("township", "household", "resolved_by")
+
+
+def finding_detail(user, *, pk: int) -> Finding:
+    """Raises Finding.DoesNotExist outside the scope."""
+    return (
+        findings_for(user)
+        .select_related("township", "household__village", "resolved_by")
+        .prefetch_related("events__actor")
+        .get(pk=pk)
+    )
+
+
+def open_findings_by_township(user) -> list[dict]:
+    """[{township, township__name, total, <kind>: n, ...}] of open findings, for the dashboard."""
+    counts = {kind: Count("id", filter=Q(kind=kind)) for kind in FindingKind.values}
+    return list(
+        findings_for(user)
+        .filter(status=FindingStatus.OPEN)
+        .values("township", "township__name")
+        .annotate(total=Count("id"), **counts)
+        .order_by("township__code")
+    )

@@ -1,0 +1,96 @@
+"""Browser pages of the reconciliation work list: township staff work their township's findings."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.roles import Role, can_see_full_id, is_county_wide, role_of
+from sunwu_relief.ui import add_domain_error, roles_required
+
+from .finding_selectors import finding_detail, finding_list
+from .models import PERSON_RESOLUTIONS, Finding, FindingKind, FindingStatus, Resolution
+from .services import RESOLVE_ROLES, finding_resolve
+
+VIEW_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
+PAGE_SIZE = 25
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.ChoiceField(
+        label=gettext_lazy("What was done"),
+        choices=[(value, Resolution(value).label) for value in PERSON_RESOLUTIONS],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+@roles_required(*VIEW_ROLES)
+def finding_list_view(request: HttpRequest) -> HttpResponse:
+    queryset = finding_list(request.user)
+    kind = request.GET.get("finding", "")
+    status = request.GET.get("status", FindingStatus.OPEN)
+    township = request.GET.get("township", "")
+    if kind in FindingKind.values:
+        queryset = queryset.filter(kind=kind)
+    if status in FindingStatus.values:
+        queryset = queryset.filter(status=status)
+    if township and is_county_wide(request.user):
+        queryset = queryset.filter(township__name=township)
+    page = Paginator(queryset.order_by("kind", "township__code", "ledger_household_number", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audits/findings.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "kinds": FindingKind.choices,
+            "statuses": FindingStatus.choices,
+            "kind": kind,
+            "status": status,
+            "full_ids": False,  # lists always mask (least exposure)
+        },
+    )
+
+
+@roles_required(*VIEW_ROLES)
+def finding_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        finding = finding_detail(request.user, pk=pk)
+    except Finding.DoesNotExist as exc:
+        raise Http404 from exc
+    can_resolve = role_of(request.user) in RESOLVE_ROLES and finding.status == FindingStatus.OPEN
+    form = ResolveForm(request.POST or None) if can_resolve else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied  # a reading role, or already resolved
+        if form.is_valid():
+            try:
+                finding_resolve(actor=request.user, finding=finding, **form.cleaned_data)
+            except OutOfScope as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("The finding was resolved."))
+                return redirect("audits:finding", pk=finding.pk)
+    return render(
+        request,
+        "audits/finding_detail.html",
+        {
+            "finding": finding,
+            "form": form,
+            "full_ids": can_see_full_id(request.user),
+            "can_apply": role_of(request.user) == Role.CASEWORKER and finding.household_id is not None,
+            "events": finding.events.all(),
+        },
+    )

@@ -1,0 +1,321 @@
+"""Admin for county staff: standards (edited through the service), and the county decision on
+applications through admin views that call the same services as every other channel."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from sunwu_relief.admin_base import ReadOnlyAdminMixin
+from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.roles import Role, role_of
+from sunwu_relief.ui import add_domain_error
+
+from . import services
+from .forms import CountyVisitForm
+from .models import (
+    Application,
+    Benefit,
+    BenefitChange,
+    Holiday,
+    ReasonCode,
+    Standard,
+    Transition,
+    WrittenNotice,
+)
+from .selectors import application_detail, applications_for, benefits_for, written_notices_for
+
+
+@admin.register(Standard)
+class StandardAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "programme", "version", "monthly_standard", "notice_days", "spot_check_ratio", "updated"]
+    list_filter = ["programme", "year"]
+    readonly_fields = ["version"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return role_of(request.user) == Role.BUREAU_REVIEWER
+
+    has_add_permission = has_change_permission
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return role_of(request.user) in (Role.BUREAU_REVIEWER, Role.AUDITOR)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Standard, form, change: bool) -> None:
+        services.standard_save(actor=request.user, standard=obj)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "is_working_day"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return role_of(request.user) in (Role.BUREAU_REVIEWER, Role.AUDITOR)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return role_of(request.user) == Role.BUREAU_REVIEWER
+
+    has_change_permission = has_delete_permission = lambda self, request, obj=None: (
+        role_of(request.user) == Role.BUREAU_REVIEWER
+    )  # noqa: E731
+
+
+class TransitionInline(admin.TabularInline):
+    model = Transition
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["created", "from_status", "to_status", "actor", "reason_code", "comment"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("approve", gettext_lazy("Approve")),
+            ("reject", gettext_lazy("Reject")),
+            ("return", gettext_lazy("Return for rework")),
+        ],
+    )
+    reason_code = forms.ChoiceField(
+        label=gettext_lazy("Reason (reject or return)"), choices=[("", "—"), *ReasonCode.choices], required=False
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Explanation"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class CaseReaderMixin:
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return role_of(request.user) in (Role.BUREAU_REVIEWER, Role.AUDITOR)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+
+@admin.register(Application)
+class ApplicationAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "id",
+        "programme",
+        "applicant_name",
+        "village",
+        "status",
+        "filed",
+        "spot_check_required",
+        "decide_link",
+    ]
+    list_filter = ["status", "programme", "filed", "spot_check_required", "household__township"]
+    search_fields = ["applicant_name", "household__number", "=household__members__id_number"]
+    list_select_related = ["household__village"]
+    inlines = [TransitionInline]
+    exclude = ["single_member"]
+
+    def get_queryset(self, request: HttpRequest):
+        return applications_for(request.user).select_related("household__village")
+
+    @admin.display(description=gettext_lazy("Village"))
+    def village(self, application: Application) -> str:
+        return application.household.village.name
+
+    @admin.display(description=gettext_lazy("County decision"))
+    def decide_link(self, application: Application) -> str:
+        if application.status != "county_review":
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:benefits_application_decide", args=[application.pk]), _("Decide")
+        )
+
+    def get_urls(self):
+        own = [
+            path("<int:pk>/decide/", self.admin_site.admin_view(self.decide_view), name="benefits_application_decide")
+        ]
+        return own + super().get_urls()
+
+    def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The county decision: home visit record, then approve / reject / return."""
+        if role_of(request.user) not in (Role.BUREAU_REVIEWER, Role.AUDITOR):
+            raise PermissionDenied
+        try:
+            application = application_detail(request.user, pk=pk)
+        except Application.DoesNotExist as exc:
+            raise Http404 from exc
+        decision_form = DecisionForm(request.POST if "decide" in request.POST else None, prefix="decision")
+        visit_form = CountyVisitForm(request.POST if "visit" in request.POST else None, prefix="visit")
+        if request.method == "POST":
+            try:
+                if "visit" in request.POST and visit_form.is_valid():
+                    services.county_visit_record(
+                        actor=request.user, application=application, visitors=[request.user], **visit_form.cleaned_data
+                    )
+                    messages.success(request, _("The county home visit was recorded."))
+                    return redirect(request.path)
+                if "decide" in request.POST and decision_form.is_valid():
+                    return self._decide(request, application, decision_form)
+            except OutOfScope as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                add_domain_error(decision_form if "decide" in request.POST else visit_form, exc)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("County decision"),
+            "application": application,
+            "problems": services.approval_problems(application, request.user)
+            if application.status == "county_review"
+            else [],
+            "visit_required": services.county_visit_required(application),
+            "decision_form": decision_form,
+            "visit_form": visit_form,
+            "can_decide": role_of(request.user) == Role.BUREAU_REVIEWER and application.status == "county_review",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/benefits/application_decide.html", context)
+
+    def _decide(self, request: HttpRequest, application: Application, form: DecisionForm) -> HttpResponse:
+        data = form.cleaned_data
+        if data["decision"] == "approve":
+            benefit = services.application_county_approve(actor=request.user, application=application)
+            messages.success(
+                request,
+                _("Approved: %(amount)s yuan per month from %(month)s.")
+                % {"amount": benefit.monthly_amount, "month": f"{benefit.start_month:%Y-%m}"},
+            )
+        elif data["decision"] == "reject":
+            services.application_county_reject(
+                actor=request.user, application=application, reason_code=data["reason_code"], comment=data["comment"]
+            )
+            messages.success(request, _("Rejected; the written notice was produced."))
+        else:
+            services.application_county_return(
+                actor=request.user, application=application, reason_code=data["reason_code"], comment=data["comment"]
+            )
+            messages.success(request, _("Returned to the township."))
+        return redirect("admin:benefits_application_change", application.pk)
+
+
+class BenefitChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Change"), choices=BenefitChange.Kind.choices)
+    effective_month = forms.DateField(
+        label=gettext_lazy("Effective month"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    new_amount = forms.DecimalField(
+        label=gettext_lazy("New monthly amount"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    reason_code = forms.ChoiceField(label=gettext_lazy("Reason"), choices=ReasonCode.choices)
+    reason = forms.CharField(label=gettext_lazy("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BenefitChangeInline(admin.TabularInline):
+    model = BenefitChange
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "created",
+        "kind",
+        "effective_month",
+        "old_amount",
+        "new_amount",
+        "old_status",
+        "new_status",
+        "reason_code",
+        "reason",
+        "actor",
+    ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Benefit)
+class BenefitAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "id",
+        "household",
+        "programme",
+        "status",
+        "classification",
+        "monthly_amount",
+        "start_month",
+        "next_review_due",
+        "migrated",
+        "change_link",
+    ]
+    list_filter = ["programme", "status", "classification", "migrated"]
+    search_fields = ["household__number", "household__members__name"]
+    list_select_related = ["household"]
+    inlines = [BenefitChangeInline]
+    exclude = ["covered_members"]
+
+    def get_queryset(self, request: HttpRequest):
+        return benefits_for(request.user).select_related("household")
+
+    @admin.display(description=gettext_lazy("Change"))
+    def change_link(self, benefit: Benefit) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:benefits_benefit_decide", args=[benefit.pk]), _("Change")
+        )
+
+    def get_urls(self):
+        own = [path("<int:pk>/decide/", self.admin_site.admin_view(self.decide_view), name="benefits_benefit_decide")]
+        return own + super().get_urls()
+
+    def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if role_of(request.user) != Role.BUREAU_REVIEWER:
+            raise PermissionDenied
+        benefit = benefits_for(request.user).filter(pk=pk).select_related("household").first()
+        if benefit is None:
+            raise Http404
+        form = BenefitChangeForm(request.POST or None, initial={"effective_month": timezone.localdate().replace(day=1)})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.benefit_change(actor=request.user, benefit=benefit, **form.cleaned_data)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("The change was decided and its written notice produced."))
+                return redirect("admin:benefits_benefit_change", benefit.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Change a benefit"),
+            "benefit": benefit,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/benefits/benefit_decide.html", context)
+
+
+@admin.register(WrittenNotice)
+class WrittenNoticeAdmin(CaseReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["issued_on", "kind", "addressee", "reason_code", "due_on", "print_link"]
+    list_filter = ["kind"]
+
+    def get_queryset(self, request: HttpRequest):
+        return written_notices_for(request.user)
+
+    @admin.display(description=gettext_lazy("Print"))
+    def print_link(self, notice: WrittenNotice) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("benefits:written-notice", args=[notice.pk]), _("Print"))
+
+
+User = get_user_model()

@@ -1,0 +1,79 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Member
+
+from .models import CountyVisit, DemocraticEvaluation, Programme, ReasonCode
+
+CARE_LEVEL_CHOICES = [
+    ("full_self_care", _("Fully able to care for oneself")),
+    ("semi_disabled", _("Partly unable to care for oneself")),
+    ("fully_disabled", _("Fully unable to care for oneself")),
+]
+
+
+class ApplicationForm(forms.Form):
+    programme = forms.ChoiceField(
+        label=_("Programme"),
+        choices=[(Programme.DIBAO, Programme.DIBAO.label), (Programme.TEKUN, Programme.TEKUN.label)],
+    )
+    single_member = forms.ModelChoiceField(
+        label=_("Person covered alone (特困, or 单人保)"), queryset=Member.objects.none(), required=False
+    )
+    reason = forms.CharField(label=_("Reason for applying"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, household, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["single_member"].queryset = household.members.all()
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RequiredCommentForm(forms.Form):
+    comment = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason_code = forms.ChoiceField(label=_("Reason"), choices=ReasonCode.choices)
+    comment = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EvaluationForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=120)
+    participants = forms.CharField(label=_("Participants"), widget=forms.Textarea(attrs={"rows": 2}))
+    participant_count = forms.IntegerField(label=_("Number of participants"), min_value=1, max_value=500)
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=500)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=500)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=DemocraticEvaluation.Outcome.choices)
+    minutes = forms.FileField(label=_("Minutes (scan)"), required=False)
+
+
+class TownshipApproveForm(forms.Form):
+    opinion = forms.CharField(label=_("Township opinion"), widget=forms.Textarea(attrs={"rows": 3}))
+    care_level = forms.ChoiceField(label=_("Self-care ability (特困 only)"), choices=CARE_LEVEL_CHOICES, required=False)
+
+
+class ObjectionForm(forms.Form):
+    raised_by = forms.CharField(label=_("Raised by"), max_length=64)
+    contact = forms.CharField(label=_("Contact"), max_length=64, required=False)
+    raised_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    content = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ObjectionResolveForm(forms.Form):
+    objection = forms.IntegerField(widget=forms.HiddenInput)
+    upheld = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("0", _("Dismiss the objection")), ("1", _("Uphold the objection: investigate again"))],
+        coerce=lambda value: value == "1",
+    )
+    resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CountyVisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    result = forms.ChoiceField(label=_("Result"), choices=CountyVisit.Result.choices)
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))

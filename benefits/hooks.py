@@ -1,0 +1,25 @@
+"""Extension points that a higher app fills in (dependencies run one way: audits → benefits).
+
+The close-relatives register lives in `audits`; at start-up it registers a filing check here, and
+`application_submit` asks every registered check whether the case must be filed (备案, N1).
+"""
+
+from collections.abc import Callable
+
+from households.models import Household
+
+FilingCheck = Callable[[Household], list[str]]
+_filing_checks: list[FilingCheck] = []
+
+
+def register_filing_check(check: FilingCheck) -> None:
+    if check not in _filing_checks:
+        _filing_checks.append(check)
+
+
+def filing_reasons(household: Household) -> list[str]:
+    """Chinese reasons why this household's case must be filed; empty when none."""
+    reasons: list[str] = []
+    for check in _filing_checks:
+        reasons.extend(check(household))
+    return reasons

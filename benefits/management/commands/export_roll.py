@@ -1,0 +1,47 @@
+import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from benefits.models import Programme
+from benefits.roll import roll_rows, write_roll
+from households.models import Township
+from sunwu_relief.audit import record_event
+
+
+def parse_month(value: str) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007  (a calendar month, no time)
+    except ValueError as exc:
+        raise CommandError(f"--month must be YYYY-MM, got {value!r}") from exc
+
+
+class Command(BaseCommand):
+    help = "Write the payment roll of a programme for a month (CONTRACT.md §7)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--programme", required=True, choices=Programme.values)
+        parser.add_argument("--month", required=True)
+        parser.add_argument("--output", required=True)
+        parser.add_argument("--township")
+
+    def handle(self, *args, programme: str, month: str, output: str, township: str | None, **options) -> None:
+        when = parse_month(month)
+        township_ids = None
+        name = ""
+        if township:
+            place = Township.objects.filter(name=township.strip()).first()
+            if place is None:
+                raise CommandError(f"unknown township {township!r}")
+            township_ids = [place.pk]
+            name = place.name
+        rows = roll_rows(programme=programme, month=when, township_ids=township_ids)
+        path = Path(output)
+        if not path.parent.exists():
+            raise CommandError(f"the folder {path.parent} does not exist")
+        write_roll(rows, path, programme=programme, month=when, township=name)
+        record_event(actor=None, action="roll.export", programme=programme, month=month, township=name, rows=len(rows))
+        total = sum(r.amount for r in rows)
+        self.stdout.write(
+            f"{len(rows)} households, {sum(r.covered for r in rows)} persons, {total} yuan/month → {path}"
+        )

@@ -1,0 +1,149 @@
+"""The payment roll 台帐 (CONTRACT.md §7): who is paid what in a month, and its xlsx form.
+
+A month's roll is answered from the decisions (benefit changes) in force that month, so a roll of
+a past month stays what it was when later decisions change amounts or stop benefits.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.db.models import Prefetch, QuerySet
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from households.models import Classification, Member, Relationship
+
+from .models import Benefit, BenefitChange, BenefitStatus, Programme
+
+PAYING = frozenset({BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT})
+CLASS_LABELS = {Classification.KEY: "重点", Classification.LONG_TERM: "长期", Classification.GENERAL: "一般"}
+HEADERS = ["乡镇", "行政村", "户主姓名", "户主身份证号", "保障人口", "保障类别", "保障金额(元/月)", "起始年月", "备注"]
+
+
+@dataclass(frozen=True)
+class RollRow:
+    township: str
+    village: str
+    head_name: str
+    head_id_number: str
+    covered: int
+    classification: str
+    amount: Decimal
+    start_month: str
+    note: str
+
+
+def state_in_month(benefit: Benefit, month: datetime.date) -> tuple[str, Decimal]:
+    """(status, amount) in force in `month`, from the benefit's decisions (prefetched `changes`)."""
+    changes = sorted(benefit.changes.all(), key=lambda c: (c.effective_month, c.created, c.pk))
+    if not changes:
+        return benefit.status, benefit.monthly_amount
+    before = [c for c in changes if c.effective_month <= month]
+    if before:
+        last = before[-1]
+        return last.new_status, last.new_amount
+    first = changes[0]
+    return first.old_status, first.old_amount
+
+
+def roll_benefits(
+    *, programme: str, month: datetime.date, township_ids: QuerySet | list | None = None
+) -> QuerySet[Benefit]:
+    queryset = (
+        Benefit.objects.filter(programme=programme, start_month__lte=month)
+        .select_related("household__township", "household__village")
+        .prefetch_related(
+            Prefetch("changes", queryset=BenefitChange.objects.order_by("effective_month", "created", "id")),
+            Prefetch(
+                "household__members", queryset=Member.objects.filter(relationship=Relationship.HEAD), to_attr="heads"
+            ),
+        )
+        .order_by("household__township__code", "household__village__name", "household__number")
+    )
+    if township_ids is not None:
+        queryset = queryset.filter(township_id__in=township_ids)
+    return queryset
+
+
+def roll_rows(*, programme: str, month: datetime.date, township_ids=None) -> list[RollRow]:
+    month = month.replace(day=1)
+    rows = []
+    for benefit in roll_benefits(programme=programme, month=month, township_ids=township_ids):
+        status, amount = state_in_month(benefit, month)
+        if status not in PAYING or (benefit.end_month and benefit.end_month <= month):
+            continue
+        head = benefit.household.heads[0] if benefit.household.heads else None
+        notes = []
+        if status == BenefitStatus.PHASING_OUT:
+            notes.append("渐退期")
+        if benefit.migrated:
+            notes.append("存量迁移，待复核")
+        rows.append(
+            RollRow(
+                township=benefit.household.township.name,
+                village=benefit.household.village.name,
+                head_name=head.name if head else "",
+                head_id_number=head.id_number if head else "",
+                covered=benefit.covered_count,
+                classification=CLASS_LABELS.get(benefit.classification, ""),
+                amount=amount,
+                start_month=f"{benefit.start_month:%Y-%m}",
+                note="；".join(notes),
+            )
+        )
+    return rows
+
+
+def _text(sheet, value: object) -> WriteOnlyCell:
+    """A text cell, never a formula: values starting with = + - @ stay text (SECURITY.md)."""
+    cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+    cell.data_type = "s"
+    cell.number_format = "@"
+    return cell
+
+
+def write_roll(rows: list[RollRow], path: Path, *, programme: str, month: datetime.date, township: str = "") -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("台帐")
+    title = WriteOnlyCell(sheet, value=f"孙吴县{township}{Programme(programme).label}保障金发放台帐")
+    title.font = Font(bold=True, size=14)
+    sheet.append([title])
+    sheet.append([_text(sheet, f"发放月份：{month:%Y-%m}")])
+    header = []
+    for text in HEADERS:
+        cell = _text(sheet, text)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(
+            [
+                _text(sheet, row.township),
+                _text(sheet, row.village),
+                _text(sheet, row.head_name),
+                _text(sheet, row.head_id_number),
+                row.covered,
+                _text(sheet, row.classification),
+                row.amount,
+                _text(sheet, row.start_month),
+                _text(sheet, row.note),
+            ]
+        )
+    sheet.append(
+        [
+            _text(sheet, "合计"),
+            None,
+            None,
+            None,
+            sum(r.covered for r in rows),
+            None,
+            sum((r.amount for r in rows), Decimal("0")),
+            None,
+            None,
+        ]
+    )
+    workbook.save(path)

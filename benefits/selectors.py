@@ -1,0 +1,133 @@
+"""Reads of applications and benefits, scoped to what the user may see."""
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from households.selectors import households_for
+from sunwu_relief.roles import Role, role_of
+
+from .models import (
+    COVERED_STATUSES,
+    Application,
+    Benefit,
+    BenefitStatus,
+    Holiday,
+    Objection,
+    PublicNotice,
+    Standard,
+    Transition,
+    WrittenNotice,
+)
+from .rules import add_working_days
+
+CASE_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR})
+
+
+def applications_for(user) -> QuerySet[Application]:
+    """Applications of the households the user may see; the poverty office sees none."""
+    if role_of(user) not in CASE_ROLES:
+        return Application.objects.none()
+    return Application.objects.filter(household__in=households_for(user))
+
+
+def application_detail(user, *, pk: int) -> Application:
+    return (
+        applications_for(user)
+        .select_related("household__township", "household__village", "created_by", "assessment", "single_member")
+        .prefetch_related(
+            Prefetch("transitions", queryset=Transition.objects.select_related("actor")),
+            "evaluations",
+            Prefetch("notices", queryset=PublicNotice.objects.prefetch_related("objections")),
+            "county_visits__visitors",
+            "written_notices",
+        )
+        .get(pk=pk)
+    )
+
+
+def benefits_for(user) -> QuerySet[Benefit]:
+    if role_of(user) is None:
+        return Benefit.objects.none()
+    return Benefit.objects.filter(household__in=households_for(user))
+
+
+def running_benefits() -> QuerySet[Benefit]:
+    return Benefit.objects.filter(status__in=[*COVERED_STATUSES, BenefitStatus.SUSPENDED])
+
+
+def notices_for(user, *, village_id: int | None = None, on: datetime.date | None = None) -> QuerySet[PublicNotice]:
+    queryset = PublicNotice.objects.filter(application__in=applications_for(user), superseded=False)
+    if village_id is not None:
+        queryset = queryset.filter(village_id=village_id)
+    if on is not None:
+        queryset = queryset.filter(starts_on__lte=on, ends_on__gte=on)
+    return queryset.select_related("application__household__village")
+
+
+def objections_for(user) -> QuerySet[Objection]:
+    return Objection.objects.filter(notice__application__in=applications_for(user))
+
+
+def written_notices_for(user) -> QuerySet[WrittenNotice]:
+    return WrittenNotice.objects.filter(household__in=households_for(user))
+
+
+def standard_for(programme: str, year: int) -> Standard | None:
+    """The standard in force for a programme in a year (the latest year not after it)."""
+    return Standard.objects.filter(programme=programme, year__lte=year).order_by("-year").first()
+
+
+def working_day_deadline(start: datetime.date, days: int) -> datetime.date:
+    horizon = start + datetime.timedelta(days=days * 3 + 30)
+    rows = Holiday.objects.filter(date__gt=start, date__lte=horizon).values_list("date", "is_working_day")
+    holidays = {day for day, working in rows if not working}
+    make_up = {day for day, working in rows if working}
+    return add_working_days(start, days, holidays=holidays, make_up_days=make_up)
+
+
+def application_deadlines(application: Application, *, on: datetime.date) -> list[dict]:
+    """Deadlines that apply now (RULES.md §1), each with its due date and whether it is overdue."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .models import ApplicationStatus as S
+
+    snapshot = application.standard_snapshot or {}
+    standard = standard_for(application.programme, on.year)
+    numbers = {
+        name: int(snapshot.get(name, getattr(standard, name, default)))
+        for name, default in (
+            ("investigation_start_days", 3),
+            ("decision_days", 30),
+            ("decision_days_extended", 45),
+            ("county_decision_days", 10),
+            ("township_opinion_days", 15),
+        )
+    }
+    deadlines = []
+    if application.accepted_at is None or application.status not in OPEN_OR_NOTICE:
+        return deadlines
+    accepted = timezone.localdate(application.accepted_at)
+    if application.status == S.ACCEPTED:
+        deadlines.append(
+            (_("Investigation starts"), working_day_deadline(accepted, numbers["investigation_start_days"]))
+        )
+    if application.programme == "tekun" and application.status in (
+        S.ACCEPTED,
+        S.INVESTIGATING,
+        S.EVALUATING,
+        S.TOWNSHIP_REVIEW,
+    ):
+        deadlines.append((_("Township opinion"), working_day_deadline(accepted, numbers["township_opinion_days"])))
+    if application.status == S.COUNTY_REVIEW and application.received_by_county_at:
+        received = timezone.localdate(application.received_by_county_at)
+        deadlines.append((_("County decision"), working_day_deadline(received, numbers["county_decision_days"])))
+    days = numbers["decision_days_extended"] if application.deadline_extended else numbers["decision_days"]
+    deadlines.append((_("Decision"), working_day_deadline(accepted, days)))
+    return [{"label": label, "due": due, "overdue": due < on} for label, due in deadlines]
+
+
+OPEN_OR_NOTICE = frozenset(
+    {"accepted", "investigating", "evaluating", "township_review", "public_notice", "county_review"}
+)

@@ -1,0 +1,1022 @@
+"""Every write of the workflow and of benefits: one keyword-only service per change.
+
+Each service locks its row, returns early if the change is already done, checks the transition
+map and its guards (a clear Chinese message for each unmet guard), saves, records the transition
+and the audit entry, and queues side effects after commit. The UI, the admin, the API, tasks and
+commands all call these; nothing else changes a status.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from households.ids import validate_id_number
+from households.models import Household, Member, Relationship
+from sunwu_relief.audit import record_event
+from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
+from sunwu_relief.roles import Role, role_of, township_id_of
+
+from . import rules
+from .hooks import filing_reasons
+from .models import (
+    Application,
+    ApplicationStatus,
+    Benefit,
+    BenefitChange,
+    BenefitStatus,
+    CountyVisit,
+    DemocraticEvaluation,
+    Objection,
+    Programme,
+    PublicNotice,
+    ReasonCode,
+    Standard,
+    Transition,
+    WrittenNotice,
+)
+from .selectors import running_benefits, standard_for, working_day_deadline
+from .workflow import ALLOWED, INVESTIGATION_ACTIONS, TOWNSHIP_ACTIONS
+
+WORKFLOW_PROGRAMMES = frozenset({Programme.DIBAO, Programme.TEKUN})
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# Access -------------------------------------------------------------------------------------
+
+
+def _ensure_role(actor, application: Application | None, *roles: str, township_id: int | None = None) -> None:
+    """404 outside the actor's township (scope first), 403 for another role."""
+    role = role_of(actor)
+    target_township = application.township_id if application is not None else township_id
+    if role in (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER) and township_id_of(actor) != target_township:
+        raise OutOfScope()
+    if role is None or role == Role.POVERTY_OFFICE:
+        raise OutOfScope()
+    if role not in roles:
+        raise NotAllowed()
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("household").get(pk=application.pk)
+
+
+def _move(
+    application: Application, action: str, *, actor, reason_code: str = "", comment: str = "", fields: tuple = ()
+) -> Application:
+    """Apply one transition of the ALLOWED map with a compare-and-swap on (status, version)."""
+    _check_allowed(application, action)
+    to_status = ALLOWED[action][1]
+    from_status = application.status
+    changed = Application.objects.filter(pk=application.pk, status=from_status, version=application.version).update(
+        status=to_status, version=application.version + 1, **{name: getattr(application, name) for name in fields}
+    )
+    if changed != 1:
+        raise WorkflowError(_("Someone else changed this application at the same moment; reload and check."))
+    application.status = to_status
+    application.version += 1
+    # The compare-and-swap wrote the row; one history row keeps who moved it (simple-history skips update()).
+    application._history_user = actor
+    application.save(update_fields=["status", "version", *fields])
+    Transition.objects.create(
+        application=application,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason_code=reason_code,
+        comment=comment,
+    )
+    record_event(
+        actor=actor,
+        action=f"application.{action}",
+        obj=application,
+        from_status=from_status,
+        to_status=to_status,
+        reason_code=reason_code,
+    )
+    return application
+
+
+def _check_allowed(application: Application, action: str) -> None:
+    if application.status not in ALLOWED[action][0]:
+        raise WorkflowError(
+            _("This step is not possible while the application is “%(status)s”.")
+            % {"status": application.get_status_display()}
+        )
+
+
+def _require_reason(reason_code: str, comment: str) -> None:
+    errors = {}
+    if reason_code not in ReasonCode.values:
+        errors["reason_code"] = [_("Choose a reason.")]
+    if not comment.strip():
+        errors["comment"] = [_("Explain the reason in words.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+
+
+def _standard(programme: str, on: datetime.date | None = None) -> Standard:
+    standard = standard_for(programme, (on or today()).year)
+    if standard is None:
+        raise WorkflowError(_("No standard is set for this programme and year; the county must set one first."))
+    return standard
+
+
+# Creating and submitting -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_create(
+    *, actor, household: Household, programme: str, reason: str = "", single_member: Member | None = None
+) -> Application:
+    _ensure_role(actor, None, Role.CASEWORKER, township_id=household.township_id)
+    if programme not in WORKFLOW_PROGRAMMES:
+        raise InvalidInput(field_errors={"programme": [_("This programme does not use this procedure.")]})
+    if single_member is not None and single_member.household_id != household.pk:
+        raise InvalidInput(field_errors={"single_member": [_("The person must be a member of this household.")]})
+    head = household.members.filter(relationship=Relationship.HEAD).first()
+    application = Application(
+        household=household,
+        township_id=household.township_id,
+        programme=programme,
+        applicant_name=(single_member or head).name if (single_member or head) else "",
+        reason=reason.strip(),
+        single_member=single_member,
+        created_by=actor,
+    )
+    application._history_user = actor
+    application.save()
+    Transition.objects.create(
+        application=application,
+        action="create",
+        from_status=ApplicationStatus.DRAFT,
+        to_status=ApplicationStatus.DRAFT,
+        actor=actor,
+    )
+    record_event(actor=actor, action="application.create", obj=application, programme=programme)
+    return application
+
+
+def submit_problems(application: Application) -> list[str]:
+    """Every unmet condition of 受理 (RULES.md §1), in Chinese; empty when it may be submitted."""
+    household = application.household
+    members = list(household.members.all())
+    problems = []
+    if not any(m.relationship == Relationship.HEAD for m in members):
+        problems.append(_("The household has no head."))
+    for member in members:
+        try:
+            validate_id_number(member.id_number)
+        except Exception:  # noqa: BLE001  (any invalid number blocks the submission)
+            problems.append(_("%(name)s's ID number is not valid.") % {"name": member.name})
+    if not _has_authorisation(application):
+        problems.append(
+            _(
+                "Start the economic-status assessment and upload the applicant's signed authorisation to check the family's finances (授权核对)."
+            )
+        )
+    if application.programme not in WORKFLOW_PROGRAMMES:
+        problems.append(_("This programme does not use this procedure."))
+    if application.programme == Programme.TEKUN and application.single_member is None:
+        problems.append(_("特困 support is for one person: name the person supported."))
+    if application.programme == Programme.DIBAO and application.single_member is not None:
+        member = application.single_member
+        severe = member.disability_grade in (1, 2) or (
+            member.disability_grade == 3 and member.disability_kind in ("intellectual", "mental")
+        )
+        if not (member.serious_illness or severe):
+            problems.append(
+                _(
+                    "Single-person coverage (单人保) needs a serious illness or a severe disability (grade 1–2, or grade 3 intellectual or mental)."
+                )
+            )
+    other_open = Application.objects.filter(
+        household=household,
+        programme=application.programme,
+        status__in=[
+            ApplicationStatus.ACCEPTED,
+            ApplicationStatus.INVESTIGATING,
+            ApplicationStatus.EVALUATING,
+            ApplicationStatus.TOWNSHIP_REVIEW,
+            ApplicationStatus.PUBLIC_NOTICE,
+            ApplicationStatus.COUNTY_REVIEW,
+        ],
+    ).exclude(pk=application.pk)
+    if other_open.exists():
+        problems.append(_("This household already has an open application for this programme."))
+    if running_benefits().filter(household=household, programme=application.programme).exists():
+        problems.append(_("This household already receives this programme."))
+    elsewhere = (
+        running_benefits()
+        .filter(covered_members__in=members)
+        .exclude(household=household)
+        .select_related("household")
+        .first()
+    )
+    if elsewhere is not None:
+        problems.append(
+            _("A member is covered by household %(number)s's benefit (no split or merged households: 按户施保).")
+            % {"number": elsewhere.household.number}
+        )
+    return problems
+
+
+def _current_assessment(application: Application):
+    """The assessment this case uses: its own, else the household's latest one (an upheld
+    objection detaches the frozen one, so the caseworker's new assessment is taken up)."""
+    from assessments.models import Assessment
+
+    if application.assessment_id is not None:
+        return application.assessment
+    return Assessment.objects.filter(household=application.household).order_by("-created", "-id").first()
+
+
+def _has_authorisation(application: Application) -> bool:
+    assessment = _current_assessment(application)
+    return assessment is not None and assessment.authorisations.exists()
+
+
+@transaction.atomic
+def application_submit(*, actor, application: Application) -> Application:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.CASEWORKER)
+    if application.status == ApplicationStatus.ACCEPTED:
+        return application  # a double submit does nothing
+    problems = submit_problems(application)
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    reasons = filing_reasons(application.household)
+    application.filed = bool(reasons)
+    application.filed_reasons = reasons
+    application.accepted_at = timezone.now()
+    application.assessment = _current_assessment(application)
+    return _move(application, "submit", actor=actor, fields=("filed", "filed_reasons", "accepted_at", "assessment"))
+
+
+@transaction.atomic
+def application_resubmit(*, actor, application: Application, comment: str = "") -> Application:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.CASEWORKER)
+    if application.status == ApplicationStatus.ACCEPTED:
+        return application
+    problems = [p for p in submit_problems(application)]
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    return _move(application, "resubmit", actor=actor, comment=comment)
+
+
+@transaction.atomic
+def application_withdraw(*, actor, application: Application, comment: str) -> Application:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.CASEWORKER)
+    if application.status == ApplicationStatus.WITHDRAWN:
+        return application
+    if not comment.strip():
+        raise InvalidInput(field_errors={"comment": [_("Record why the application is withdrawn.")]})
+    return _move(application, "withdraw", actor=actor, comment=comment)
+
+
+# Investigation and evaluation ----------------------------------------------------------------
+
+
+@transaction.atomic
+def application_start_investigation(*, actor, application: Application) -> Application:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.CASEWORKER)
+    if application.status == ApplicationStatus.INVESTIGATING:
+        return application
+    return _move(application, "start_investigation", actor=actor)
+
+
+def investigation_problems(application: Application) -> list[str]:
+    from assessments.selectors import signed_visit
+
+    assessment = _current_assessment(application)
+    problems = []
+    if assessment is None:
+        return [_("No economic-status assessment is attached to this application.")]
+    visit = signed_visit(assessment)
+    if visit is None:
+        problems.append(
+            _("A household visit by at least two investigators, signed by them and the household, is required.")
+        )
+    elif visit.investigators.count() < 2:
+        problems.append(_("The household visit needs at least two investigators."))
+    if assessment.status != "finished":
+        problems.append(_("The economic-status result must be finished (frozen) first."))
+    return problems
+
+
+@transaction.atomic
+def application_finish_investigation(*, actor, application: Application) -> Application:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.CASEWORKER)
+    if application.status == ApplicationStatus.EVALUATING:
+        return application
+    problems = investigation_problems(application)
+    if problems and application.status == ApplicationStatus.INVESTIGATING:
+        raise WorkflowError(" ".join(problems))
+    application.assessment = _current_assessment(application)
+    return _move(application, "finish_investigation", actor=actor, fields=("assessment",))
+
+
+@transaction.atomic
+def evaluation_record(
+    *,
+    actor,
+    application: Application,
+    held_on: datetime.date,
+    place: str,
+    participants: str,
+    participant_count: int,
+    votes_for: int,
+    votes_against: int,
+    outcome: str,
+    minutes=None,
+) -> DemocraticEvaluation:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.CASEWORKER)
+    if application.status != ApplicationStatus.EVALUATING:
+        raise WorkflowError(_("A democratic evaluation is recorded while the application is in evaluation."))
+    errors = {}
+    if held_on > today():
+        errors["held_on"] = [_("The date cannot be in the future.")]
+    if votes_for + votes_against > participant_count:
+        errors["votes_for"] = [_("There are more votes than participants.")]
+    if outcome not in DemocraticEvaluation.Outcome.values:
+        errors["outcome"] = [_("Choose the outcome.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    evaluation = DemocraticEvaluation(
+        application=application,
+        held_on=held_on,
+        place=place.strip(),
+        participants=participants.strip(),
+        participant_count=participant_count,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        outcome=outcome,
+        recorded_by=actor,
+    )
+    if minutes:
+        evaluation.minutes = minutes
+    evaluation._history_user = actor
+    evaluation.save()
+    record_event(
+        actor=actor,
+        action="evaluation.record",
+        obj=evaluation,
+        township_id=application.township_id,
+        application=application.pk,
+        outcome=outcome,
+    )
+    return evaluation
+
+
+@transaction.atomic
+def application_finish_evaluation(*, actor, application: Application) -> Application:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.CASEWORKER)
+    if application.status == ApplicationStatus.TOWNSHIP_REVIEW:
+        return application
+    standard = _standard(application.programme)
+    if standard.evaluation_required and not application.evaluations.exists():
+        raise WorkflowError(_("Record the democratic evaluation (date, participants, outcome) first."))
+    return _move(application, "finish_evaluation", actor=actor)
+
+
+# Township review and public notice ------------------------------------------------------------
+
+
+def _worked_on(application: Application, actions: frozenset[str]) -> set[int]:
+    return set(
+        application.transitions.filter(action__in=actions, actor__isnull=False).values_list("actor_id", flat=True)
+    )
+
+
+def _investigator_ids(application: Application) -> set[int]:
+    from assessments.selectors import signed_visit
+
+    ids = _worked_on(application, INVESTIGATION_ACTIONS)
+    if application.assessment is not None:
+        visit = signed_visit(application.assessment)
+        if visit is not None:
+            ids |= set(visit.investigators.values_list("pk", flat=True))
+    return ids
+
+
+def proposed_decision(application: Application, *, standard: Standard, care_level: str = "full_self_care"):
+    """The amount, its explanation and the classification the township proposes."""
+    from households.classification import classify, member_facts
+
+    assessment = application.assessment
+    if assessment is None or assessment.status != "finished":
+        raise WorkflowError(_("The economic-status result must be finished (frozen) first."))
+    members = list(application.household.members.all())
+    if application.programme == Programme.TEKUN:
+        amount = rules.tekun_amount(
+            basic_standard=max(standard.tekun_basic, standard.monthly_standard * Decimal("1.3")),
+            care_level=care_level,
+            care_allowances={
+                "full_self_care": standard.care_full_self_care,
+                "semi_disabled": standard.care_semi_disabled,
+                "fully_disabled": standard.care_fully_disabled,
+            },
+        )
+        tekun_ids = frozenset({application.single_member_id})
+    else:
+        covered = 1 if application.single_member_id else len(members)
+        income = assessment.monthly_income - standard.employment_cost_deduction
+        if application.single_member_id:
+            # 单人保: the household's per-capita income must be below 1.5 × S; the person is covered alone.
+            if assessment.per_capita_income >= standard.monthly_standard * Decimal("1.5"):
+                return rules.Amount(
+                    Decimal("0"),
+                    _("Per-capita income is not below 1.5 × the standard: single-person coverage does not apply."),
+                ), ""
+            income = Decimal("0")
+        amount = rules.dibao_amount(standard=standard.monthly_standard, members=covered, monthly_income=income)
+        tekun_ids = frozenset()
+    if not assessment.assets_within_limits:
+        reasons = "；".join(assessment.asset_reasons or [])
+        amount = rules.Amount(Decimal("0"), _("Assets above the limits: %(reasons)s") % {"reasons": reasons})
+    classification, _reason = classify(member_facts(application.household), today=today(), tekun_member_ids=tekun_ids)
+    return amount, classification
+
+
+@transaction.atomic
+def application_township_approve(
+    *, actor, application: Application, opinion: str, care_level: str = "full_self_care"
+) -> Application:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.TOWNSHIP_REVIEWER)
+    if application.status == ApplicationStatus.PUBLIC_NOTICE:
+        return application
+    _check_allowed(application, "township_approve")
+    if actor.pk in _investigator_ids(application):
+        raise WorkflowError(_("A reviewer who investigated this case may not review it."))
+    if not opinion.strip():
+        raise InvalidInput(field_errors={"opinion": [_("Write the township's opinion.")]})
+    standard = _standard(application.programme)
+    amount, classification = proposed_decision(application, standard=standard, care_level=care_level)
+    if amount.value <= 0:
+        raise WorkflowError(
+            _("The computed amount is zero (%(why)s): return or reject the application instead.")
+            % {"why": amount.explanation}
+        )
+    application.township_opinion = opinion.strip()
+    application.proposed_amount = amount.value
+    application.amount_explanation = amount.explanation
+    application.proposed_classification = classification
+    application.standard_snapshot = standard.snapshot()
+    _move(
+        application,
+        "township_approve",
+        actor=actor,
+        comment=opinion.strip(),
+        fields=(
+            "township_opinion",
+            "proposed_amount",
+            "amount_explanation",
+            "proposed_classification",
+            "standard_snapshot",
+        ),
+    )
+    _open_notice(application, standard=standard)
+    return application
+
+
+def _open_notice(application: Application, *, standard: Standard) -> PublicNotice:
+    application.notices.filter(superseded=False).update(superseded=True)
+    start = today()
+    covered = 1 if application.single_member_id else application.household.members.count()
+    return PublicNotice.objects.create(
+        application=application,
+        village_id=application.household.village_id,
+        starts_on=start,
+        ends_on=start + datetime.timedelta(days=standard.notice_days),
+        household_size=covered,
+        proposed_amount=application.proposed_amount,
+    )
+
+
+@transaction.atomic
+def application_township_return(*, actor, application: Application, reason_code: str, comment: str) -> Application:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.TOWNSHIP_REVIEWER)
+    if application.status == ApplicationStatus.RETURNED:
+        return application
+    _require_reason(reason_code, comment)
+    return _move(application, "township_return", actor=actor, reason_code=reason_code, comment=comment)
+
+
+@transaction.atomic
+def objection_record(
+    *, actor, notice: PublicNotice, raised_by: str, content: str, raised_on: datetime.date, contact: str = ""
+) -> Objection:
+    application = _lock(notice.application)
+    _ensure_role(actor, application, Role.CASEWORKER, Role.TOWNSHIP_REVIEWER)
+    if application.status != ApplicationStatus.PUBLIC_NOTICE or notice.superseded:
+        raise WorkflowError(_("Objections are recorded while the notice is running."))
+    errors = {}
+    if not raised_by.strip():
+        errors["raised_by"] = [_("Who raised the objection?")]
+    if not content.strip():
+        errors["content"] = [_("What is the objection?")]
+    if raised_on > today() or raised_on < notice.starts_on:
+        errors["raised_on"] = [_("The date must lie within the notice period, not in the future.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    objection = Objection.objects.create(
+        notice=notice,
+        raised_by=raised_by.strip(),
+        contact=contact.strip(),
+        content=content.strip(),
+        raised_on=raised_on,
+        recorded_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="objection.record",
+        obj=objection,
+        township_id=application.township_id,
+        application=application.pk,
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: str) -> Objection:
+    objection = Objection.objects.select_for_update().select_related("notice__application").get(pk=objection.pk)
+    application = _lock(objection.notice.application)
+    _ensure_role(actor, application, Role.TOWNSHIP_REVIEWER)
+    if objection.status != Objection.Status.OPEN:
+        return objection
+    if not resolution.strip():
+        raise InvalidInput(field_errors={"resolution": [_("Record how the objection was resolved.")]})
+    objection.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+    objection.resolution = resolution.strip()
+    objection.resolved_by = actor
+    objection.resolved_at = timezone.now()
+    objection.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+    record_event(
+        actor=actor, action="objection.resolve", obj=objection, township_id=application.township_id, upheld=upheld
+    )
+    if upheld and application.status == ApplicationStatus.PUBLIC_NOTICE:
+        # Back to investigating; a new notice follows the new township opinion.
+        application.notices.filter(superseded=False).update(superseded=True)
+        application.assessment = None  # the frozen result stays on record; a new assessment follows
+        _move(
+            application,
+            "objection_upheld",
+            actor=actor,
+            reason_code=ReasonCode.FACTS_UNCLEAR,
+            comment=resolution,
+            fields=("assessment",),
+        )
+    return objection
+
+
+def notice_problems(application: Application, *, on: datetime.date) -> list[str]:
+    notice = application.notices.filter(superseded=False).first()
+    if notice is None:
+        return [_("There is no public notice.")]
+    problems = []
+    if on <= notice.ends_on:
+        problems.append(_("The notice period runs until %(date)s.") % {"date": notice.ends_on.isoformat()})
+    if notice.objections.filter(status=Objection.Status.OPEN).exists():
+        problems.append(_("An objection is still open."))
+    return problems
+
+
+@transaction.atomic
+def application_notice_complete(*, actor, application: Application, on: datetime.date | None = None) -> Application:
+    application = _lock(application)
+    if application.status == ApplicationStatus.COUNTY_REVIEW:
+        return application
+    problems = notice_problems(application, on=on or today())
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    application.received_by_county_at = timezone.now()
+    return _move(application, "notice_complete", actor=actor, fields=("received_by_county_at",))
+
+
+def notices_complete_due(*, on: datetime.date | None = None) -> int:
+    """Move every case whose notice is over without open objection to county review (idempotent)."""
+    on = on or today()
+    due = Application.objects.filter(
+        status=ApplicationStatus.PUBLIC_NOTICE, notices__superseded=False, notices__ends_on__lt=on
+    ).exclude(notices__superseded=False, notices__objections__status=Objection.Status.OPEN)
+    moved = 0
+    for application in due.distinct():
+        try:
+            application_notice_complete(actor=None, application=application, on=on)
+        except WorkflowError:
+            continue  # changed meanwhile; the next run sees it again
+        moved += 1
+    return moved
+
+
+# County decision -----------------------------------------------------------------------------
+
+
+def county_visit_required(application: Application) -> bool:
+    complained = Objection.objects.filter(notice__application=application).exists()
+    return application.spot_check_required or application.filed or complained
+
+
+@transaction.atomic
+def county_visit_record(
+    *, actor, application: Application, visited_on: datetime.date, visitors: list, result: str, findings: str
+) -> CountyVisit:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.BUREAU_REVIEWER, Role.AUDITOR)
+    errors = {}
+    if not visitors:
+        errors["visitors"] = [_("Name who visited.")]
+    if result not in CountyVisit.Result.values:
+        errors["result"] = [_("Choose the result.")]
+    if not findings.strip():
+        errors["findings"] = [_("Record what the visit found.")]
+    if visited_on > today():
+        errors["visited_on"] = [_("The date cannot be in the future.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    visit = CountyVisit.objects.create(
+        application=application, visited_on=visited_on, result=result, findings=findings.strip(), recorded_by=actor
+    )
+    visit.visitors.set(visitors)
+    record_event(
+        actor=actor,
+        action="county_visit.record",
+        obj=visit,
+        township_id=application.township_id,
+        application=application.pk,
+        result=result,
+    )
+    return visit
+
+
+def approval_problems(application: Application, actor) -> list[str]:
+    problems = []
+    if actor is not None and actor.pk in _worked_on(application, TOWNSHIP_ACTIONS):
+        problems.append(_("A reviewer who worked this case at township level may not approve it."))
+    if county_visit_required(application) and not application.county_visits.exists():
+        problems.append(
+            _("This case needs a county home visit before approval (spot-check sample, filed case or objection).")
+        )
+    if application.proposed_amount is None or application.proposed_amount <= 0:
+        problems.append(_("There is no proposed amount."))
+    return problems
+
+
+@transaction.atomic
+def application_county_approve(*, actor, application: Application) -> Benefit:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.BUREAU_REVIEWER)
+    if application.status == ApplicationStatus.APPROVED:
+        raise WorkflowError(_("This application has already been approved."))
+    _check_allowed(application, "county_approve")
+    problems = approval_problems(application, actor)
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    application.decided_at = timezone.now()
+    _move(application, "county_approve", actor=actor, fields=("decided_at",))
+    return _create_benefit(application, actor=actor)
+
+
+def _create_benefit(application: Application, *, actor) -> Benefit:
+    decided = timezone.localdate(application.decided_at)
+    classification = application.proposed_classification
+    standard_months = application.standard_snapshot or {}
+    review_months = (
+        standard_months.get("review_months_general", 6)
+        if classification == "general"
+        else standard_months.get("review_months_key", 12)
+    )
+    benefit = Benefit(
+        household=application.household,
+        township_id=application.township_id,
+        programme=application.programme,
+        classification=classification,
+        monthly_amount=application.proposed_amount,
+        amount_explanation=application.amount_explanation,
+        standard_snapshot=application.standard_snapshot,
+        covered_count=1 if application.single_member_id else application.household.members.count(),
+        start_month=rules.next_month(decided),
+        application=application,
+        next_review_due=rules.add_months(decided, int(review_months)),
+        decided_by=actor,
+    )
+    benefit._history_user = actor
+    benefit.save()
+    covered = [application.single_member] if application.single_member_id else list(application.household.members.all())
+    benefit.covered_members.set(covered)
+    record_event(
+        actor=actor,
+        action="benefit.create",
+        obj=benefit,
+        application=application.pk,
+        amount=str(benefit.monthly_amount),
+    )
+    _classify_household(application.household, actor=actor)
+    return benefit
+
+
+def _classify_household(household: Household, *, actor) -> None:
+    from households.classification import household_classify
+
+    tekun_ids = frozenset(
+        running_benefits()
+        .filter(household=household, programme=Programme.TEKUN)
+        .values_list("covered_members", flat=True)
+    )
+    household_classify(actor=actor, household=household, tekun_member_ids=tekun_ids)
+
+
+APPEAL_TEXT = (
+    "如对本决定不服，可在收到本通知之日起60日内向孙吴县人民政府申请行政复议，或在6个月内向人民法院提起行政诉讼。"
+    "监督电话：0456-8429689。"
+)
+
+
+def _written_notice(
+    *,
+    kind: str,
+    household: Household,
+    township_id: int,
+    addressee: str,
+    reason_code: str,
+    body: str,
+    application: Application | None = None,
+    benefit_change: BenefitChange | None = None,
+    standard: dict | None = None,
+) -> WrittenNotice:
+    issued = today()
+    days = int((standard or {}).get("written_notice_days", 3))
+    return WrittenNotice.objects.create(
+        kind=kind,
+        household=household,
+        township_id=township_id,
+        application=application,
+        benefit_change=benefit_change,
+        addressee=addressee,
+        reason_code=reason_code,
+        body=body,
+        issued_on=issued,
+        due_on=working_day_deadline(issued, days),
+    )
+
+
+@transaction.atomic
+def application_county_reject(*, actor, application: Application, reason_code: str, comment: str) -> WrittenNotice:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.BUREAU_REVIEWER)
+    if application.status == ApplicationStatus.REJECTED:
+        return application.written_notices.filter(kind=WrittenNotice.Kind.REJECTION).first()
+    _require_reason(reason_code, comment)
+    application.decided_at = timezone.now()
+    _move(application, "county_reject", actor=actor, reason_code=reason_code, comment=comment, fields=("decided_at",))
+    body = (
+        f"{application.applicant_name}：\n"
+        f"您于{timezone.localdate(application.accepted_at or application.created):%Y年%m月%d日}提出的"
+        f"{application.get_programme_display()}申请，经审核审批，决定不予批准。\n"
+        f"理由：{ReasonCode(reason_code).label}。{comment.strip()}\n{APPEAL_TEXT}"
+    )
+    return _written_notice(
+        kind=WrittenNotice.Kind.REJECTION,
+        household=application.household,
+        township_id=application.township_id,
+        addressee=application.applicant_name,
+        reason_code=reason_code,
+        body=body,
+        application=application,
+        standard=application.standard_snapshot,
+    )
+
+
+@transaction.atomic
+def application_county_return(*, actor, application: Application, reason_code: str, comment: str) -> Application:
+    application = _lock(application)
+    _ensure_role(actor, application, Role.BUREAU_REVIEWER)
+    if application.status == ApplicationStatus.RETURNED:
+        return application
+    _require_reason(reason_code, comment)
+    return _move(application, "county_return", actor=actor, reason_code=reason_code, comment=comment)
+
+
+@transaction.atomic
+def application_mark_for_spot_check(*, actor, application: Application) -> Application:
+    """Called by the county's spot-check draw (audits)."""
+    application = _lock(application)
+    if application.spot_check_required:
+        return application
+    application.spot_check_required = True
+    application._history_user = actor
+    application.save(update_fields=["spot_check_required"])
+    record_event(actor=actor, action="application.spot_check", obj=application)
+    return application
+
+
+# Changes to a benefit ------------------------------------------------------------------------
+
+# kind: (allowed from-statuses, new status or None to keep)
+BENEFIT_CHANGES: dict[str, tuple[frozenset[str], str | None]] = {
+    BenefitChange.Kind.RAISE: (frozenset({BenefitStatus.ACTIVE}), None),
+    BenefitChange.Kind.LOWER: (frozenset({BenefitStatus.ACTIVE}), None),
+    BenefitChange.Kind.RECOMPUTE: (frozenset({BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT}), None),
+    BenefitChange.Kind.SUSPEND: (frozenset({BenefitStatus.ACTIVE}), BenefitStatus.SUSPENDED),
+    BenefitChange.Kind.RESUME: (frozenset({BenefitStatus.SUSPENDED}), BenefitStatus.ACTIVE),
+    BenefitChange.Kind.PHASE_OUT: (frozenset({BenefitStatus.ACTIVE}), BenefitStatus.PHASING_OUT),
+    BenefitChange.Kind.STOP: (
+        frozenset({BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT, BenefitStatus.SUSPENDED}),
+        BenefitStatus.STOPPED,
+    ),
+}
+
+
+@transaction.atomic
+def benefit_change(
+    *,
+    actor,
+    benefit: Benefit,
+    kind: str,
+    effective_month: datetime.date,
+    reason_code: str,
+    reason: str,
+    new_amount: Decimal | None = None,
+    explanation: str = "",
+) -> BenefitChange:
+    benefit = Benefit.objects.select_for_update().select_related("household").get(pk=benefit.pk)
+    if actor is not None:
+        _ensure_role(actor, None, Role.BUREAU_REVIEWER, township_id=benefit.township_id)
+    if kind not in BENEFIT_CHANGES:
+        raise InvalidInput(field_errors={"kind": [_("Unknown kind of change.")]})
+    allowed, new_status = BENEFIT_CHANGES[kind]
+    if benefit.status not in allowed:
+        raise WorkflowError(
+            _("This change is not possible while the benefit is “%(status)s”.")
+            % {"status": benefit.get_status_display()}
+        )
+    _require_reason(reason_code, reason)
+    effective_month = effective_month.replace(day=1)
+    old_amount, old_status = benefit.monthly_amount, benefit.status
+    amount = old_amount
+    if kind in (BenefitChange.Kind.RAISE, BenefitChange.Kind.LOWER, BenefitChange.Kind.RECOMPUTE):
+        if new_amount is None or new_amount < 0:
+            raise InvalidInput(field_errors={"new_amount": [_("Give the new monthly amount.")]})
+        if kind == BenefitChange.Kind.RAISE and new_amount <= old_amount:
+            raise InvalidInput(field_errors={"new_amount": [_("A raise must be above the current amount.")]})
+        if kind == BenefitChange.Kind.LOWER and new_amount >= old_amount:
+            raise InvalidInput(field_errors={"new_amount": [_("A lowering must be below the current amount.")]})
+        amount = new_amount
+    change = BenefitChange.objects.create(
+        benefit=benefit,
+        kind=kind,
+        effective_month=effective_month,
+        old_status=old_status,
+        new_status=new_status or old_status,
+        old_amount=old_amount,
+        new_amount=amount,
+        explanation=explanation,
+        reason_code=reason_code,
+        reason=reason.strip(),
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    benefit.monthly_amount = amount
+    if explanation:
+        benefit.amount_explanation = explanation
+    if new_status:
+        benefit.status = new_status
+    if kind == BenefitChange.Kind.PHASE_OUT:
+        months = int(benefit.standard_snapshot.get("phase_out_months", 6))
+        benefit.phase_out_until = rules.add_months(effective_month, months)
+    if kind == BenefitChange.Kind.STOP:
+        benefit.end_month = effective_month
+    benefit._history_user = actor
+    benefit.save()
+    record_event(
+        actor=actor,
+        action=f"benefit.{kind}",
+        obj=benefit,
+        old_amount=str(old_amount),
+        new_amount=str(amount),
+        old_status=old_status,
+        new_status=benefit.status,
+        reason_code=reason_code,
+    )
+    head = benefit.household.members.filter(relationship=Relationship.HEAD).first()
+    body = (
+        f"{head.name if head else ''}：\n您家庭享受的{benefit.get_programme_display()}待遇，自{effective_month:%Y年%m月}起"
+        f"{change.get_kind_display()}。原月保障金额 {old_amount} 元，现月保障金额 {amount} 元。\n"
+        f"理由：{ReasonCode(reason_code).label}。{reason.strip()}\n{APPEAL_TEXT}"
+    )
+    _written_notice(
+        kind=WrittenNotice.Kind.CHANGE,
+        household=benefit.household,
+        township_id=benefit.township_id,
+        addressee=head.name if head else "",
+        reason_code=reason_code,
+        body=body,
+        benefit_change=change,
+        standard=benefit.standard_snapshot,
+    )
+    return change
+
+
+def phase_outs_complete(*, on: datetime.date | None = None) -> int:
+    """Stop the benefits whose phase-out period is over (idempotent; run monthly by beat)."""
+    on = (on or today()).replace(day=1)
+    stopped = 0
+    for benefit in Benefit.objects.filter(status=BenefitStatus.PHASING_OUT, phase_out_until__lte=on):
+        benefit_change(
+            actor=None,
+            benefit=benefit,
+            kind=BenefitChange.Kind.STOP,
+            effective_month=benefit.phase_out_until,
+            reason_code=ReasonCode.CIRCUMSTANCES_CHANGED,
+            reason="渐退期满，停发保障金。",
+        )
+        stopped += 1
+    return stopped
+
+
+@transaction.atomic
+def standard_save(*, actor, standard: Standard) -> Standard:
+    """Create or edit a yearly standard; every edit is a new version (history keeps the old)."""
+    if role_of(actor) != Role.BUREAU_REVIEWER:
+        raise NotAllowed()
+    old_monthly = None
+    if standard.pk:
+        old_monthly = Standard.objects.select_for_update().get(pk=standard.pk).monthly_standard
+        standard.version += 1
+    if (
+        standard.programme == Programme.TEKUN
+        and standard.tekun_basic
+        and standard.tekun_basic < standard.monthly_standard * Decimal("1.3")
+    ):
+        raise InvalidInput(
+            field_errors={"tekun_basic": [_("The 特困 basic living standard must be at least 1.3 × S.")]}
+        )
+    standard._history_user = actor
+    standard.save()
+    record_event(actor=actor, action="standard.save", obj=standard, version=standard.version)
+    if old_monthly is not None and old_monthly != standard.monthly_standard and standard.programme == Programme.DIBAO:
+        standard_recompute_start(actor=actor, standard=standard)
+    return standard
+
+
+def standard_recompute_start(*, actor, standard: Standard):
+    """Queue the bulk recomputation of running benefits for a changed standard, as a job."""
+    from sunwu_relief.jobs import job_create, job_enqueue
+
+    from .tasks import recompute_for_standard
+
+    job = job_create(
+        kind="benefits.recompute", actor=actor, params={"standard_id": standard.pk, "version": standard.version}
+    )
+    job_enqueue(job, recompute_for_standard)
+    return job
+
+
+def benefits_recompute_for_standard(*, actor, standard: Standard) -> dict[str, int]:
+    """After a 低保 standard change: recompute each running household benefit as a decision."""
+    counts = {"changed": 0, "unchanged": 0, "skipped": 0}
+    benefits = (
+        running_benefits()
+        .filter(programme=standard.programme, status=BenefitStatus.ACTIVE)
+        .select_related("application__assessment")
+    )
+    effective = rules.next_month(today())
+    for benefit in benefits.filter(Q(application__assessment__isnull=False)):
+        assessment = benefit.application.assessment
+        if benefit.application.single_member_id or standard.programme != Programme.DIBAO:
+            counts["skipped"] += 1
+            continue
+        amount = rules.dibao_amount(
+            standard=standard.monthly_standard,
+            members=benefit.covered_count,
+            monthly_income=assessment.monthly_income - standard.employment_cost_deduction,
+        )
+        if amount.value == benefit.monthly_amount or amount.value <= 0:
+            counts["unchanged" if amount.value == benefit.monthly_amount else "skipped"] += 1
+            continue
+        benefit_change(
+            actor=None,
+            benefit=benefit,
+            kind=BenefitChange.Kind.RECOMPUTE,
+            effective_month=effective,
+            reason_code=ReasonCode.CIRCUMSTANCES_CHANGED,
+            reason=f"{standard.year}年保障标准调整（第{standard.version}版）",
+            new_amount=amount.value,
+            explanation=amount.explanation,
+        )
+        counts["changed"] += 1
+    return counts

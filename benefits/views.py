@@ -1,0 +1,339 @@
+"""Browser pages of the workflow for township staff: the case page and one POST per step."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from households.models import Household
+from households.selectors import household_detail, villages_for
+from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.roles import Role, role_of
+from sunwu_relief.ui import add_domain_error, roles_required
+
+from . import services
+from .forms import (
+    ApplicationForm,
+    CommentForm,
+    EvaluationForm,
+    ObjectionForm,
+    ObjectionResolveForm,
+    ReasonForm,
+    RequiredCommentForm,
+    TownshipApproveForm,
+)
+from .models import Application, ApplicationStatus, Objection, WrittenNotice
+from .models import ApplicationStatus as S
+from .selectors import application_deadlines, application_detail, applications_for, notices_for, written_notices_for
+
+TOWNSHIP_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER)
+CASE_READERS = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    roles: tuple[str, ...]
+    statuses: frozenset[str]
+    form: type[forms.Form]
+    run: Callable[..., object]
+    primary: bool = True
+
+
+def _current_notice(application: Application):
+    return application.notices.filter(superseded=False).first()
+
+
+def _record_objection(*, actor, application: Application, data: dict) -> object:
+    notice = _current_notice(application)
+    if notice is None:
+        raise DomainError(_("There is no public notice."))
+    return services.objection_record(actor=actor, notice=notice, **data)
+
+
+def _resolve_objection(*, actor, application: Application, data: dict) -> object:
+    objection = Objection.objects.filter(notice__application=application, pk=data["objection"]).first()
+    if objection is None:
+        raise OutOfScope()
+    return services.objection_resolve(
+        actor=actor, objection=objection, upheld=data["upheld"], resolution=data["resolution"]
+    )
+
+
+STEPS: dict[str, Step] = {
+    "submit": Step(
+        gettext_lazy("Accept the application (受理)"),
+        (Role.CASEWORKER,),
+        frozenset({S.DRAFT}),
+        CommentForm,
+        lambda actor, application, data: services.application_submit(actor=actor, application=application),
+    ),
+    "resubmit": Step(
+        gettext_lazy("Resubmit after rework"),
+        (Role.CASEWORKER,),
+        frozenset({S.RETURNED}),
+        CommentForm,
+        lambda actor, application, data: services.application_resubmit(
+            actor=actor, application=application, comment=data["comment"]
+        ),
+    ),
+    "start_investigation": Step(
+        gettext_lazy("Start the investigation"),
+        (Role.CASEWORKER,),
+        frozenset({S.ACCEPTED}),
+        CommentForm,
+        lambda actor, application, data: services.application_start_investigation(actor=actor, application=application),
+    ),
+    "finish_investigation": Step(
+        gettext_lazy("Finish the investigation"),
+        (Role.CASEWORKER,),
+        frozenset({S.INVESTIGATING}),
+        CommentForm,
+        lambda actor, application, data: services.application_finish_investigation(
+            actor=actor, application=application
+        ),
+    ),
+    "record_evaluation": Step(
+        gettext_lazy("Record the democratic evaluation"),
+        (Role.CASEWORKER,),
+        frozenset({S.EVALUATING}),
+        EvaluationForm,
+        lambda actor, application, data: services.evaluation_record(actor=actor, application=application, **data),
+        primary=False,
+    ),
+    "finish_evaluation": Step(
+        gettext_lazy("Finish the evaluation"),
+        (Role.CASEWORKER,),
+        frozenset({S.EVALUATING}),
+        CommentForm,
+        lambda actor, application, data: services.application_finish_evaluation(actor=actor, application=application),
+    ),
+    "township_approve": Step(
+        gettext_lazy("Approve at township level and publish the notice"),
+        (Role.TOWNSHIP_REVIEWER,),
+        frozenset({S.TOWNSHIP_REVIEW}),
+        TownshipApproveForm,
+        lambda actor, application, data: services.application_township_approve(
+            actor=actor,
+            application=application,
+            opinion=data["opinion"],
+            care_level=data.get("care_level") or "full_self_care",
+        ),
+    ),
+    "township_return": Step(
+        gettext_lazy("Return for rework"),
+        (Role.TOWNSHIP_REVIEWER,),
+        frozenset({S.TOWNSHIP_REVIEW}),
+        ReasonForm,
+        lambda actor, application, data: services.application_township_return(
+            actor=actor, application=application, **data
+        ),
+        primary=False,
+    ),
+    "record_objection": Step(
+        gettext_lazy("Record an objection"),
+        TOWNSHIP_ROLES,
+        frozenset({S.PUBLIC_NOTICE}),
+        ObjectionForm,
+        lambda actor, application, data: _record_objection(actor=actor, application=application, data=data),
+        primary=False,
+    ),
+    "resolve_objection": Step(
+        gettext_lazy("Resolve an objection"),
+        (Role.TOWNSHIP_REVIEWER,),
+        frozenset({S.PUBLIC_NOTICE}),
+        ObjectionResolveForm,
+        lambda actor, application, data: _resolve_objection(actor=actor, application=application, data=data),
+        primary=False,
+    ),
+    "withdraw": Step(
+        gettext_lazy("Withdraw (at the applicant's request)"),
+        (Role.CASEWORKER,),
+        frozenset(
+            {
+                S.DRAFT,
+                S.ACCEPTED,
+                S.INVESTIGATING,
+                S.EVALUATING,
+                S.TOWNSHIP_REVIEW,
+                S.PUBLIC_NOTICE,
+                S.COUNTY_REVIEW,
+                S.RETURNED,
+            }
+        ),
+        RequiredCommentForm,
+        lambda actor, application, data: services.application_withdraw(
+            actor=actor, application=application, comment=data["comment"]
+        ),
+        primary=False,
+    ),
+}
+
+
+def _get_application(request: HttpRequest, pk: int) -> Application:
+    try:
+        return application_detail(request.user, pk=pk)
+    except Application.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _problems(application: Application) -> list[str]:
+    """What is missing for the next step, shown on the case page."""
+    if application.status == S.DRAFT:
+        return services.submit_problems(application)
+    if application.status == S.INVESTIGATING:
+        return services.investigation_problems(application)
+    if application.status == S.EVALUATING and not application.evaluations.exists():
+        return [_("Record the democratic evaluation (date, participants, outcome) first.")]
+    if application.status == S.PUBLIC_NOTICE:
+        return services.notice_problems(application, on=timezone.localdate())
+    if application.status == S.COUNTY_REVIEW:
+        return services.approval_problems(application, None)
+    return []
+
+
+@roles_required(*CASE_READERS)
+def application_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_case(request, pk)
+
+
+def _render_case(request: HttpRequest, pk: int, forms_with_errors: dict | None = None) -> HttpResponse:
+    application = _get_application(request, pk)
+    role = role_of(request.user)
+    steps = []
+    for name, step in STEPS.items():
+        if role in step.roles and application.status in step.statuses:
+            form = (forms_with_errors or {}).get(name) or step.form(prefix=name)
+            if name == "resolve_objection":
+                open_objections = [
+                    o
+                    for n in application.notices.all()
+                    for o in n.objections.all()
+                    if o.status == Objection.Status.OPEN
+                ]
+                if not open_objections:
+                    continue
+                steps.extend(
+                    {
+                        "name": name,
+                        "step": step,
+                        "form": ObjectionResolveForm(prefix=name, initial={"objection": o.pk}),
+                        "objection": o,
+                    }
+                    for o in open_objections
+                )
+                continue
+            steps.append({"name": name, "step": step, "form": form})
+    return render(
+        request,
+        "benefits/application_detail.html",
+        {
+            "application": application,
+            "household": application.household,
+            "steps": steps,
+            "problems": _problems(application),
+            "deadlines": application_deadlines(application, on=timezone.localdate()),
+            "notice": _current_notice(application),
+            "benefit": getattr(application, "benefit", None) if application.status == S.APPROVED else None,
+        },
+        status=400 if forms_with_errors else 200,
+    )
+
+
+@require_POST
+@roles_required(*TOWNSHIP_ROLES)
+def application_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    application = _get_application(request, pk)
+    if step not in STEPS:
+        raise Http404
+    definition = STEPS[step]
+    if role_of(request.user) not in definition.roles:
+        raise PermissionDenied
+    form = definition.form(request.POST, request.FILES, prefix=step)
+    if form.is_valid():
+        try:
+            definition.run(request.user, application, form.cleaned_data)
+        except OutOfScope as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": definition.label})
+            return redirect("benefits:application", pk=application.pk)
+    return _render_case(request, pk, forms_with_errors={step: form})
+
+
+@roles_required(Role.CASEWORKER)
+def application_create_view(request: HttpRequest, household_pk: int) -> HttpResponse:
+    try:
+        household = household_detail(request.user, pk=household_pk)
+    except Household.DoesNotExist as exc:
+        raise Http404 from exc
+    form = ApplicationForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create(actor=request.user, household=household, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The application was created as a draft."))
+            return redirect("benefits:application", pk=application.pk)
+    return render(request, "benefits/application_form.html", {"form": form, "household": household})
+
+
+@roles_required(*CASE_READERS)
+def application_list_view(request: HttpRequest) -> HttpResponse:
+    queryset = applications_for(request.user).select_related("household__village").order_by("-created")
+    status = request.GET.get("status", "")
+    if status in ApplicationStatus.values:
+        queryset = queryset.filter(status=status)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [{"application": a, "deadlines": application_deadlines(a, on=today)} for a in page]
+    return render(
+        request,
+        "benefits/application_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "statuses": ApplicationStatus.choices,
+            "status": status,
+            "query": f"status={status}" if status else "",
+        },
+    )
+
+
+@roles_required(*CASE_READERS)
+def notice_list_view(request: HttpRequest) -> HttpResponse:
+    """The village board's notice list: only the fields RULES.md §1 allows; printable on A4."""
+    villages = villages_for(request.user)
+    village = villages.filter(pk=request.GET.get("village") or 0).first()
+    today = timezone.localdate()
+    notices = notices_for(request.user, village_id=village.pk if village else None, on=today).order_by(
+        "application__household__village__name"
+    )
+    return render(
+        request,
+        "benefits/notice_list.html",
+        {"notices": notices, "villages": villages, "village": village, "today": today},
+    )
+
+
+@roles_required(*CASE_READERS)
+def written_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        notice = (
+            written_notices_for(request.user).select_related("household__village", "household__township").get(pk=pk)
+        )
+    except WrittenNotice.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "benefits/written_notice.html", {"notice": notice})

@@ -1,0 +1,260 @@
+"""REST API for ledger imports (CONTRACT.md §5, §6): submit a ledger, follow its job."""
+
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import exceptions, parsers, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sunwu_relief.api import HasRole
+from sunwu_relief.models import Job
+from sunwu_relief.roles import Role
+
+from .ledger import MAX_FILE_BYTES, MAX_JSON_ROWS, ledger_import_jobs, ledger_import_submit
+
+READ_ROLES = frozenset({Role.POVERTY_OFFICE, Role.BUREAU_REVIEWER, Role.AUDITOR})
+# The ledger is the poverty office's: only its own users write it (never our staff).
+WRITE_ROLES = frozenset({Role.POVERTY_OFFICE})
+
+
+class LedgerRowSerializer(serializers.Serializer):
+    """One person of the ledger, keyed like CONTRACT.md §6. Values are checked by the import job
+    (each error reported with its row and column), not here."""
+
+    household_number = serializers.CharField(help_text="户编号, the poverty office's household number")
+    name = serializers.CharField(help_text="姓名")
+    id_number = serializers.CharField(
+        help_text="身份证号: 18 characters, GB 11643 checksum, final X allowed; text, never a number"
+    )
+    relationship = serializers.CharField(
+        help_text="与户主关系: 户主, 配偶, 之子, 之女, 之儿媳, 之女婿, 之孙子, 之孙女, 之父, 之母, 之兄弟姐妹, 其他"
+    )
+    township = serializers.CharField(help_text="乡镇: a township of the county")
+    village = serializers.CharField(help_text="行政村: a village of that township (a new one is added)")
+    household_size = serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text="家庭人口数")
+    poverty_attribute = serializers.CharField(
+        help_text="贫困户属性: 一般贫困户, 低保贫困户, 特困供养贫困户 (五保贫困户 accepted)"
+    )
+    poverty_status = serializers.CharField(help_text="脱贫状态: 未脱贫, 已脱贫")
+    exit_year = serializers.IntegerField(required=False, allow_null=True, help_text="脱贫年度, required when 已脱贫")
+    poverty_cause = serializers.CharField(required=False, allow_null=True, help_text="主要致贫原因")
+    labour_capacity = serializers.CharField(required=False, allow_null=True, help_text="劳动能力")
+    health = serializers.CharField(required=False, allow_null=True, help_text="健康状况")
+
+
+class LedgerRowsInSerializer(serializers.Serializer):
+    rows = serializers.ListField(
+        child=serializers.DictField(), min_length=1, max_length=MAX_JSON_ROWS, help_text="the ledger's rows"
+    )
+    replace = serializers.BooleanField(default=False, help_text="mark registrations absent from these rows removed")
+
+
+class LedgerRowsSchemaSerializer(serializers.Serializer):
+    rows = LedgerRowSerializer(many=True, min_length=1, max_length=MAX_JSON_ROWS)
+    replace = serializers.BooleanField(default=False)
+
+
+class LedgerFileInSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="the ledger as .xlsx (CONTRACT.md §6)")
+    replace = serializers.BooleanField(default=False, help_text="mark registrations absent from the file removed")
+
+    def validate_file(self, value):
+        if value.size > MAX_FILE_BYTES:
+            raise serializers.ValidationError(
+                _("The file is larger than %(mb)d MB; split the ledger.") % {"mb": MAX_FILE_BYTES // 1024 // 1024}
+            )
+        return value
+
+
+@extend_schema_field(
+    {"type": "string", "enum": Job.Status.values, "description": "pending, running, succeeded or failed"}
+)
+class JobStatusField(serializers.CharField):
+    """A job's status, inlined in the schema (several resources have a `status` of their own)."""
+
+
+class LedgerImportAcceptedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = JobStatusField()
+    url = serializers.CharField(help_text="where to follow the job")
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        allow_null=True,
+        help_text="the row (Excel's number, or the position in `rows` from 1); null for the file as a whole",
+    )
+    column = serializers.CharField(
+        allow_null=True, help_text="the header (xlsx) or key (JSON); null for the file or row as a whole"
+    )
+    message = serializers.CharField()
+
+
+class LedgerImportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = JobStatusField()
+    rows_total = serializers.IntegerField()
+    rows_done = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    removed = serializers.IntegerField()
+    errors = RowErrorSerializer(many=True)
+
+    def to_representation(self, job: Job) -> dict:
+        counts = job.counts or {}
+        return {
+            "id": job.pk,
+            "status": job.status,
+            "rows_total": job.rows_total,
+            "rows_done": job.rows_done,
+            "created": counts.get("created", 0),
+            "updated": counts.get("updated", 0),
+            "unchanged": counts.get("unchanged", 0),
+            "removed": counts.get("removed", 0),
+            "errors": [
+                {"row": e.get("row"), "column": e.get("column"), "message": str(e.get("message", ""))}
+                for e in (job.errors or [])
+                if isinstance(e, dict)
+            ],
+        }
+
+
+ERROR_RESPONSE = inline_serializer("ErrorResponse", {"detail": serializers.CharField()})
+VALIDATION_RESPONSE = OpenApiResponse(
+    response=inline_serializer("FieldErrors", {"field": serializers.ListField(child=serializers.CharField())}),
+    description="Bad input: the field names with their errors.",
+    examples=[OpenApiExample("rows missing", value={"rows": ["This field is required."]})],
+)
+UNAUTHORISED = OpenApiResponse(ERROR_RESPONSE, description="No valid token.")
+FORBIDDEN = OpenApiResponse(ERROR_RESPONSE, description="The caller's role may not do this.")
+NOT_FOUND = OpenApiResponse(ERROR_RESPONSE, description="No such import (or not visible to the caller).")
+
+ROW_EXAMPLE = {
+    "household_number": "23112400000004",
+    "name": "金庆",
+    "id_number": "231124196912291478",
+    "relationship": "户主",
+    "township": "孙吴镇",
+    "village": "三屯村",
+    "household_size": 3,
+    "poverty_attribute": "低保贫困户",
+    "poverty_status": "未脱贫",
+    "exit_year": None,
+    "poverty_cause": "自身发展动力不足",
+    "labour_capacity": "普通劳动力",
+    "health": "长期慢性病",
+}
+
+
+@extend_schema(tags=["ledger"])
+class LedgerImportCreateApi(APIView):
+    """Submit the registered-poor ledger: an xlsx file (multipart `file`) or JSON rows."""
+
+    permission_classes = [HasRole]
+    allowed_roles = WRITE_ROLES
+    parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
+
+    @extend_schema(
+        operation_id="ledger_imports_create",
+        summary="Import the registered-poor ledger (建档立卡)",
+        description=(
+            "Queues an import job and answers 202 at once; follow it at `url`. All or nothing: one "
+            "invalid row (bad ID number, missing field, unknown value, the same ID twice) fails the "
+            "job, writes nothing and lists every error with its row and column. Rows are upserted by "
+            "ID number; with `replace` the registrations absent from the ledger are marked removed. "
+            "Only the poverty office may import."
+        ),
+        request={"application/json": LedgerRowsSchemaSerializer, "multipart/form-data": LedgerFileInSerializer},
+        responses={
+            202: LedgerImportAcceptedSerializer,
+            400: VALIDATION_RESPONSE,
+            401: UNAUTHORISED,
+            403: FORBIDDEN,
+        },
+        examples=[
+            OpenApiExample("JSON rows", value={"rows": [ROW_EXAMPLE], "replace": False}, request_only=True),
+            OpenApiExample(
+                "Accepted",
+                value={"id": 42, "status": "pending", "url": "/api/v1/ledger-imports/42/"},
+                response_only=True,
+                status_codes=["202"],
+            ),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        try:
+            data = request.data
+        except SuspiciousOperation as exc:  # too many form fields, a body beyond the limits
+            raise exceptions.ParseError(str(exc)) from exc
+        if request.content_type.startswith("multipart/"):
+            serializer = LedgerFileInSerializer(data=data)
+            serializer.is_valid(raise_exception=True)
+            job = ledger_import_submit(
+                actor=request.user, file=serializer.validated_data["file"], replace=serializer.validated_data["replace"]
+            )
+        else:
+            serializer = LedgerRowsInSerializer(data=data)
+            serializer.is_valid(raise_exception=True)
+            job = ledger_import_submit(
+                actor=request.user, rows=serializer.validated_data["rows"], replace=serializer.validated_data["replace"]
+            )
+        job.refresh_from_db(fields=["status"])
+        url = reverse("api:ledger-import-detail", args=[job.pk])
+        return Response({"id": job.pk, "status": job.status, "url": url}, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=["ledger"])
+class LedgerImportDetailApi(APIView):
+    """One ledger import: its status, progress, counts and errors."""
+
+    permission_classes = [HasRole]
+    allowed_roles = READ_ROLES
+
+    @extend_schema(
+        operation_id="ledger_imports_retrieve",
+        summary="Follow a ledger import",
+        responses={200: LedgerImportSerializer, 401: UNAUTHORISED, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[
+            OpenApiExample(
+                "Failed",
+                value={
+                    "id": 42,
+                    "status": "failed",
+                    "rows_total": 3,
+                    "rows_done": 3,
+                    "created": 0,
+                    "updated": 0,
+                    "unchanged": 0,
+                    "removed": 0,
+                    "errors": [{"row": 5, "column": "身份证号", "message": "身份证号校验码错误。"}],
+                },
+                response_only=True,
+            ),
+            OpenApiExample(
+                "Succeeded",
+                value={
+                    "id": 43,
+                    "status": "succeeded",
+                    "rows_total": 36,
+                    "rows_done": 36,
+                    "created": 30,
+                    "updated": 4,
+                    "unchanged": 2,
+                    "removed": 1,
+                    "errors": [],
+                },
+                response_only=True,
+            ),
+        ],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        try:
+            job = ledger_import_jobs().get(pk=pk)
+        except Job.DoesNotExist as exc:
+            raise Http404 from exc
+        return Response(LedgerImportSerializer(job).data)

@@ -1,0 +1,78 @@
+"""Builders for reconciliation: covered households (through the legacy-roll service) and ledgers."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from benefits.migration import roll_import
+from households.ledger import ledger_import_rows
+from households.models import Household
+from tests.ledger_builders import ledger_row
+
+ROLL_HEADERS = ["乡镇", "行政村", "户主姓名", "户主身份证号", "保障人口", "保障类别", "保障金额(元/月)", "起始年月"]
+
+
+def roll_xlsx(households: list[Household]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(ROLL_HEADERS)
+    for household in households:
+        head = household.members.get(relationship="head")
+        size = household.members.count()
+        sheet.append(
+            [
+                household.township.name,
+                household.village.name,
+                head.name,
+                head.id_number,
+                size,
+                "一般",
+                300 * size,
+                "2026-01",
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def cover(bureau_reviewer):
+    """cover(household, ..., programme="dibao"): an active benefit through the legacy-roll service."""
+
+    def build(*households: Household, programme: str = "dibao") -> None:
+        result = roll_import(
+            actor=bureau_reviewer, source=roll_xlsx(list(households)), programme=programme, source_name="test roll"
+        )
+        assert result.ok, [str(e) for e in result.errors]
+
+    return build
+
+
+def ledger_rows_for(household: Household, *, number: str, **overrides) -> list[dict]:
+    """The household's members as one ledger household (same names and IDs)."""
+    rows = []
+    for member in household.members.order_by("id"):
+        relationship = "户主" if member.relationship == "head" else "之子"
+        rows.append(
+            ledger_row(
+                household_number=number,
+                name=member.name,
+                id_number=member.id_number,
+                relationship=relationship,
+                township=household.township.name,
+                village=household.village.name,
+                **overrides,
+            )
+        )
+    return rows
+
+
+@pytest.fixture
+def import_ledger():
+    def run(rows: list[dict], **kwargs) -> None:
+        result = ledger_import_rows(rows, actor=None, **kwargs)
+        assert result.succeeded, [str(e) for e in result.errors]
+
+    return run
