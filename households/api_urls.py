@@ -12,5 +12,5 @@ from . import ledger_api  # noqa: E402
 
 urlpatterns += [
     path("ledger-imports/", ledger_api.LedgerImportCreateApi.as_view(), name="ledger-import-list"),
-    path("ledger-imports/<int:pk>/", ledger_api.LedgerImportDetailApi.as_view(), name="ledger-import-detail"),
+    path("ledger-imports/<str:pk>/", ledger_api.LedgerImportDetailApi.as_view(), name="ledger-import-detail"),
 ]

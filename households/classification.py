@@ -90,6 +90,17 @@ def member_facts(household: Household) -> list[MemberFacts]:
     ]
 
 
+def supported_member_ids(household: Household) -> frozenset[int]:
+    """Members covered by a running 特困 benefit. The benefit rows belong to the higher `benefits`
+    app: they are reached through the relation's name only, never imported."""
+    running = ["active", "phasing_out", "suspended"]
+    return frozenset(
+        household.members.filter(
+            benefits_covering__programme="tekun", benefits_covering__status__in=running
+        ).values_list("pk", flat=True)
+    )
+
+
 @transaction.atomic
 def household_classify(
     *, actor, household: Household, tekun_member_ids: Collection[int] = frozenset(), today: datetime.date | None = None
@@ -97,7 +108,8 @@ def household_classify(
     """Recompute and store the household's classification; a no-op when it has not changed."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     today = today or timezone.localdate()
-    code, reason = classify(member_facts(household), today=today, tekun_member_ids=frozenset(tekun_member_ids))
+    tekun = frozenset(tekun_member_ids) | supported_member_ids(household)
+    code, reason = classify(member_facts(household), today=today, tekun_member_ids=tekun)
     if (household.classification, household.classification_reason) == (code, reason):
         return household
     old = household.classification

@@ -4,7 +4,15 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -126,8 +134,18 @@ class LedgerImportSerializer(serializers.Serializer):
 
 ERROR_RESPONSE = inline_serializer("ErrorResponse", {"detail": serializers.CharField()})
 VALIDATION_RESPONSE = OpenApiResponse(
-    response=inline_serializer("FieldErrors", {"field": serializers.ListField(child=serializers.CharField())}),
-    description="Bad input: the field names with their errors.",
+    response=inline_serializer(
+        "LedgerImportErrors",
+        {
+            "detail": serializers.CharField(required=False, help_text="a body that could not be read"),
+            "file": serializers.ListField(child=serializers.CharField(), required=False),
+            "rows": serializers.JSONField(
+                required=False, help_text="what is wrong with `rows` (per position for items)"
+            ),
+            "replace": serializers.ListField(child=serializers.CharField(), required=False),
+        },
+    ),
+    description="Bad input: each field with its errors. Row values are checked by the job, not here.",
     examples=[OpenApiExample("rows missing", value={"rows": ["This field is required."]})],
 )
 UNAUTHORISED = OpenApiResponse(ERROR_RESPONSE, description="No valid token.")
@@ -218,6 +236,7 @@ class LedgerImportDetailApi(APIView):
     @extend_schema(
         operation_id="ledger_imports_retrieve",
         summary="Follow a ledger import",
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="the import's id")],
         responses={200: LedgerImportSerializer, 401: UNAUTHORISED, 403: FORBIDDEN, 404: NOT_FOUND},
         examples=[
             OpenApiExample(
@@ -252,9 +271,10 @@ class LedgerImportDetailApi(APIView):
             ),
         ],
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, pk: str) -> Response:
+        # The route takes any text so that a malformed id is this API's JSON 404, not an HTML page.
         try:
-            job = ledger_import_jobs().get(pk=pk)
-        except Job.DoesNotExist as exc:
+            job = ledger_import_jobs().get(pk=int(pk))
+        except (Job.DoesNotExist, ValueError, OverflowError) as exc:
             raise Http404 from exc
         return Response(LedgerImportSerializer(job).data)

@@ -245,7 +245,9 @@ class LedgerRecord(models.Model):
     poverty_attribute = models.CharField(_("poverty attribute"), max_length=32, choices=PovertyAttribute.choices)
     poverty_status = models.CharField(_("poverty status"), max_length=8, choices=PovertyStatus.choices)
     exit_year = models.PositiveSmallIntegerField(_("exit year"), null=True, blank=True)
-    poverty_cause = models.CharField(_("main cause of poverty"), max_length=32, choices=PovertyCause.choices, blank=True)
+    poverty_cause = models.CharField(
+        _("main cause of poverty"), max_length=32, choices=PovertyCause.choices, blank=True
+    )
     labour_capacity = models.CharField(_("labour capacity"), max_length=32, choices=LabourCapacity.choices, blank=True)
     health = models.CharField(_("health"), max_length=16, choices=HealthStatus.choices, blank=True)
     removed = models.BooleanField(_("removed from the ledger"), default=False)

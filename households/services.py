@@ -11,6 +11,7 @@ from sunwu_relief.audit import model_changes, record_event
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope
 from sunwu_relief.roles import Role, role_of
 
+from .classification import household_classify
 from .ids import id_facts, validate_id_number
 from .models import Household, Member, MemberMove, Relationship, Township, Village
 from .names import name_initials
@@ -126,6 +127,7 @@ def household_create(*, actor, village: Village, address: str, hukou_number: str
     member._history_user = actor
     _save_member(member)
     record_event(actor=actor, action="household.create", obj=household, head=member.pk)
+    household_classify(actor=actor, household=household)
     return household
 
 
@@ -178,6 +180,7 @@ def member_add(*, actor, household: Household, data: MemberData) -> Member:
     record_event(
         actor=actor, action="member.add", obj=member, township_id=household.township_id, household=household.pk
     )
+    household_classify(actor=actor, household=household)
     return member
 
 
@@ -204,6 +207,7 @@ def member_update(*, actor, member: Member, data: MemberData) -> Member:
         township_id=member.household.township_id,
         changes=_redact(changes),
     )
+    household_classify(actor=actor, household=member.household)
     return member
 
 
@@ -238,6 +242,9 @@ def member_move(*, actor, member: Member, to_household: Household, relationship:
         to_household=to_household.pk,
         reason=move.reason,
     )
+    # Both households changed: each is classified anew (RULES.md §3).
+    household_classify(actor=actor, household=move.from_household)
+    household_classify(actor=actor, household=to_household)
     return move
 
 

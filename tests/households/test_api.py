@@ -123,7 +123,7 @@ def test_list_item_has_the_contract_fields(api, poverty_office, household_sunwu)
         "head_name": head.name,
         "head_id_number": head.id_number,
         "size": 2,
-        "classification": None,
+        "classification": "general",  # the head, 46, has labour capacity (RULES.md §3)
         "registered_poor": False,
         "out_of_poverty": False,
         "benefits": [],
@@ -160,6 +160,15 @@ def test_auditor_list_masks_head_id_numbers(api, auditor, household_sunwu):
     head = household_sunwu.members.get(relationship="head")
     item = api(auditor)(LIST).json()["results"][0]
     assert item["head_id_number"] == head.masked_id_number
+    assert not AccessLog.objects.exists()  # nothing sensitive was shown
+
+
+def test_list_with_full_id_numbers_logs_each_household_shown(api, poverty_office, household_sunwu, household_chenqing):
+    api(poverty_office)(LIST, {"page_size": 1})
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.channel, entry.full_id_numbers) == (poverty_office, "api", True)
+    shown = min(household_sunwu, household_chenqing, key=lambda h: (h.township.code, h.number))
+    assert entry.object_id == str(shown.pk)
 
 
 def test_no_full_id_number_anywhere_in_an_auditors_response(api, auditor, son_sunwu):
@@ -330,8 +339,9 @@ def _query_count_for(client, django_assert_num_queries, user, make_household, ho
     headers = {"HTTP_AUTHORIZATION": f"Token {token_for(user)}"}
     # 1 the token with its user, 2 the user's other tokens (knox clears expired ones), 3 staff profile
     # (role), 4 count, 5 the page of households with township, village, size and ledger flags, 6 the
-    # heads of that page (prefetch), 7 the benefits of that page (prefetch).
-    with django_assert_num_queries(7):
+    # heads of that page (prefetch), 7 the benefits of that page (prefetch), 8 the access log for the
+    # full ID numbers shown (one insert; SQLite splits it every 124 rows, PostgreSQL never).
+    with django_assert_num_queries(8):
         response = client.get(LIST, {"page_size": page_size}, **headers)
     assert response.status_code == 200
     assert len(response.json()["results"]) == min(households, page_size)

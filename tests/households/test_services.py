@@ -193,7 +193,7 @@ def test_member_add_records_member_audit_event_and_history_with_actor(caseworker
 
 def test_household_create_writes_history_for_household_and_head_with_actor(caseworker_sunwu, township_sunwu):
     household = _create(caseworker_sunwu, township_sunwu.villages.first())
-    assert household.history.get().history_user == caseworker_sunwu
+    assert household.history.get(history_type="+").history_user == caseworker_sunwu
     assert household.members.get().history.get().history_user == caseworker_sunwu
     event = AuditEvent.objects.get(action="household.create")
     assert event.actor == caseworker_sunwu
@@ -471,3 +471,29 @@ def test_surname_override_gives_the_surname_reading():
     assert name_initials("曾国藩") == "zgf"
     assert name_initials("单雄信") == "sxx"
     assert name_initials("解放") == "xf"
+
+
+def test_member_changes_classify_the_household_anew(caseworker_sunwu, household_sunwu):
+    household_sunwu.refresh_from_db()
+    assert household_sunwu.classification == "general"
+    head = household_sunwu.members.get(relationship="head")
+    son = household_sunwu.members.get(relationship="son")
+    services.member_update(
+        actor=caseworker_sunwu,
+        member=head,
+        data=member_data(name=head.name, id_number=head.id_number, relationship="head", labour_capacity="lost"),
+    )
+    services.member_update(
+        actor=caseworker_sunwu,
+        member=son,
+        data=member_data(name=son.name, id_number=son.id_number, relationship="son", serious_illness=True),
+    )
+    household_sunwu.refresh_from_db()
+    assert household_sunwu.classification == "long_term"
+    services.member_add(
+        actor=caseworker_sunwu,
+        household=household_sunwu,
+        data=member_data(name="王二", relationship="son", id_number=new_id_number(born="19950101")),
+    )
+    household_sunwu.refresh_from_db()
+    assert household_sunwu.classification == "general"

@@ -443,7 +443,7 @@ def test_posted_township_is_ignored_by_the_edit_form(client, caseworker_sunwu, h
     household_sunwu.refresh_from_db()
     assert household_sunwu.township != township_chenqing
     assert household_sunwu.number != "HACKED"
-    assert household_sunwu.classification == ""
+    assert household_sunwu.classification == "general"  # computed, never taken from input
     assert household_sunwu.address == "二组3号"
 
 

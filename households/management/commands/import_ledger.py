@@ -24,7 +24,9 @@ class Command(BaseCommand):
             result = ledger_import_xlsx(source, actor=None, replace=replace, dry_run=True)
         else:
             # A job record, like an import through the API: the history of every import in one place.
-            job = job_create(kind=JOB_KIND, actor=None, params={"source": "xlsx", "replace": replace, "command": source.name})
+            job = job_create(
+                kind=JOB_KIND, actor=None, params={"source": "xlsx", "replace": replace, "command": source.name}
+            )
             job = job_claim(job.pk)
             result = ledger_import_xlsx(source, actor=None, replace=replace, job_id=job.pk)
             job.rows_total = job.rows_done = result.rows_total
