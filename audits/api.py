@@ -4,6 +4,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -68,9 +69,12 @@ class AssistanceStatusSerializer(serializers.Serializer):
 
 
 class BulkInSerializer(serializers.Serializer):
-    id_numbers = serializers.ListField(
-        child=serializers.CharField(max_length=64, trim_whitespace=False), min_length=1, max_length=MAX_BULK
-    )
+    # Items are checked one by one in the view, so that every invalid one is named in the same form.
+    id_numbers = serializers.ListField(child=serializers.JSONField(allow_null=True), min_length=1, max_length=MAX_BULK)
+
+
+class BulkSchemaSerializer(serializers.Serializer):
+    id_numbers = serializers.ListField(child=serializers.CharField(), min_length=1, max_length=MAX_BULK)
 
 
 class BulkOutSerializer(serializers.Serializer):
@@ -143,12 +147,16 @@ class AssistanceStatusBulkApi(APIView):
     @extend_schema(
         operation_id="assistance_status_bulk",
         summary="Assistance status of many people",
-        request=BulkInSerializer,
+        request=BulkSchemaSerializer,
         responses={
             200: BulkOutSerializer,
             400: OpenApiResponse(
                 inline_serializer(
-                    "InvalidIdNumbers", {"id_numbers": serializers.ListField(child=serializers.CharField())}
+                    "InvalidIdNumbers",
+                    {
+                        "detail": serializers.CharField(required=False, help_text="a body that could not be read"),
+                        "id_numbers": serializers.ListField(child=serializers.CharField(), required=False),
+                    },
                 ),
                 description="Every invalid ID number, named, with the reason; nothing is looked up.",
                 examples=[
@@ -172,6 +180,9 @@ class AssistanceStatusBulkApi(APIView):
         serializer.is_valid(raise_exception=True)
         numbers, invalid = [], []
         for value in serializer.validated_data["id_numbers"]:
+            if not isinstance(value, str):
+                invalid.append(f"{str(value)[:40]}: {_('An ID number must be text.')}")
+                continue
             try:
                 number = validate_id_number(value)
             except ValidationError as exc:

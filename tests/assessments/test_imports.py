@@ -261,3 +261,18 @@ def test_management_command_imports_and_fails_with_row_errors(tmp_path, capsys):
     assert exc.value.code == 1
     assert "row 3, column 身份证号:" in capsys.readouterr().err
     assert DepartmentRecord.objects.count() == 2
+
+
+def test_reader_reads_the_first_visible_sheet_not_a_hidden_one():
+    workbook = Workbook()
+    hidden = workbook.active
+    hidden.append(["身份证号"])
+    hidden.append(["hidden"])
+    hidden.sheet_state = "hidden"
+    visible = workbook.create_sheet("数据")
+    visible.append(["身份证号"])
+    visible.append(["shown"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read_xlsx(buffer.getvalue(), columns=[Column("身份证号", "id")], header="身份证号")
+    assert [r.values["id"] for r in result.rows] == ["shown"]

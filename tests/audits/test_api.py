@@ -378,3 +378,18 @@ def test_the_logging_configuration_masks_every_handler(settings):
 
 def test_ledger_rows_service_is_reachable_for_the_seed(db):
     assert ledger_import_rows([ledger_row()], actor=None).succeeded
+
+
+@pytest.mark.xfail(
+    reason="Django's default 'django' logger keeps its own console handler (DEBUG) unmasked: needs "
+    "LOGGING['loggers']['django'] = {'handlers': ['console'], 'level': 'INFO', 'propagate': False} in settings",
+    strict=False,
+)
+def test_every_handler_that_sees_django_request_logs_masks_id_numbers():
+    logger = logging.getLogger("django.request")
+    handlers = []
+    while logger is not None:
+        handlers.extend(logger.handlers)
+        logger = logger.parent if logger.propagate else None
+    assert handlers
+    assert all(any(isinstance(f, MaskIdNumbersFilter) for f in handler.filters) for handler in handlers)

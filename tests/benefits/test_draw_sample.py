@@ -1,0 +1,47 @@
+"""The spot-check draw of CONTRACT.md §9: audits.rules.draw_sample."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from audits.rules import draw_sample, sample_size
+
+HALF = Decimal("0.5")
+
+
+def test_half_of_an_odd_number_is_rounded_up():
+    assert sample_size(ratio=HALF, population=3) == 2
+    assert len(draw_sample(["a", "b", "c"], ratio=HALF, seed=1)) == 2
+
+
+def test_always_candidates_are_in_the_sample():
+    sample = draw_sample([str(i) for i in range(10)], ratio=Decimal("0.3"), seed=7, always={"9", "8"})
+    assert {"8", "9"} <= set(sample)
+    assert len(sample) == 3
+
+
+def test_more_always_candidates_than_the_ratio_asks_are_all_taken():
+    sample = draw_sample(["a", "b", "c", "d"], ratio=Decimal("0.25"), seed=3, always={"a", "b", "c"})
+    assert sample == ["a", "b", "c"]
+
+
+def test_ratio_outside_zero_and_one_is_refused():
+    with pytest.raises(ValueError, match="ratio"):
+        draw_sample(["a"], ratio=Decimal("1.5"), seed=1)
+
+
+@given(
+    candidates=st.lists(st.text(alphabet="0123456789", min_size=1, max_size=4), max_size=40, unique=True),
+    ratio=st.decimals(min_value=Decimal("0"), max_value=Decimal("1"), places=2),
+    seed=st.integers(min_value=0, max_value=2**31),
+    data=st.data(),
+)
+def test_same_arguments_same_sample_whatever_the_order(candidates, ratio, seed, data):
+    always = data.draw(st.sets(st.sampled_from(candidates))) if candidates else set()
+    first = draw_sample(candidates, ratio=ratio, seed=seed, always=always)
+    shuffled = data.draw(st.permutations(candidates))
+    assert draw_sample(shuffled, ratio=ratio, seed=seed, always=always) == first
+    assert set(always) <= set(first) <= set(candidates)
+    assert len(first) >= sample_size(ratio=ratio, population=len(candidates))
