@@ -34,8 +34,25 @@ from .models import (
 from .selectors import application_detail, applications_for, benefits_for, written_notices_for
 
 
+class StandardForm(forms.ModelForm):
+    class Meta:
+        model = Standard
+        # Every policy number; `version` is not editable (the service bumps it on every save).
+        fields = [f.name for f in Standard._meta.concrete_fields if f.editable and not f.primary_key]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        problem = services.standard_problem(
+            programme=data.get("programme"), monthly=data.get("monthly_standard"), tekun_basic=data.get("tekun_basic")
+        )
+        if problem:
+            self.add_error("tekun_basic", problem)
+        return data
+
+
 @admin.register(Standard)
 class StandardAdmin(SimpleHistoryAdmin):
+    form = StandardForm
     list_display = ["year", "programme", "version", "monthly_standard", "notice_days", "spot_check_ratio", "updated"]
     list_filter = ["programme", "year"]
     readonly_fields = ["version"]

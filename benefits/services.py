@@ -948,6 +948,13 @@ def phase_outs_complete(*, on: datetime.date | None = None) -> int:
     return stopped
 
 
+def standard_problem(*, programme: str | None, monthly: Decimal | None, tekun_basic: Decimal | None) -> str:
+    """特困's basic living standard is at least 1.3 × S (N2); empty when the numbers are fine."""
+    if programme == Programme.TEKUN and monthly and tekun_basic and tekun_basic < monthly * Decimal("1.3"):
+        return _("The 特困 basic living standard must be at least 1.3 × S.")
+    return ""
+
+
 @transaction.atomic
 def standard_save(*, actor, standard: Standard) -> Standard:
     """Create or edit a yearly standard; every edit is a new version (history keeps the old)."""

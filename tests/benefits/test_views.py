@@ -103,3 +103,26 @@ def test_admin_has_no_editable_status(client, cases):
     application.refresh_from_db()
     assert application.status == ApplicationStatus.COUNTY_REVIEW
     assert response.status_code in (403, 200, 302)
+
+
+def test_admin_standard_edit_bumps_the_version_and_refuses_a_low_tekun_standard(client, bureau_reviewer):
+    from benefits.models import Standard
+
+    standard = Standard.objects.get(programme="tekun", year=2026)
+    client.force_login(bureau_reviewer)
+    url = reverse("admin:benefits_standard_change", args=[standard.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    data = {k: v for k, v in data.items() if not isinstance(v, bool) or v}
+    data["tekun_basic"] = "100"
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    assert response.context["adminform"].form.errors["tekun_basic"]
+    standard.refresh_from_db()
+    assert standard.version == 1
+    data["tekun_basic"] = "700"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    standard.refresh_from_db()
+    assert standard.version == 2
+    assert standard.tekun_basic == 700
