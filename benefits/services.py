@@ -507,14 +507,27 @@ def _open_notice(application: Application, *, standard: Standard) -> PublicNotic
     )
 
 
-@transaction.atomic
-def application_township_return(*, actor, application: Application, reason_code: str, comment: str) -> Application:
+def _return_for_rework(
+    *, actor, application: Application, role: str, action: str, reason_code: str, comment: str
+) -> Application:
     application = _lock(application)
-    _ensure_role(actor, application, Role.TOWNSHIP_REVIEWER)
+    _ensure_role(actor, application, role)
     if application.status == ApplicationStatus.RETURNED:
         return application
     _require_reason(reason_code, comment)
-    return _move(application, "township_return", actor=actor, reason_code=reason_code, comment=comment)
+    return _move(application, action, actor=actor, reason_code=reason_code, comment=comment)
+
+
+@transaction.atomic
+def application_township_return(*, actor, application: Application, reason_code: str, comment: str) -> Application:
+    return _return_for_rework(
+        actor=actor,
+        application=application,
+        role=Role.TOWNSHIP_REVIEWER,
+        action="township_return",
+        reason_code=reason_code,
+        comment=comment,
+    )
 
 
 @transaction.atomic
@@ -804,12 +817,14 @@ def application_county_reject(*, actor, application: Application, reason_code: s
 
 @transaction.atomic
 def application_county_return(*, actor, application: Application, reason_code: str, comment: str) -> Application:
-    application = _lock(application)
-    _ensure_role(actor, application, Role.BUREAU_REVIEWER)
-    if application.status == ApplicationStatus.RETURNED:
-        return application
-    _require_reason(reason_code, comment)
-    return _move(application, "county_return", actor=actor, reason_code=reason_code, comment=comment)
+    return _return_for_rework(
+        actor=actor,
+        application=application,
+        role=Role.BUREAU_REVIEWER,
+        action="county_return",
+        reason_code=reason_code,
+        comment=comment,
+    )
 
 
 @transaction.atomic
