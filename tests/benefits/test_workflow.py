@@ -336,3 +336,21 @@ def test_filing_hook_files_the_case_and_forces_a_county_visit(cases):
     assert application.filed_reasons == ["户主为村委会委员王某的配偶"]
     with pytest.raises(WorkflowError):
         services.application_county_approve(actor=cases.bureau, application=application)
+
+
+def test_county_return_needs_a_reason_and_sends_the_case_back_to_the_township(cases):
+    from sunwu_relief.errors import InvalidInput
+
+    application = cases.to(ApplicationStatus.COUNTY_REVIEW)
+    with pytest.raises(InvalidInput):
+        services.application_county_return(actor=cases.bureau, application=application, reason_code="other", comment="")
+    with pytest.raises(NotAllowed):
+        services.application_county_return(
+            actor=cases.caseworker, application=application, reason_code="facts_unclear", comment="x"
+        )
+    services.application_county_return(
+        actor=cases.bureau, application=application, reason_code="facts_unclear", comment="收入情况不清，请补充调查"
+    )
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.RETURNED
+    assert application.transitions.last().reason_code == "facts_unclear"
