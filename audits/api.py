@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     inline_serializer,
 )
-from rest_framework import generics, parsers, serializers
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +23,7 @@ from households.ids import mask_id_number, validate_id_number
 from households.ledger_api import FORBIDDEN, UNAUTHORISED
 from sunwu_relief.api import HasRole
 from sunwu_relief.audit import record_event
+from sunwu_relief.parsers import SafeJSONParser
 from sunwu_relief.roles import Role, can_see_full_id
 
 from .assistance import MAX_BULK, assistance_status
@@ -142,7 +143,7 @@ class AssistanceStatusBulkApi(APIView):
 
     permission_classes = [HasRole]
     allowed_roles = ALL_ROLES
-    parser_classes = [parsers.JSONParser]  # the ID numbers travel in a JSON body, never in a form or a URL
+    parser_classes = [SafeJSONParser]  # the ID numbers travel in a JSON body, never in a form or a URL
 
     @extend_schema(
         operation_id="assistance_status_bulk",

@@ -3,12 +3,11 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from households.selectors import household_list
+from households.selectors import household_totals
 from sunwu_relief.roles import role_of
 
 from .dashboard import dashboard_figures
@@ -29,10 +28,7 @@ def _as_of(request: HttpRequest) -> datetime.date:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     on = _as_of(request)
-    totals = household_list(request.user).aggregate(
-        households=Count("id", distinct=True),
-        registered_poor=Count("id", filter=Q(registered_poor=True), distinct=True),
-    )
+    totals = household_totals(request.user)
     by_township, total = dashboard_figures(request.user, on=on)
     return render(
         request,

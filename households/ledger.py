@@ -11,6 +11,7 @@ The poverty office's records are kept apart from ours: nothing here touches a ho
 member, and nothing else writes a LedgerRecord.
 """
 
+import datetime
 import json
 import logging
 import unicodedata
@@ -133,6 +134,9 @@ FIRST_EXIT_YEAR = 2013  # 精准扶贫 began with the 2014 registration; older e
 JOB_KIND = "ledger_import"
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_JSON_ROWS = 50_000  # larger ledgers come as a file
+
+_LOCK_KEY = 0x5357_4C49  # "SWLI": ledger imports, one at a time (PostgreSQL advisory lock)
+STUCK_AFTER = datetime.timedelta(minutes=15)
 
 Progress = Callable[[int], None]
 logger = logging.getLogger(__name__)
@@ -313,6 +317,11 @@ def _import(
     run = uuid.uuid4().hex
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # One import at a time: a second one waits, then upserts over the first's result
+                # (without the lock both would insert the same new people and one would fail).
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
             writer = _Writer(run=run, label=label, errors=errors, result=result)
             validator = _Validator(label=label, townships=dict(Township.objects.values_list("name", "id")))
             try:
@@ -744,3 +753,18 @@ class _JobProgress:
 
 def ledger_import_jobs() -> "models.QuerySet[Job]":
     return Job.objects.filter(kind=JOB_KIND)
+
+
+def ledger_imports_requeue_stuck(*, older_than: datetime.timedelta = STUCK_AFTER) -> list[int]:
+    """Queue again the imports still pending after a while (the broker was down when they were
+    submitted, or the message was lost). Claiming makes a duplicate delivery harmless."""
+    from .tasks import run_ledger_import
+
+    stuck = list(
+        ledger_import_jobs()
+        .filter(status=Job.Status.PENDING, created__lt=timezone.now() - older_than)
+        .values_list("pk", flat=True)
+    )
+    for job_id in stuck:
+        run_ledger_import.delay(job_id)
+    return stuck

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from sunwu_relief.api import HasRole
 from sunwu_relief.models import Job
+from sunwu_relief.parsers import SafeJSONParser
 from sunwu_relief.roles import Role
 
 from .ledger import MAX_FILE_BYTES, MAX_JSON_ROWS, ledger_import_jobs, ledger_import_submit
@@ -175,7 +176,7 @@ class LedgerImportCreateApi(APIView):
 
     permission_classes = [HasRole]
     allowed_roles = WRITE_ROLES
-    parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
+    parser_classes = [SafeJSONParser, parsers.MultiPartParser]
 
     @extend_schema(
         operation_id="ledger_imports_create",

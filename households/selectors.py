@@ -93,3 +93,9 @@ def members_for(user) -> QuerySet[Member]:
 def member_by_id_number(id_number: str) -> Member | None:
     """Unscoped look-up for the uniqueness guard in services (never shown to users)."""
     return Member.objects.filter(id_number=id_number).select_related("household").first()
+
+
+def household_totals(user) -> dict[str, int]:
+    """How many households the user may see, and how many of them are registered poor."""
+    queryset = _ledger_flags(households_for(user))
+    return {"households": queryset.count(), "registered_poor": queryset.filter(registered_poor=True).count()}

@@ -16,3 +16,11 @@ def run_ledger_import(job_id: int) -> None:
     from .ledger import ledger_import_job_run
 
     ledger_import_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def requeue_stuck_ledger_imports() -> list[int]:
+    """Beat, every 15 minutes: ledger imports still pending are queued again."""
+    from .ledger import ledger_imports_requeue_stuck
+
+    return ledger_imports_requeue_stuck()

@@ -10,3 +10,6 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "100000/min"}}  # noqa: F405
+# Tests call tasks eagerly even when CI sets a broker; the integration tests start a real worker
+# and turn this off for themselves.
+CELERY_TASK_ALWAYS_EAGER = True

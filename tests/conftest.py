@@ -132,3 +132,16 @@ __all__ = ["make_id_number", "member_data", "new_id_number", "make_user", "PASSW
 def caseworker2_sunwu(township_sunwu):
     """A second caseworker of 孙吴镇: household visits need two investigators."""
     return make_user("cw2_sunwu", Role.CASEWORKER, township_sunwu)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Transactional tests flush the database; with serialized rollback the migrations' data
+    (townships, villages, role groups, standards) comes back for the tests that follow."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False
+            )
+        elif marker is None and {"transactional_db", "live_server"} & set(item.fixturenames):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)

@@ -2,13 +2,13 @@
 error, every response conforms to the documented schema and content type."""
 
 import pytest
+import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from knox.models import AuthToken
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 
-import schemathesis
 from audits.reconciliation import reconciliation_run
 from households.ledger import ledger_import_rows
 from sunwu_relief.wsgi import application

@@ -75,7 +75,9 @@ def test_findings_list_filters_by_kind_and_status(client, bureau_reviewer, findi
     assert "No finding." in client.get("/audits/findings/", {"status": "resolved"}).content.decode()
 
 
-def test_dashboard_counts_open_findings_by_township_and_kind(client, bureau_reviewer, caseworker_sunwu, findings_two_townships):
+def test_dashboard_counts_open_findings_by_township_and_kind(
+    client, bureau_reviewer, caseworker_sunwu, findings_two_townships
+):
     client.force_login(bureau_reviewer)
     page = client.get("/").content.decode()
     assert 'data-testid="findings-by-township"' in page

@@ -379,3 +379,37 @@ def test_errors_beyond_the_listing_limit_are_counted(db, monkeypatch):
     assert len(result.errors) == 2
     assert result.errors_not_listed == 3
     assert result.error_dicts()[-1]["message"].startswith("3 further errors")
+
+
+def test_the_same_id_twice_is_found_when_the_first_is_an_unchanged_record(db):
+    first = ledger_row()
+    ledger_import_rows([first, ledger_row()], actor=None)
+    result = ledger_import_rows([first, ledger_row(), dict(first)], actor=None)
+    assert [str(e) for e in result.errors] == [
+        "row 3, column id_number: the same ID number appears again (first in row 1)"
+    ]
+    assert LedgerRecord.objects.count() == 2
+
+
+def test_progress_is_reported_while_importing(db, monkeypatch):
+    monkeypatch.setattr(ledger, "PROGRESS_EVERY", 2)
+    seen = []
+    ledger_import_rows([ledger_row() for _ in range(5)], actor=None, progress=seen.append)
+    assert seen == [2, 4, 5]
+
+
+def test_imports_left_pending_are_queued_again_and_run_once(db, poverty_office):
+    import datetime
+
+    from django.utils import timezone
+
+    from households.ledger import ledger_import_submit, ledger_imports_requeue_stuck
+
+    job = ledger_import_submit(actor=poverty_office, rows=[ledger_row()])  # on-commit never ran: lost
+    assert ledger_imports_requeue_stuck() == []  # too recent to call stuck
+    Job.objects.filter(pk=job.pk).update(created=timezone.now() - datetime.timedelta(hours=1))
+    assert ledger_imports_requeue_stuck() == [job.pk]  # eager: it runs now
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert ledger_imports_requeue_stuck() == []
+    assert LedgerRecord.objects.count() == 1
