@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from households.ids import mask_id_number
 from sunwu_relief.admin_base import ReadOnlyAdminMixin
-from sunwu_relief.roles import can_see_full_id
+from sunwu_relief.roles import Role, can_see_full_id, role_of
 
 from .finding_selectors import findings_for
-from .models import Finding, FindingEvent
+from .models import Finding, FindingEvent, SpotCheckBatch, SpotCheckItem
 
 
 class FindingEventInline(admin.TabularInline):
@@ -76,3 +76,31 @@ class FindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return (
             finding.id_number if getattr(finding, "shows_full_id", False) else mask_id_number(finding.id_number or "")
         )
+
+
+class SpotCheckItemInline(admin.TabularInline):
+    model = SpotCheckItem
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["application", "township_id", "drawn", "always_reasons"]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(SpotCheckBatch)
+class SpotCheckBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Draws are made by the service (command `draw_spot_checks`, the nightly task); read-only here."""
+
+    list_display = ["id", "created", "seed", "created_by"]
+    inlines = [SpotCheckItemInline]
+    readonly_fields = ["created", "seed", "created_by", "summary"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return role_of(request.user) in (Role.BUREAU_REVIEWER, Role.AUDITOR)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_module_permission(request)

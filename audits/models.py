@@ -126,3 +126,40 @@ class FindingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M} {self.action}"
+
+
+class SpotCheckBatch(models.Model):
+    """One draw of the county's spot-check sample 入户抽查 (S §三(三)): reproducible from its seed."""
+
+    created = models.DateTimeField(_("drawn"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    seed = models.BigIntegerField(_("seed"))
+    summary = models.JSONField(_("drawn per township"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("spot-check batch")
+        verbose_name_plural = _("spot-check batches")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.created:%Y-%m-%d} seed {self.seed}"
+
+
+class SpotCheckItem(models.Model):
+    """An application considered in a draw; an application is in one batch at most."""
+
+    batch = models.ForeignKey(SpotCheckBatch, on_delete=models.PROTECT, related_name="items")
+    application = models.OneToOneField("benefits.Application", on_delete=models.PROTECT, related_name="spot_check")
+    township_id = models.IntegerField(db_index=True)
+    drawn = models.BooleanField(_("in the sample"))
+    always_reasons = models.JSONField(_("always checked because"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("spot-check item")
+        verbose_name_plural = _("spot-check items")
+        ordering = ["batch_id", "township_id", "application_id"]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.application_id} {'✓' if self.drawn else '·'}"

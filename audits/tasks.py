@@ -31,3 +31,12 @@ def reconcile_ledger() -> int | None:
 def queue_reconciliation() -> None:
     """Registered with households.ledger: runs once a ledger import has committed."""
     reconcile_ledger.delay()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def draw_spot_checks() -> int | None:
+    """Beat, nightly: draw the spot-check sample over the cases that reached county review."""
+    from .spot_checks import spot_check_draw
+
+    batch = spot_check_draw(actor=None)
+    return batch.pk if batch else None

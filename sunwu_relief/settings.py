@@ -214,5 +214,6 @@ from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "complete-public-notices": {"task": "benefits.tasks.complete_public_notices", "schedule": crontab(hour=1, minute=0)},
+    "draw-spot-checks": {"task": "audits.tasks.draw_spot_checks", "schedule": crontab(hour=3, minute=0)},
     "complete-phase-outs": {"task": "benefits.tasks.complete_phase_outs", "schedule": crontab(day_of_month=1, hour=2, minute=0)},
 }

@@ -145,3 +145,7 @@ def pytest_collection_modifyitems(items) -> None:
             )
         elif marker is None and {"transactional_db", "live_server"} & set(item.fixturenames):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+
+
+# The case builder walks applications through the workflow; every app's tests may use it.
+from tests.builders import bureau_reviewer2, cases  # noqa: E402, F401

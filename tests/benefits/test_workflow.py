@@ -290,7 +290,7 @@ def test_tekun_case_for_one_elderly_person_is_key_household_with_care_allowance(
         caseworker_sunwu, head=member_data(name="赵老汉", relationship="head", id_number=new_id_number(born="19450101"))
     )
     from assessments import services as assessment_services
-    from tests.benefits.conftest import scan
+    from tests.builders import scan
 
     assessment = assessment_services.assessment_start(actor=caseworker_sunwu, household=household)
     assessment_services.authorisation_record(

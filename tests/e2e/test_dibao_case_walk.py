@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from benefits import services
 from benefits.models import Application, ApplicationStatus, Benefit
-from tests.benefits.conftest import CaseBuilder
+from tests.builders import CaseBuilder
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.e2e

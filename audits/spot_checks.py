@@ -1,0 +1,108 @@
+"""The county's spot-check draw over the cases the townships sent up (RULES.md §5).
+
+At least the programme's ratio (低保: 50%, S §三(三)) per township, rounded up, by a seeded draw
+that anyone can repeat with `audits.rules.draw_sample`; filed (备案) and complained-about cases,
+and households the poverty office declared out of poverty, are always in the sample.
+"""
+
+import secrets
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benefits.models import Application, ApplicationStatus, Objection
+from benefits.selectors import standard_for
+from benefits.services import application_mark_for_spot_check
+from households.models import LedgerRecord, PovertyStatus, Township
+from sunwu_relief.audit import record_event
+from sunwu_relief.errors import NotAllowed
+from sunwu_relief.roles import Role, role_of
+
+from .models import SpotCheckBatch, SpotCheckItem
+from .rules import draw_sample
+
+_LOCK_KEY = 231124_0001  # PostgreSQL advisory lock: one draw at a time
+
+
+def always_reasons(application: Application) -> list[str]:
+    reasons = []
+    if application.filed:
+        reasons.append(_("filed case (备案)"))
+    if Objection.objects.filter(notice__application=application).exists():
+        reasons.append(_("objection during the public notice"))
+    ids = application.household.members.values_list("id_number", flat=True)
+    if LedgerRecord.objects.filter(id_number__in=ids, removed=False, poverty_status=PovertyStatus.OUT).exists():
+        reasons.append(_("declared out of poverty by the poverty office"))
+    return reasons
+
+
+@transaction.atomic
+def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
+    """Draw over the applications waiting for county review that are in no batch yet; None when
+    there are none (a second run with nothing new changes nothing)."""
+    if actor is not None and role_of(actor) not in (Role.BUREAU_REVIEWER, Role.AUDITOR):
+        raise NotAllowed(_("Only county staff draw the spot-check sample."))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    candidates = list(
+        Application.objects.select_for_update()
+        .filter(status=ApplicationStatus.COUNTY_REVIEW, spot_check__isnull=True)
+        .select_related("household")
+        .order_by("pk")
+    )
+    if not candidates:
+        return None
+    seed = seed if seed is not None else secrets.randbelow(2**31)
+    batch = SpotCheckBatch.objects.create(created_by=actor if getattr(actor, "pk", None) else None, seed=seed)
+    groups: dict[tuple[int, str], list[Application]] = defaultdict(list)
+    for application in candidates:
+        groups[(application.township_id, application.programme)].append(application)
+    year = timezone.localdate().year
+    names = dict(Township.objects.values_list("pk", "name"))
+    summary = []
+    for (township_id, programme), applications in sorted(groups.items()):
+        standard = standard_for(programme, year)
+        ratio = standard.spot_check_ratio if standard else Decimal("0.5")
+        reasons = {str(a.pk): always_reasons(a) for a in applications}
+        # One seed for the batch; each group's draw is repeatable from it and the group's keys.
+        sample = set(
+            draw_sample(
+                list(reasons),
+                ratio=ratio,
+                seed=seed ^ township_id ^ hash_programme(programme),
+                always={pk for pk, why in reasons.items() if why},
+            )
+        )
+        for application in applications:
+            drawn = str(application.pk) in sample
+            SpotCheckItem.objects.create(
+                batch=batch,
+                application=application,
+                township_id=township_id,
+                drawn=drawn,
+                always_reasons=reasons[str(application.pk)],
+            )
+            if drawn:
+                application_mark_for_spot_check(actor=actor, application=application)
+        summary.append(
+            {
+                "township": names.get(township_id, ""),
+                "programme": programme,
+                "drawn": len(sample),
+                "total": len(applications),
+                "ratio": str(ratio),
+            }
+        )
+    batch.summary = summary
+    batch.save(update_fields=["summary"])
+    record_event(actor=actor, action="spot_check.draw", obj=batch, seed=seed, summary=summary)
+    return batch
+
+
+def hash_programme(programme: str) -> int:
+    """A stable small number per programme (Python's hash() of a str changes between runs)."""
+    return sum(ord(ch) * (i + 1) for i, ch in enumerate(programme))

@@ -1,0 +1,92 @@
+"""The county's spot-check draw: ratio per township rounded up, always-cases in, repeatable."""
+
+import pytest
+from django.core.management import call_command
+
+from audits.models import SpotCheckBatch, SpotCheckItem
+from audits.rules import draw_sample
+from audits.spot_checks import spot_check_draw
+from benefits import services
+from benefits.models import ApplicationStatus
+from sunwu_relief.errors import NotAllowed, WorkflowError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_half_of_three_cases_rounded_up_are_drawn_and_must_be_visited(cases, bureau_reviewer):
+    applications = [cases.to(ApplicationStatus.COUNTY_REVIEW) for _ in range(3)]
+    batch = spot_check_draw(actor=bureau_reviewer, seed=42)
+    drawn = [a for a in applications if SpotCheckItem.objects.get(application=a).drawn]
+    assert len(drawn) == 2
+    assert batch.summary[0]["drawn"] == 2
+    assert batch.summary[0]["total"] == 3
+    application = drawn[0]
+    application.refresh_from_db()
+    assert application.spot_check_required
+    with pytest.raises(WorkflowError):
+        services.application_county_approve(actor=cases.bureau, application=application)
+
+
+def test_the_draw_is_repeatable_from_its_recorded_seed(cases, bureau_reviewer):
+    applications = [cases.to(ApplicationStatus.COUNTY_REVIEW) for _ in range(4)]
+    batch = spot_check_draw(actor=bureau_reviewer, seed=7)
+    drawn = sorted(str(i.application_id) for i in batch.items.filter(drawn=True))
+    from audits.spot_checks import hash_programme
+
+    township_id = applications[0].township_id
+    again = draw_sample(
+        [str(a.pk) for a in applications], ratio=batch_ratio(batch), seed=7 ^ township_id ^ hash_programme("dibao")
+    )
+    assert drawn == again
+
+
+def batch_ratio(batch):
+    from decimal import Decimal
+
+    return Decimal(batch.summary[0]["ratio"])
+
+
+def test_objection_cases_are_always_drawn(cases, bureau_reviewer):
+    import datetime
+
+    from django.utils import timezone
+
+    complained = cases.to(ApplicationStatus.PUBLIC_NOTICE)
+    objection = services.objection_record(
+        actor=cases.caseworker,
+        notice=complained.notices.get(),
+        raised_by="村民",
+        content="有车",
+        raised_on=timezone.localdate(),
+    )
+    services.objection_resolve(actor=cases.reviewer, objection=objection, upheld=False, resolution="核实无车")
+    services.application_notice_complete(
+        actor=None, application=complained, on=timezone.localdate() + datetime.timedelta(days=8)
+    )
+    others = [cases.to(ApplicationStatus.COUNTY_REVIEW) for _ in range(3)]
+    batch = spot_check_draw(actor=bureau_reviewer, seed=5)
+    item = SpotCheckItem.objects.get(application=complained)
+    assert item.drawn
+    assert item.always_reasons
+    assert batch.items.count() == 1 + len(others)
+
+
+def test_a_second_draw_with_nothing_new_changes_nothing(cases, bureau_reviewer):
+    cases.to(ApplicationStatus.COUNTY_REVIEW)
+    assert spot_check_draw(actor=bureau_reviewer, seed=1) is not None
+    assert spot_check_draw(actor=bureau_reviewer, seed=1) is None
+    assert SpotCheckBatch.objects.count() == 1
+
+
+def test_township_staff_cannot_draw(cases, caseworker_sunwu):
+    cases.to(ApplicationStatus.COUNTY_REVIEW)
+    with pytest.raises(NotAllowed):
+        spot_check_draw(actor=caseworker_sunwu)
+
+
+def test_command_prints_batch_seed_and_drawn_per_township(cases, capsys):
+    cases.to(ApplicationStatus.COUNTY_REVIEW)
+    call_command("draw_spot_checks", seed=99)
+    out = capsys.readouterr().out
+    assert "seed 99" in out
+    assert "孙吴镇 dibao: 1/1" in out
