@@ -3,7 +3,9 @@
 Pagination and throttling live in their own modules: DRF imports them while it loads its views."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -32,4 +34,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation):
+        # Too many fields, a malformed upload and the like: the client's fault, answered in JSON.
+        exc = exceptions.ParseError(_("The request could not be read."))
     return drf_exception_handler(exc, context)

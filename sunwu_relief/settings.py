@@ -159,7 +159,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "sunwu_relief.parsers.SafeJSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "sunwu_relief.api.exception_handler",
@@ -213,7 +213,13 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
-    "complete-public-notices": {"task": "benefits.tasks.complete_public_notices", "schedule": crontab(hour=1, minute=0)},
+    "complete-public-notices": {
+        "task": "benefits.tasks.complete_public_notices",
+        "schedule": crontab(hour=1, minute=0),
+    },
     "draw-spot-checks": {"task": "audits.tasks.draw_spot_checks", "schedule": crontab(hour=3, minute=0)},
-    "complete-phase-outs": {"task": "benefits.tasks.complete_phase_outs", "schedule": crontab(day_of_month=1, hour=2, minute=0)},
+    "complete-phase-outs": {
+        "task": "benefits.tasks.complete_phase_outs",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
 }

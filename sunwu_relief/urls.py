@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from audits import views as audit_views
@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("assessments.api_urls")),
     path("", include("benefits.api_urls")),
     path("", include("audits.api_urls")),
+    re_path(r"^.*$", views.api_not_found),  # unmatched API paths answer in JSON, not the HTML page
 ]
 
 urlpatterns = [

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 
@@ -34,3 +35,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     state = {"database": "ok" if _database_ok() else "unavailable", "broker": _broker_state()}
     healthy = state["database"] == "ok" and state["broker"] in ("ok", "eager")
     return JsonResponse(state, status=200 if healthy else 503)
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"detail": str(_("Not found."))}, status=404)

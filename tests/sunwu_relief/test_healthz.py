@@ -39,3 +39,9 @@ def test_healthz_is_503_when_the_configured_broker_is_unreachable(client, db, se
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_healthz_only_answers_get(client, db, method):
     assert getattr(client, method)("/healthz").status_code == 405
+
+
+def test_unknown_api_path_answers_json_404(client, db):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"

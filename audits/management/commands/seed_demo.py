@@ -116,6 +116,7 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
 
         from assessments.demo import seed_assessments
+        from audits.demo_ledger import seed_ledger
         from benefits.demo import seed_cases, seed_migrated
 
         users = get_user_model().objects.select_related("staff_profile")
@@ -135,3 +136,5 @@ class Command(BaseCommand):
             auditor=auditor,
         )
         seed_migrated(households=households, bureau=bureau)
+        # The ledger last: its findings compare it with the benefits just created.
+        seed_ledger(rng=random.Random(seed + 4), households=households)
