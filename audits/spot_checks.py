@@ -49,7 +49,8 @@ def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
     candidates = list(
-        Application.objects.select_for_update()
+        # Lock the applications only: the batch item is the nullable side of the join.
+        Application.objects.select_for_update(of=("self",))
         .filter(status=ApplicationStatus.COUNTY_REVIEW, spot_check__isnull=True)
         .select_related("household")
         .order_by("pk")
