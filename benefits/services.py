@@ -266,7 +266,7 @@ def application_resubmit(*, actor, application: Application, comment: str = "") 
     _ensure_role(actor, application, Role.CASEWORKER)
     if application.status == ApplicationStatus.ACCEPTED:
         return application
-    problems = [p for p in submit_problems(application)]
+    problems = submit_problems(application)
     if problems:
         raise WorkflowError(" ".join(problems))
     return _move(application, "resubmit", actor=actor, comment=comment)
@@ -320,8 +320,9 @@ def application_finish_investigation(*, actor, application: Application) -> Appl
     _ensure_role(actor, application, Role.CASEWORKER)
     if application.status == ApplicationStatus.EVALUATING:
         return application
+    _check_allowed(application, "finish_investigation")
     problems = investigation_problems(application)
-    if problems and application.status == ApplicationStatus.INVESTIGATING:
+    if problems:
         raise WorkflowError(" ".join(problems))
     application.assessment = _current_assessment(application)
     return _move(application, "finish_investigation", actor=actor, fields=("assessment",))
