@@ -34,6 +34,7 @@ from .forms import (
 from .models import Application, ApplicationStatus, Objection, WrittenNotice
 from .models import ApplicationStatus as S
 from .selectors import application_deadlines, application_detail, applications_for, notices_for, written_notices_for
+from .workflow import ALLOWED
 
 TOWNSHIP_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER)
 CASE_READERS = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
@@ -69,18 +70,21 @@ def _resolve_objection(*, actor, application: Application, data: dict) -> object
     )
 
 
+# The statuses a transition step is offered in come from the workflow's own map.
+_FROM = {action: allowed for action, (allowed, _to) in ALLOWED.items()}
+
 STEPS: dict[str, Step] = {
     "submit": Step(
         gettext_lazy("Accept the application (受理)"),
         (Role.CASEWORKER,),
-        frozenset({S.DRAFT}),
+        _FROM["submit"],
         CommentForm,
         lambda actor, application, data: services.application_submit(actor=actor, application=application),
     ),
     "resubmit": Step(
         gettext_lazy("Resubmit after rework"),
         (Role.CASEWORKER,),
-        frozenset({S.RETURNED}),
+        _FROM["resubmit"],
         CommentForm,
         lambda actor, application, data: services.application_resubmit(
             actor=actor, application=application, comment=data["comment"]
@@ -89,14 +93,14 @@ STEPS: dict[str, Step] = {
     "start_investigation": Step(
         gettext_lazy("Start the investigation"),
         (Role.CASEWORKER,),
-        frozenset({S.ACCEPTED}),
+        _FROM["start_investigation"],
         CommentForm,
         lambda actor, application, data: services.application_start_investigation(actor=actor, application=application),
     ),
     "finish_investigation": Step(
         gettext_lazy("Finish the investigation"),
         (Role.CASEWORKER,),
-        frozenset({S.INVESTIGATING}),
+        _FROM["finish_investigation"],
         CommentForm,
         lambda actor, application, data: services.application_finish_investigation(
             actor=actor, application=application
@@ -113,14 +117,14 @@ STEPS: dict[str, Step] = {
     "finish_evaluation": Step(
         gettext_lazy("Finish the evaluation"),
         (Role.CASEWORKER,),
-        frozenset({S.EVALUATING}),
+        _FROM["finish_evaluation"],
         CommentForm,
         lambda actor, application, data: services.application_finish_evaluation(actor=actor, application=application),
     ),
     "township_approve": Step(
         gettext_lazy("Approve at township level and publish the notice"),
         (Role.TOWNSHIP_REVIEWER,),
-        frozenset({S.TOWNSHIP_REVIEW}),
+        _FROM["township_approve"],
         TownshipApproveForm,
         lambda actor, application, data: services.application_township_approve(
             actor=actor,
@@ -132,7 +136,7 @@ STEPS: dict[str, Step] = {
     "township_return": Step(
         gettext_lazy("Return for rework"),
         (Role.TOWNSHIP_REVIEWER,),
-        frozenset({S.TOWNSHIP_REVIEW}),
+        _FROM["township_return"],
         ReasonForm,
         lambda actor, application, data: services.application_township_return(
             actor=actor, application=application, **data
@@ -158,18 +162,7 @@ STEPS: dict[str, Step] = {
     "withdraw": Step(
         gettext_lazy("Withdraw (at the applicant's request)"),
         (Role.CASEWORKER,),
-        frozenset(
-            {
-                S.DRAFT,
-                S.ACCEPTED,
-                S.INVESTIGATING,
-                S.EVALUATING,
-                S.TOWNSHIP_REVIEW,
-                S.PUBLIC_NOTICE,
-                S.COUNTY_REVIEW,
-                S.RETURNED,
-            }
-        ),
+        _FROM["withdraw"],
         RequiredCommentForm,
         lambda actor, application, data: services.application_withdraw(
             actor=actor, application=application, comment=data["comment"]
