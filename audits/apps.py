@@ -13,3 +13,10 @@ class AuditsConfig(AppConfig):
         from .tasks import queue_reconciliation
 
         register_after_import(queue_reconciliation)
+
+        # The county approves a case only after it went through a spot-check draw (S §三(三)).
+        from benefits.hooks import register_approval_check
+
+        from .spot_checks import draw_pending
+
+        register_approval_check(draw_pending)

@@ -104,6 +104,13 @@ def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
     return batch
 
 
+def draw_pending(application: Application) -> list[str]:
+    """Approval guard: the case must have been in a spot-check draw, drawn or not."""
+    if SpotCheckItem.objects.filter(application=application).exists():
+        return []
+    return [_("The case has not yet been through the county's spot-check draw (nightly, or run draw_spot_checks now).")]
+
+
 def hash_programme(programme: str) -> int:
     """A stable small number per programme (Python's hash() of a str changes between runs)."""
     return sum(ord(ch) * (i + 1) for i, ch in enumerate(programme))

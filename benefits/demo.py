@@ -5,7 +5,7 @@ import contextlib
 import datetime
 import io
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from django.utils import timezone
@@ -54,7 +54,9 @@ def _clock(day: datetime.date) -> Iterator[None]:
         services.today = original
 
 
-def _walk(application: Application, target: str, *, caseworker, reviewer, bureau, auditor, rng: random.Random) -> None:
+def _walk(
+    application: Application, target: str, *, caseworker, reviewer, bureau, rng: random.Random, to_approve: list
+) -> None:
     today = timezone.localdate()
     past = today - datetime.timedelta(days=rng.randint(20, 40))
     if target == "withdrawn":
@@ -127,23 +129,21 @@ def _walk(application: Application, target: str, *, caseworker, reviewer, bureau
             comment="经县级抽查，家庭实际收入高于保障标准",
         )
         return
-    if rng.random() < 0.5:
-        services.application_mark_for_spot_check(actor=auditor, application=application)
-        services.county_visit_record(
-            actor=auditor,
-            application=application,
-            visited_on=today,
-            visitors=[auditor],
-            result="confirmed",
-            findings="入户抽查，情况与乡镇调查一致",
-        )
-    services.application_county_approve(actor=bureau, application=application)
+    to_approve.append(application)
 
 
 def seed_cases(
-    *, rng: random.Random, households: list[Household], caseworkers: dict, reviewers: dict, bureau, auditor
+    *,
+    rng: random.Random,
+    households: list[Household],
+    caseworkers: dict,
+    reviewers: dict,
+    bureau,
+    draw_spot_checks: Callable[[], None],
 ) -> None:
-    """Does nothing when applications exist already (a second seed_demo run)."""
+    """Does nothing when applications exist already (a second seed_demo run). The cases to approve
+    wait in county review for one spot-check draw (`draw_spot_checks`, from `audits`); the drawn
+    ones get their county home visit before the decision."""
     if Application.objects.exists():
         return
     ready = list(
@@ -156,6 +156,7 @@ def seed_cases(
         .order_by("pk")
     )
     plan = iter(PLAN)
+    to_approve: list[Application] = []
     for household in ready:
         assessment = household.assessments.order_by("-created").first()
         standard = services.standard_for("dibao", timezone.localdate().year)
@@ -166,7 +167,29 @@ def seed_cases(
         application = services.application_create(
             actor=caseworker, household=household, programme="dibao", reason="家庭收入低，生活困难"
         )
-        _walk(application, target, caseworker=caseworker, reviewer=reviewer, bureau=bureau, auditor=auditor, rng=rng)
+        _walk(
+            application,
+            target,
+            caseworker=caseworker,
+            reviewer=reviewer,
+            bureau=bureau,
+            rng=rng,
+            to_approve=to_approve,
+        )
+    draw_spot_checks()
+    today = timezone.localdate()
+    for application in to_approve:
+        application.refresh_from_db()
+        if services.county_visit_required(application):
+            services.county_visit_record(
+                actor=bureau,
+                application=application,
+                visited_on=today,
+                visitors=[bureau],
+                result="confirmed",
+                findings="入户抽查，情况与乡镇调查一致",
+            )
+        services.application_county_approve(actor=bureau, application=application)
     _changes(bureau=bureau)
     drafts = Household.objects.filter(pk__in=[h.pk for h in households], assessments__status=Assessment.Status.OPEN)
     for household in drafts.order_by("pk")[:3]:

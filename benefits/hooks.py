@@ -23,3 +23,20 @@ def filing_reasons(household: Household) -> list[str]:
     for check in _filing_checks:
         reasons.extend(check(household))
     return reasons
+
+
+ApprovalCheck = Callable[["Application"], list[str]]  # noqa: F821  (benefits.models.Application)
+_approval_checks: list[ApprovalCheck] = []
+
+
+def register_approval_check(check: ApprovalCheck) -> None:
+    """A higher app's condition for the county's approval (the spot-check draw, in `audits`)."""
+    if check not in _approval_checks:
+        _approval_checks.append(check)
+
+
+def approval_check_problems(application) -> list[str]:
+    problems: list[str] = []
+    for check in _approval_checks:
+        problems.extend(check(application))
+    return problems

@@ -21,7 +21,7 @@ from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowEr
 from sunwu_relief.roles import Role, role_of, township_id_of
 
 from . import rules
-from .hooks import filing_reasons
+from .hooks import approval_check_problems, filing_reasons
 from .models import (
     Application,
     ApplicationStatus,
@@ -688,6 +688,7 @@ def approval_problems(application: Application, actor) -> list[str]:
         )
     if application.proposed_amount is None or application.proposed_amount <= 0:
         problems.append(_("There is no proposed amount."))
+    problems.extend(approval_check_problems(application))
     return problems
 
 

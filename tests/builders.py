@@ -123,7 +123,24 @@ class CaseBuilder:
             after = timezone.localdate() + datetime.timedelta(days=8)
             services.application_notice_complete(actor=None, application=application, on=after)
         elif status == ApplicationStatus.APPROVED:
+            self.ready_for_approval(application)
             services.application_county_approve(actor=self.bureau, application=application)
+
+    def ready_for_approval(self, application: Application) -> None:
+        """The county's spot-check draw, and the home visit when the case is drawn."""
+        from audits.spot_checks import spot_check_draw
+
+        spot_check_draw(actor=self.bureau)
+        application.refresh_from_db()
+        if services.county_visit_required(application) and not application.county_visits.exists():
+            services.county_visit_record(
+                actor=self.bureau,
+                application=application,
+                visited_on=timezone.localdate(),
+                visitors=[self.bureau],
+                result="confirmed",
+                findings="入户抽查，情况属实",
+            )
 
 
 @pytest.fixture

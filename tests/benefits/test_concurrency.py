@@ -44,6 +44,7 @@ def _race(actors, application) -> list[object]:
 def test_two_reviewers_approving_at_once_make_exactly_one_decision(cases, bureau_reviewer2):
     for _trial in range(TRIALS):
         application = cases.to(ApplicationStatus.COUNTY_REVIEW)
+        cases.ready_for_approval(application)
         results = _race([cases.bureau, bureau_reviewer2], application)
         benefits = [r for r in results if isinstance(r, Benefit)]
         refusals = [r for r in results if isinstance(r, WorkflowError)]

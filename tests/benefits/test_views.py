@@ -89,6 +89,12 @@ def test_admin_county_decision_approves_through_the_service(client, cases):
     client.force_login(cases.bureau)
     url = reverse("admin:benefits_application_decide", args=[application.pk])
     assert client.get(url).status_code == 200
+    # Before the spot-check draw the decision is refused, with the reason on the page.
+    response = client.post(url, {"decide": "1", "decision-decision": "approve"})
+    assert response.status_code == 200
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.COUNTY_REVIEW
+    cases.ready_for_approval(application)
     response = client.post(url, {"decide": "1", "decision-decision": "approve"})
     assert response.status_code == 302
     application.refresh_from_db()

@@ -153,8 +153,14 @@ def test_county_approval_by_someone_who_worked_it_at_township_is_refused(cases, 
 
 
 def test_spot_checked_case_needs_a_county_visit(cases, auditor):
+    from audits.spot_checks import spot_check_draw
+
     application = cases.to(ApplicationStatus.COUNTY_REVIEW)
-    services.application_mark_for_spot_check(actor=auditor, application=application)
+    with pytest.raises(WorkflowError, match="抽查"):
+        services.application_county_approve(actor=cases.bureau, application=application)
+    spot_check_draw(actor=auditor, seed=1)  # one case in the township: ⌈50% × 1⌉ = 1, it is drawn
+    application.refresh_from_db()
+    assert application.spot_check_required
     with pytest.raises(WorkflowError, match="入户"):
         services.application_county_approve(actor=cases.bureau, application=application)
     services.county_visit_record(

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from audits.spot_checks import spot_check_draw
 from benefits import services
 from benefits.models import Application, ApplicationStatus, Benefit
 from tests.builders import CaseBuilder
@@ -92,13 +93,21 @@ def test_dibao_application_walks_from_draft_to_approved(
     expect(page.locator("[data-testid='status']")).to_have_text("公示")
     expect(page.locator("[data-testid='proposed-amount']")).to_contain_text("660")
 
-    # The notice period passes without objection: the beat task sends the case to the county.
+    # The notice period passes without objection: the beat task sends the case to the county,
+    # and the nightly spot-check draw takes it (one case in the township: ⌈50% × 1⌉ = 1).
     assert services.notices_complete_due(on=timezone.localdate() + datetime.timedelta(days=8)) == 1
+    assert spot_check_draw(actor=None, seed=2016) is not None
     page.locator("form[action='/accounts/logout/'] button").click()
 
     # The bureau reviewer decides in the admin.
     login(page, live_server, bureau_reviewer.username, PASSWORD)
     page.goto(f"{live_server.url}/admin/benefits/application/{application.pk}/decide/")
+    # The case is in the sample: the county's home visit is recorded first.
+    page.locator("input[name='visit-visited_on']").fill(timezone.localdate().isoformat())
+    page.locator("select[name='visit-result']").select_option("confirmed")
+    page.locator("textarea[name='visit-findings']").fill("入户抽查，情况与乡镇调查一致")
+    with page.expect_navigation():
+        page.locator("input[name='visit']").click()
     page.locator("select[name='decision-decision']").select_option("approve")
     with page.expect_navigation():
         page.locator("#decision-form input[type='submit']").click()
@@ -112,3 +121,4 @@ def test_dibao_application_walks_from_draft_to_approved(
     expect(page.locator("[data-testid='benefit']")).to_contain_text("660")
     expect(page.locator("[data-testid='benefit']")).to_contain_text("480")
     expect(page.locator("[data-testid='timeline'] li")).to_have_count(8)
+    assert application.county_visits.count() == 1

@@ -117,6 +117,7 @@ class Command(BaseCommand):
 
         from assessments.demo import seed_assessments
         from audits.demo_ledger import seed_ledger
+        from audits.spot_checks import spot_check_draw
         from benefits.demo import seed_cases, seed_migrated
 
         users = get_user_model().objects.select_related("staff_profile")
@@ -133,7 +134,7 @@ class Command(BaseCommand):
             caseworkers=caseworkers,
             reviewers=reviewers,
             bureau=bureau,
-            auditor=auditor,
+            draw_spot_checks=lambda: spot_check_draw(actor=auditor, seed=seed + 5),
         )
         seed_migrated(households=households, bureau=bureau)
         # The ledger last: its findings compare it with the benefits just created.
