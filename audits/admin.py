@@ -1,17 +1,23 @@
 """Admin for county staff: reconciliation findings, read-only (people resolve them through the
 service, township staff in the browser), scoped and masked like every other channel."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, QuerySet, Value
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from households.ids import mask_id_number
 from sunwu_relief.admin_base import ReadOnlyAdminMixin
+from sunwu_relief.errors import NotAllowed
 from sunwu_relief.roles import Role, can_see_full_id, role_of
 
 from .finding_selectors import findings_for
 from .models import Finding, FindingEvent, SpotCheckBatch, SpotCheckItem
+from .spot_checks import spot_check_draw
 
 
 class FindingEventInline(admin.TabularInline):
@@ -104,3 +110,30 @@ class SpotCheckBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return self.has_module_permission(request)
+
+    def get_urls(self) -> list:
+        own = [path("draw/", self.admin_site.admin_view(self.draw_view), name="audits_spotcheckbatch_draw")]
+        return own + super().get_urls()
+
+    def draw_view(self, request: HttpRequest) -> HttpResponse:
+        """POST: draw the sample now over the cases waiting for county review (the nightly task's service)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            batch = spot_check_draw(actor=request.user)
+        except NotAllowed as exc:
+            raise PermissionDenied from exc
+        if batch is None:
+            messages.info(request, _("No case is waiting for the draw."))
+        else:
+            drawn = sum(row["drawn"] for row in batch.summary)
+            total = sum(row["total"] for row in batch.summary)
+            messages.success(
+                request,
+                _("Spot-check batch %(batch)s (seed %(seed)s): %(drawn)d of %(total)d cases drawn.")
+                % {"batch": batch.pk, "seed": batch.seed, "drawn": drawn, "total": total},
+            )
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("admin:audits_spotcheckbatch_changelist")
+        return redirect(target)

@@ -90,3 +90,33 @@ def test_command_prints_batch_seed_and_drawn_per_township(cases, capsys):
     out = capsys.readouterr().out
     assert "seed 99" in out
     assert "孙吴镇 dibao: 1/1" in out
+
+
+def test_bureau_draws_from_the_decision_page_and_is_sent_back(client, cases):
+    from django.urls import reverse
+
+    application = cases.to(ApplicationStatus.COUNTY_REVIEW)
+    client.force_login(cases.bureau)
+    decide = reverse("admin:benefits_application_decide", args=[application.pk])
+    page = client.get(decide).content.decode()
+    draw = reverse("admin:audits_spotcheckbatch_draw")
+    assert f'action="{draw}"' in page
+    assert client.get(draw).status_code == 405
+    response = client.post(draw, {"next": decide})
+    assert response.status_code == 302
+    assert response["Location"] == decide
+    assert SpotCheckItem.objects.filter(application=application).exists()
+    assert f'action="{draw}"' not in client.get(decide).content.decode()
+    assert client.post(draw, {"next": "https://evil.example/"})["Location"] == reverse(
+        "admin:audits_spotcheckbatch_changelist"
+    )
+
+
+def test_caseworker_cannot_use_the_draw_view(client, cases):
+    from django.urls import reverse
+
+    cases.to(ApplicationStatus.COUNTY_REVIEW)
+    client.force_login(cases.caseworker)
+    response = client.post(reverse("admin:audits_spotcheckbatch_draw"))
+    assert response.status_code == 302  # the admin sends non-staff users to its log-in page
+    assert SpotCheckBatch.objects.count() == 0
