@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from benefits.models import COVERED_STATUSES
+from benefits.models import COVERED_STATUSES, IN_PROCEDURE
 from benefits.roll import state_in_month
-from benefits.selectors import OPEN_OR_NOTICE, application_deadlines, applications_for, benefits_for
+from benefits.selectors import WorkingCalendar, application_deadlines, applications_for, benefits_for
 from households.selectors import households_for, townships_for
 
 
@@ -31,7 +31,8 @@ def dashboard_figures(user, *, on: datetime.date) -> tuple[list[TownshipFigures]
     townships = {t.pk: TownshipFigures(name=t.name) for t in townships_for(user).order_by("code")}
     for row in households_for(user).values("township_id").annotate(n=Count("id")):
         townships[row["township_id"]].households = row["n"]
-    open_cases = applications_for(user).filter(status__in=OPEN_OR_NOTICE)
+    open_cases = applications_for(user).filter(status__in=IN_PROCEDURE)
+    calendar = WorkingCalendar()
     for application in open_cases.only(
         "id",
         "township_id",
@@ -44,7 +45,7 @@ def dashboard_figures(user, *, on: datetime.date) -> tuple[list[TownshipFigures]
     ):
         figures = townships[application.township_id]
         figures.open_applications += 1
-        if any(d["overdue"] for d in application_deadlines(application, on=on)):
+        if any(d["overdue"] for d in application_deadlines(application, on=on, calendar=calendar)):
             figures.overdue_applications += 1
     month = on.replace(day=1)
     benefits = (

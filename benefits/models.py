@@ -159,16 +159,15 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-OPEN_STATUSES = frozenset(
+# Accepted and not yet decided: the statuses in which deadlines run and a second application waits.
+IN_PROCEDURE = frozenset(
     {
-        ApplicationStatus.DRAFT,
         ApplicationStatus.ACCEPTED,
         ApplicationStatus.INVESTIGATING,
         ApplicationStatus.EVALUATING,
         ApplicationStatus.TOWNSHIP_REVIEW,
         ApplicationStatus.PUBLIC_NOTICE,
         ApplicationStatus.COUNTY_REVIEW,
-        ApplicationStatus.RETURNED,
     }
 )
 

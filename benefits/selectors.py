@@ -3,12 +3,15 @@
 import datetime
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from households.selectors import households_for
 from sunwu_relief.roles import Role, role_of
 
 from .models import (
     COVERED_STATUSES,
+    IN_PROCEDURE,
     Application,
     Benefit,
     BenefitStatus,
@@ -19,6 +22,7 @@ from .models import (
     Transition,
     WrittenNotice,
 )
+from .models import ApplicationStatus as S
 from .rules import add_working_days
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR})
@@ -78,56 +82,59 @@ def standard_for(programme: str, year: int) -> Standard | None:
     return Standard.objects.filter(programme=programme, year__lte=year).order_by("-year").first()
 
 
+class WorkingCalendar:
+    """Working-day deadlines and the standards they use, loaded once for a page or a report
+    instead of once per deadline (the holiday table is small: a few dozen days a year)."""
+
+    def __init__(self) -> None:
+        rows = list(Holiday.objects.values_list("date", "is_working_day"))
+        self.holidays = {day for day, working in rows if not working}
+        self.make_up_days = {day for day, working in rows if working}
+        self._standards: dict[tuple[str, int], Standard | None] = {}
+
+    def deadline(self, start: datetime.date, days: int) -> datetime.date:
+        return add_working_days(start, days, holidays=self.holidays, make_up_days=self.make_up_days)
+
+    def standard(self, programme: str, year: int) -> Standard | None:
+        if (programme, year) not in self._standards:
+            self._standards[(programme, year)] = standard_for(programme, year)
+        return self._standards[(programme, year)]
+
+
 def working_day_deadline(start: datetime.date, days: int) -> datetime.date:
-    horizon = start + datetime.timedelta(days=days * 3 + 30)
-    rows = Holiday.objects.filter(date__gt=start, date__lte=horizon).values_list("date", "is_working_day")
-    holidays = {day for day, working in rows if not working}
-    make_up = {day for day, working in rows if working}
-    return add_working_days(start, days, holidays=holidays, make_up_days=make_up)
+    return WorkingCalendar().deadline(start, days)
 
 
-def application_deadlines(application: Application, *, on: datetime.date) -> list[dict]:
-    """Deadlines that apply now (RULES.md §1), each with its due date and whether it is overdue."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
+_DEADLINE_DEFAULTS = (
+    ("investigation_start_days", 3),
+    ("decision_days", 30),
+    ("decision_days_extended", 45),
+    ("county_decision_days", 10),
+    ("township_opinion_days", 15),
+)
+_BEFORE_TOWNSHIP_OPINION = frozenset({S.ACCEPTED, S.INVESTIGATING, S.EVALUATING, S.TOWNSHIP_REVIEW})
 
-    from .models import ApplicationStatus as S
 
+def application_deadlines(
+    application: Application, *, on: datetime.date, calendar: WorkingCalendar | None = None
+) -> list[dict]:
+    """Deadlines that apply now (RULES.md §1), each with its due date and whether it is overdue.
+    Pass one `calendar` when listing many applications."""
+    if application.accepted_at is None or application.status not in IN_PROCEDURE:
+        return []
+    calendar = calendar or WorkingCalendar()
     snapshot = application.standard_snapshot or {}
-    standard = standard_for(application.programme, on.year)
-    numbers = {
-        name: int(snapshot.get(name, getattr(standard, name, default)))
-        for name, default in (
-            ("investigation_start_days", 3),
-            ("decision_days", 30),
-            ("decision_days_extended", 45),
-            ("county_decision_days", 10),
-            ("township_opinion_days", 15),
-        )
-    }
-    deadlines = []
-    if application.accepted_at is None or application.status not in OPEN_OR_NOTICE:
-        return deadlines
+    standard = calendar.standard(application.programme, on.year)
+    numbers = {name: int(snapshot.get(name, getattr(standard, name, default))) for name, default in _DEADLINE_DEFAULTS}
     accepted = timezone.localdate(application.accepted_at)
+    deadlines = []
     if application.status == S.ACCEPTED:
-        deadlines.append(
-            (_("Investigation starts"), working_day_deadline(accepted, numbers["investigation_start_days"]))
-        )
-    if application.programme == "tekun" and application.status in (
-        S.ACCEPTED,
-        S.INVESTIGATING,
-        S.EVALUATING,
-        S.TOWNSHIP_REVIEW,
-    ):
-        deadlines.append((_("Township opinion"), working_day_deadline(accepted, numbers["township_opinion_days"])))
+        deadlines.append((_("Investigation starts"), calendar.deadline(accepted, numbers["investigation_start_days"])))
+    if application.programme == "tekun" and application.status in _BEFORE_TOWNSHIP_OPINION:
+        deadlines.append((_("Township opinion"), calendar.deadline(accepted, numbers["township_opinion_days"])))
     if application.status == S.COUNTY_REVIEW and application.received_by_county_at:
         received = timezone.localdate(application.received_by_county_at)
-        deadlines.append((_("County decision"), working_day_deadline(received, numbers["county_decision_days"])))
+        deadlines.append((_("County decision"), calendar.deadline(received, numbers["county_decision_days"])))
     days = numbers["decision_days_extended"] if application.deadline_extended else numbers["decision_days"]
-    deadlines.append((_("Decision"), working_day_deadline(accepted, days)))
+    deadlines.append((_("Decision"), calendar.deadline(accepted, days)))
     return [{"label": label, "due": due, "overdue": due < on} for label, due in deadlines]
-
-
-OPEN_OR_NOTICE = frozenset(
-    {"accepted", "investigating", "evaluating", "township_review", "public_notice", "county_review"}
-)

@@ -23,6 +23,7 @@ from sunwu_relief.roles import Role, role_of, township_id_of
 from . import rules
 from .hooks import approval_check_problems, filing_reasons
 from .models import (
+    IN_PROCEDURE,
     Application,
     ApplicationStatus,
     Benefit,
@@ -198,16 +199,7 @@ def submit_problems(application: Application) -> list[str]:
                 )
             )
     other_open = Application.objects.filter(
-        household=household,
-        programme=application.programme,
-        status__in=[
-            ApplicationStatus.ACCEPTED,
-            ApplicationStatus.INVESTIGATING,
-            ApplicationStatus.EVALUATING,
-            ApplicationStatus.TOWNSHIP_REVIEW,
-            ApplicationStatus.PUBLIC_NOTICE,
-            ApplicationStatus.COUNTY_REVIEW,
-        ],
+        household=household, programme=application.programme, status__in=IN_PROCEDURE
     ).exclude(pk=application.pk)
     if other_open.exists():
         problems.append(_("This household already has an open application for this programme."))

@@ -33,7 +33,14 @@ from .forms import (
 )
 from .models import Application, ApplicationStatus, Objection, WrittenNotice
 from .models import ApplicationStatus as S
-from .selectors import application_deadlines, application_detail, applications_for, notices_for, written_notices_for
+from .selectors import (
+    WorkingCalendar,
+    application_deadlines,
+    application_detail,
+    applications_for,
+    notices_for,
+    written_notices_for,
+)
 from .workflow import ALLOWED
 
 TOWNSHIP_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER)
@@ -291,7 +298,8 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(status=status)
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [{"application": a, "deadlines": application_deadlines(a, on=today)} for a in page]
+    calendar = WorkingCalendar()
+    rows = [{"application": a, "deadlines": application_deadlines(a, on=today, calendar=calendar)} for a in page]
     return render(
         request,
         "benefits/application_list.html",

@@ -40,6 +40,8 @@ from typing import Any
 import pytest
 from django.db import connections
 
+from tests.prerequisites import mark_folder, prerequisite_missing
+
 CHROMIUM = Path(os.environ.get("SUNWU_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -54,22 +56,9 @@ TIMEOUT_MS = 15_000
 E2E_DIR = Path(__file__).resolve().parent
 
 
-def must_run() -> bool:
-    """On CI the browser tests are required: a missing prerequisite is a failure, not a skip."""
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes") or bool(os.environ.get("SUNWU_REQUIRE_ALL_TESTS"))
-
-
-def prerequisite_missing(reason: str) -> None:
-    if must_run():
-        pytest.fail(f"{reason} (required on CI)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if E2E_DIR in Path(item.path).resolve().parents:
-            item.add_marker(pytest.mark.e2e)
+    mark_folder(items, E2E_DIR, pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")

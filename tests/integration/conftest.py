@@ -25,26 +25,14 @@ import pytest
 from django.conf import settings
 
 from sunwu_relief.celery import app as celery_app
+from tests.prerequisites import mark_folder, prerequisite_missing
 
 INTEGRATION_DIR = Path(__file__).resolve().parent
 
 
-def must_run() -> bool:
-    """On CI the worker tests are required: a missing prerequisite is a failure, not a skip."""
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes") or bool(os.environ.get("SUNWU_REQUIRE_ALL_TESTS"))
-
-
-def prerequisite_missing(reason: str) -> None:
-    if must_run():
-        pytest.fail(f"{reason} (required on CI)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if INTEGRATION_DIR in Path(item.path).resolve().parents:
-            item.add_marker(pytest.mark.integration)
+    mark_folder(items, INTEGRATION_DIR, pytest.mark.integration)
 
 
 def wait_for(condition: Callable[[], bool], *, timeout: float = 20.0, what: str = "the task's effect") -> None:

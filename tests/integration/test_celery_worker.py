@@ -12,8 +12,9 @@ from sunwu_relief.celery import app as celery_app
 from sunwu_relief.jobs import job_claim, job_create, job_finish
 from sunwu_relief.models import Job
 from tests.conftest import member_data
+from tests.prerequisites import prerequisite_missing
 
-from .conftest import prerequisite_missing, wait_for
+from .conftest import wait_for
 
 pytestmark = pytest.mark.integration
 
