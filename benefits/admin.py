@@ -3,7 +3,6 @@ applications through admin views that call the same services as every other chan
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -333,6 +332,3 @@ class WrittenNoticeAdmin(CaseReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Print"))
     def print_link(self, notice: WrittenNotice) -> str:
         return format_html('<a href="{}">{}</a>', reverse("benefits:written-notice", args=[notice.pk]), _("Print"))
-
-
-User = get_user_model()

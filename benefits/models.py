@@ -1,6 +1,5 @@
 """Programmes, yearly standards, applications and their workflow, decisions and benefits."""
 
-import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -511,7 +510,3 @@ class WrittenNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.addressee} {self.issued_on}"
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)

@@ -122,10 +122,6 @@ def medical_aid(
     return Amount(value, text)
 
 
-def temporary_cap(*, standard: Decimal, months: Decimal) -> Decimal:
-    return (Decimal(standard) * Decimal(months)).quantize(YUAN, rounding=ROUND_CEILING)
-
-
 # Working days ------------------------------------------------------------------------------
 
 

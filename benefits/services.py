@@ -405,6 +405,35 @@ def _investigator_ids(application: Application) -> set[int]:
     return ids
 
 
+def dibao_decision(*, standard: Standard, covered: list[Member], count: int, income: Decimal) -> rules.Amount:
+    """The 低保 grant with the 分类施保 add-ons of the covered members (shares of S; 0 by default)."""
+    amount = rules.dibao_amount(standard=standard.monthly_standard, members=count, monthly_income=income)
+    if amount.value <= 0:
+        return amount
+    on = today()
+    addons = rules.dibao_addons(
+        standard=standard.monthly_standard,
+        members=[
+            rules.AddonMember(
+                age=m.age_on(on),
+                severe_disability=m.disability_grade in (1, 2),
+                serious_illness=m.serious_illness,
+            )
+            for m in covered
+        ],
+        shares={
+            "elderly_70": standard.addon_elderly_70,
+            "severe_disability": standard.addon_severe_disability,
+            "serious_illness": standard.addon_serious_illness,
+            "minor": standard.addon_minor,
+        },
+    )
+    if addons.value <= 0:
+        return amount
+    total = amount.value + addons.value
+    return rules.Amount(total, f"{amount.explanation}；{addons.explanation}；合计 {total} 元/月")
+
+
 def proposed_decision(application: Application, *, standard: Standard, care_level: str = "full_self_care"):
     """The amount, its explanation and the classification the township proposes."""
     from households.classification import classify, member_facts
@@ -435,7 +464,8 @@ def proposed_decision(application: Application, *, standard: Standard, care_leve
                     _("Per-capita income is not below 1.5 × the standard: single-person coverage does not apply."),
                 ), ""
             income = Decimal("0")
-        amount = rules.dibao_amount(standard=standard.monthly_standard, members=covered, monthly_income=income)
+        people = [application.single_member] if application.single_member_id else members
+        amount = dibao_decision(standard=standard, covered=people, count=covered, income=income)
         tekun_ids = frozenset()
     if not assessment.assets_within_limits:
         reasons = "；".join(assessment.asset_reasons or [])
@@ -1016,10 +1046,11 @@ def benefits_recompute_for_standard(*, actor, standard: Standard) -> dict[str, i
         if benefit.application.single_member_id or standard.programme != Programme.DIBAO:
             counts["skipped"] += 1
             continue
-        amount = rules.dibao_amount(
-            standard=standard.monthly_standard,
-            members=benefit.covered_count,
-            monthly_income=assessment.monthly_income - standard.employment_cost_deduction,
+        amount = dibao_decision(
+            standard=standard,
+            covered=list(benefit.covered_members.all()),
+            count=benefit.covered_count,
+            income=assessment.monthly_income - standard.employment_cost_deduction,
         )
         if amount.value == benefit.monthly_amount or amount.value <= 0:
             counts["unchanged" if amount.value == benefit.monthly_amount else "skipped"] += 1

@@ -47,10 +47,6 @@ def can_see_health_data(user) -> bool:
     return role_of(user) in HEALTH_DATA_ROLES
 
 
-def has_role(user, *roles: str) -> bool:
-    return role_of(user) in roles
-
-
 # Django model permissions per role, for the admin (the roles' groups). Scope is applied on top
 # by the selectors; these only say which admin pages a role may open.
 _COUNTY_READ = [

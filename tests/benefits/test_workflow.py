@@ -360,3 +360,15 @@ def test_county_return_needs_a_reason_and_sends_the_case_back_to_the_township(ca
     application.refresh_from_db()
     assert application.status == ApplicationStatus.RETURNED
     assert application.transitions.last().reason_code == "facts_unclear"
+
+
+def test_classified_addons_of_the_standard_are_added_to_the_grant(cases):
+    from benefits.models import Standard
+
+    standard = Standard.objects.get(programme="dibao", year=timezone.localdate().year)
+    standard.addon_minor = Decimal("0.1")  # the son, born 2015, is a minor
+    standard.save()
+    application = cases.to(ApplicationStatus.PUBLIC_NOTICE)
+    # (480 × 2 − 300) = 660, plus 10% of 480 for the minor = 48
+    assert application.proposed_amount == Decimal("708")
+    assert "分类施保" in application.amount_explanation
