@@ -26,7 +26,7 @@ class HasRole(permissions.BasePermission):
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
-        body: dict = {"detail": exc.message}
+        body: dict = {"detail": exc.message, "code": exc.code, "codes": exc.codes}
         if exc.field_errors:
             body.update(exc.field_errors)
         return Response(body, status=exc.status_code)
