@@ -15,6 +15,7 @@ from sunwu_relief.errors import NotAllowed
 from sunwu_relief.xlsx import Column, XlsxFileError, read_xlsx
 from tests.assessments.conftest import VEHICLE_HEADERS, xlsx_bytes
 from tests.conftest import new_id_number
+from tests.xlsx_builders import with_dimension
 
 DAY = datetime.date(2026, 10, 1)
 
@@ -276,3 +277,39 @@ def test_reader_reads_the_first_visible_sheet_not_a_hidden_one():
     workbook.save(buffer)
     result = read_xlsx(buffer.getvalue(), columns=[Column("身份证号", "id")], header="身份证号")
     assert [r.values["id"] for r in result.rows] == ["shown"]
+
+
+# --- a file's declared size is not its size ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_vehicle_file_declaring_one_row_of_its_five_imports_all_five(bureau_reviewer):
+    data = with_dimension(xlsx_bytes(VEHICLE_HEADERS, vehicle_rows(5), title=None), "A1:F2")
+    outcome = department_import(
+        actor=bureau_reviewer, source=Source.VEHICLE, data_date=DAY, file=data, filename="v.xlsx"
+    )
+    assert outcome.job.rows == 5
+    assert DepartmentRecord.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_bad_row_beyond_the_declared_end_still_fails_the_file(bureau_reviewer):
+    rows = vehicle_rows(5)
+    rows[4][0] = "231124198001010012"  # wrong check digit, on row 6 (the file claims to end at row 2)
+    data = with_dimension(xlsx_bytes(VEHICLE_HEADERS, rows, title=None), "A1:F2")
+    with pytest.raises(ImportFailed) as exc:
+        department_import(actor=bureau_reviewer, source=Source.VEHICLE, data_date=DAY, file=data, filename="v.xlsx")
+    assert [str(e).split(":")[0] for e in exc.value.errors] == ["row 6, column 身份证号"]
+    assert not DepartmentRecord.objects.exists()
+
+
+def test_reader_reads_rows_after_a_long_run_of_empty_rows():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["身份证号"])
+    sheet.append(["a"])
+    sheet.cell(row=5000, column=1).value = "b"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read_xlsx(buffer.getvalue(), columns=[Column("身份证号", "id")], header="身份证号")
+    assert [(r.number, r.values["id"]) for r in result.rows] == [(2, "a"), (5000, "b")]

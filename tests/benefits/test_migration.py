@@ -12,6 +12,7 @@ from benefits.migration import roll_import
 from benefits.models import Benefit
 from benefits.roll import HEADERS
 from sunwu_relief.errors import NotAllowed
+from tests.xlsx_builders import with_dimension
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,13 @@ def test_command_exit_and_messages(household_sunwu, bureau_reviewer, tmp_path, c
         user=bureau_reviewer.username,
     )
     assert Benefit.objects.filter(migrated=True).count() == 1
+
+
+def test_a_roll_declaring_fewer_rows_than_it_has_is_read_to_its_end(
+    household_sunwu, household_chenqing, bureau_reviewer, tmp_path
+):
+    path = roll_file(tmp_path / "roll.xlsx", [_row(household_sunwu), _row(household_chenqing)])
+    path.write_bytes(with_dimension(path.read_bytes(), "A1:I3"))
+    result = roll_import(actor=bureau_reviewer, source=path, programme="dibao", source_name="roll.xlsx")
+    assert result.ok, result.errors
+    assert result.created == 2

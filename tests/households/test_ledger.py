@@ -17,6 +17,7 @@ from households.models import LedgerRecord, PovertyAttribute, PovertyStatus, Vil
 from sunwu_relief.models import AuditEvent, Job
 from tests.conftest import new_id_number
 from tests.ledger_builders import ORDER, ledger_row, ledger_xlsx, zip_bomb
+from tests.xlsx_builders import with_dimension
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "ledger-sample.xlsx"  # the poverty office's example
 ID = "身份证号"
@@ -432,3 +433,24 @@ def test_imports_left_pending_are_queued_again_and_run_once(db, poverty_office):
     assert job.status == Job.Status.SUCCEEDED
     assert ledger_imports_requeue_stuck() == []
     assert LedgerRecord.objects.count() == 1
+
+
+# --- a file's declared size is not its size ----------------------------------------------------
+
+
+def test_a_ledger_declaring_fewer_rows_than_it_has_is_read_to_its_end_and_replace_removes_nobody(db, tmp_path):
+    rows = [ledger_row(name=name) for name in ("崔敏", "尹秀杰", "崔凤", "崔刚", "王芳", "李强")]
+    others = [ledger_row(name="赵四") for _ in range(3)]
+    ledger_import_rows([*rows, *others], actor=None)
+    # Header on row 1, six people on rows 2–7; the sheet claims to end at row 3 (Excel ignores that).
+    data = with_dimension(ledger_xlsx(rows, title=False), "A1:M3")
+    out, _err = run_command(write(tmp_path, data), "--replace")
+    assert "6 rows: 0 created, 0 updated, 6 unchanged, 3 removed" in out
+    assert set(LedgerRecord.objects.filter(removed=False).values_list("name", flat=True)) == {r["name"] for r in rows}
+
+
+def test_a_ledger_declaring_fewer_columns_than_it_has_is_read_whole(db):
+    data = with_dimension(ledger_xlsx([ledger_row(health="残疾")], title=False), "A1:C2")
+    result = ledger_import_xlsx(data, actor=None)
+    assert result.succeeded, result.errors
+    assert LedgerRecord.objects.get().health == "disabled"
