@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.roles import Role, can_see_full_id, is_county_wide, role_of
-from sunwu_relief.ui import add_domain_error, roles_required
+from sunwu_relief.ui import add_domain_error, query_text, roles_required
 
 from .finding_selectors import finding_detail, finding_list
 from .models import PERSON_RESOLUTIONS, Finding, FindingKind, FindingStatus, Resolution
@@ -33,9 +33,9 @@ class ResolveForm(forms.Form):
 @roles_required(*VIEW_ROLES)
 def finding_list_view(request: HttpRequest) -> HttpResponse:
     queryset = finding_list(request.user)
-    kind = request.GET.get("finding", "")
-    status = request.GET.get("status", FindingStatus.OPEN)
-    township = request.GET.get("township", "")
+    kind = query_text(request, "finding")
+    status = query_text(request, "status", FindingStatus.OPEN)
+    township = query_text(request, "township")
     if kind in FindingKind.values:
         queryset = queryset.filter(kind=kind)
     if status in FindingStatus.values:

@@ -18,7 +18,7 @@ from households.models import Household
 from households.selectors import household_detail, villages_for
 from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.roles import Role, role_of
-from sunwu_relief.ui import add_domain_error, roles_required
+from sunwu_relief.ui import add_domain_error, query_int, roles_required
 
 from . import services
 from .forms import (
@@ -317,7 +317,8 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
 def notice_list_view(request: HttpRequest) -> HttpResponse:
     """The village board's notice list: only the fields RULES.md §1 allows; printable on A4."""
     villages = villages_for(request.user)
-    village = villages.filter(pk=request.GET.get("village") or 0).first()
+    village_id = query_int(request, "village")
+    village = villages.filter(pk=village_id).first() if village_id else None
     today = timezone.localdate()
     notices = notices_for(request.user, village_id=village.pk if village else None, on=today).order_by(
         "application__household__village__name"

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 
 from .errors import DomainError
 from .roles import role_of
+from .text import forbidden_characters
 
 
 def roles_required(*roles: str) -> Callable:
@@ -43,3 +44,21 @@ def add_domain_error(form: forms.Form, exc: DomainError, *, prefix_map: dict[str
 
 def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
+
+
+def query_int(request: HttpRequest, name: str) -> int | None:
+    """The query parameter `name` as a positive whole number; None when absent or not one
+    (`?village=abc`, `1.5`, a NUL byte): a filter that cannot apply is ignored, never a 500."""
+    raw = request.GET.get(name, "")
+    if not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    # Beyond a 64-bit key no row can match, and the database would refuse the number.
+    return value if 0 < value < 2**63 else None
+
+
+def query_text(request: HttpRequest, name: str, default: str = "") -> str:
+    """The query parameter `name`, or `default` when it holds a control or format character
+    (PostgreSQL refuses a NUL byte in a string with an error, not an empty result)."""
+    raw = request.GET.get(name, default)
+    return default if forbidden_characters(raw) else raw
