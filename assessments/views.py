@@ -358,6 +358,10 @@ def visit_print_view(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _load_visit(request, pk)
     assessment = visit.assessment
     members = list(assessment.household.members.order_by("id"))
+    for member in members:
+        # The paper masks every ID number, so it carries the age, never the birth date (the 8
+        # masked digits).
+        member.age_at_visit = member.age_on(visit.visit_date)
     return render(
         request,
         "assessments/visit_print.html",

@@ -41,6 +41,14 @@ def _shown_id_number(member: Member) -> str:
     return member.id_number if getattr(member, "shows_full_id", False) else mask_id_number(member.id_number)
 
 
+def _shown_birth(member: Member) -> str:
+    """The birth date beside a full ID number, the age beside a masked one (the birth date is
+    exactly the 8 digits the mask hides)."""
+    if getattr(member, "shows_full_id", False):
+        return f"{member.birth_date:%Y-%m-%d}"
+    return str(member.age)
+
+
 class _MaskedHistoryHelper(HistoricalRecordContextHelper):
     """The history page's old → new values, masked like the rest of the admin."""
 
@@ -52,6 +60,8 @@ class _MaskedHistoryHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value) -> Any:
         if change.field == "id_number" and not self.full_ids:
             return mask_id_number(value or "")
+        if change.field == "birth_date" and not self.full_ids:
+            return "***"
         if change.field in HIDDEN_FIELDS or (change.field in HEALTH_FIELDS and not self.health):
             return "***"
         return super().prepare_delta_change_value(change, value)
@@ -61,7 +71,7 @@ class MemberInline(admin.TabularInline):
     model = Member
     extra = 0
     can_delete = False
-    fields = ["name", "shown_id_number", "relationship", "sex", "birth_date", "labour_capacity", "shown_health"]
+    fields = ["name", "shown_id_number", "relationship", "sex", "shown_birth", "labour_capacity", "shown_health"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -73,6 +83,10 @@ class MemberInline(admin.TabularInline):
     @admin.display(description=_("ID number"))
     def shown_id_number(self, member: Member) -> str:
         return _shown_id_number(member)
+
+    @admin.display(description=_("Birth date or age"))
+    def shown_birth(self, member: Member) -> str:
+        return _shown_birth(member)
 
     @admin.display(description=_("Health"))
     def shown_health(self, member: Member) -> str:
@@ -136,12 +150,22 @@ class HouseholdAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Member)
 class MemberAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "shown_id_number", "household", "relationship", "sex", "birth_date"]
+    # No sorting on the ID number or the birth date (the order would tell masked digits apart):
+    # both are shown through functions without an ordering.
+    list_display = ["name", "shown_id_number", "household", "relationship", "sex", "shown_birth"]
     list_filter = ["household__township", "relationship", "sex"]
     search_fields = ["name", "=id_number", "household__number"]
     list_select_related = ["household"]
-    exclude = ["id_number", "illness_note", "serious_illness", "disability_kind", "disability_grade", "phone"]
-    readonly_fields = ["shown_id_number"]
+    exclude = [
+        "id_number",
+        "birth_date",
+        "illness_note",
+        "serious_illness",
+        "disability_kind",
+        "disability_grade",
+        "phone",
+    ]
+    readonly_fields = ["shown_id_number", "shown_birth"]
 
     def get_queryset(self, request):
         return _with_visibility(members_for(request.user).select_related("household"), request)
@@ -149,6 +173,10 @@ class MemberAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("ID number"))
     def shown_id_number(self, member: Member) -> str:
         return _shown_id_number(member)
+
+    @admin.display(description=_("Birth date or age"))
+    def shown_birth(self, member: Member) -> str:
+        return _shown_birth(member)
 
     def get_historical_record_context_helper(self, request, historical_record) -> HistoricalRecordContextHelper:
         return _MaskedHistoryHelper(

@@ -108,6 +108,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 class MemberSerializer(serializers.ModelSerializer):
     id_number = IdNumberField()
+    birth_date = serializers.SerializerMethodField()
     disability = serializers.SerializerMethodField()
     serious_illness = serializers.SerializerMethodField()
 
@@ -127,6 +128,18 @@ class MemberSerializer(serializers.ModelSerializer):
     def _health_visible(self) -> bool:
         request = self.context.get("request")
         return request is not None and can_see_health_data(request.user)
+
+    @extend_schema_field(
+        serializers.DateField(
+            allow_null=True,
+            help_text="Null when `id_number` is masked: the birth date is exactly the 8 digits the mask hides.",
+        )
+    )
+    def get_birth_date(self, member: Member) -> str | None:
+        request = self.context.get("request")
+        if request is None or not can_see_full_id(request.user):
+            return None
+        return member.birth_date.isoformat()
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_disability(self, member: Member) -> str | None:
@@ -170,7 +183,9 @@ class HouseholdFilter(django_filters.FilterSet):
         )
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(household_search_q(value)) if value.strip() else queryset
+        if not value.strip():
+            return queryset
+        return queryset.filter(household_search_q(value, full_ids=can_see_full_id(getattr(self.request, "user", None))))
 
 
 ALL_ROLES = frozenset(Role.values)

@@ -165,6 +165,12 @@ class Member(models.Model):
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
 
+    @property
+    def age(self) -> int:
+        """Age in whole years today: what is shown beside a masked ID number instead of the birth
+        date, which is exactly the 8 digits the mask hides."""
+        return self.age_on(timezone.localdate())
+
     def age_on(self, day: datetime.date) -> int:
         years = day.year - self.birth_date.year
         if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):

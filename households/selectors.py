@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from sunwu_relief.roles import TOWNSHIP_ROLES, is_county_wide, role_of, township_id_of
+from sunwu_relief.roles import TOWNSHIP_ROLES, can_see_full_id, is_county_wide, role_of, township_id_of
 
 from .models import Household, LedgerRecord, Member, PovertyStatus, Relationship, Township, Village
 
@@ -54,7 +54,7 @@ def household_list(user, *, search: str = "") -> QuerySet[Household]:
     )
     queryset = _annotate_size(_ledger_flags(queryset))
     if search:
-        queryset = queryset.filter(household_search_q(search))
+        queryset = queryset.filter(household_search_q(search, full_ids=can_see_full_id(user)))
     return queryset
 
 
@@ -73,12 +73,14 @@ def household_detail(user, *, pk: int) -> Household:
     return household
 
 
-def household_search_q(search: str) -> Q:
-    """Name, ID number (whole or its start), pinyin initials, or household number."""
+def household_search_q(search: str, *, full_ids: bool) -> Q:
+    """Name, ID number, pinyin initials, or household number.
+
+    The start of an ID number matches only for callers who see full numbers: for the others a
+    prefix search would give back the masked birth-date digits one by one."""
     term = search.strip()
-    members = Member.objects.filter(
-        Q(name__contains=term) | Q(id_number__startswith=term.upper()) | Q(name_initials__startswith=term.lower())
-    )
+    id_match = Q(id_number__startswith=term.upper()) if full_ids else Q(id_number=term.upper())
+    members = Member.objects.filter(Q(name__contains=term) | id_match | Q(name_initials__startswith=term.lower()))
     return Q(pk__in=members.values("household_id")) | Q(number=term)
 
 
