@@ -7,13 +7,12 @@ and households the poverty office declared out of poverty, are always in the sam
 
 import secrets
 from collections import defaultdict
-from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benefits.models import Application, ApplicationStatus, Objection
+from benefits.models import Application, ApplicationStatus, Objection, Standard
 from benefits.selectors import standard_for
 from benefits.services import application_mark_for_spot_check
 from households.models import LedgerRecord, PovertyStatus, Township
@@ -67,7 +66,8 @@ def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
     summary = []
     for (township_id, programme), applications in sorted(groups.items()):
         standard = standard_for(programme, year)
-        ratio = standard.spot_check_ratio if standard else Decimal("0.5")
+        # Without a standard for the year, the ratio is the standard's own default (one place).
+        ratio = standard.spot_check_ratio if standard else Standard._meta.get_field("spot_check_ratio").get_default()
         reasons = {str(a.pk): always_reasons(a) for a in applications}
         # One seed for the batch; each group's draw is repeatable from it and the group's keys.
         sample = set(

@@ -14,10 +14,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.services import check_document
 from households.ids import validate_id_number
 from households.models import Household, Member, Relationship
 from sunwu_relief.audit import record_event
-from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
+from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem, WorkflowError
 from sunwu_relief.roles import Role, role_of, township_id_of
 
 from . import rules
@@ -287,6 +288,16 @@ def application_start_investigation(*, actor, application: Application) -> Appli
     return _move(application, "start_investigation", actor=actor)
 
 
+def last_upheld_objection_at(application: Application) -> datetime.datetime | None:
+    """When the latest upheld objection sent the case back; evidence must be newer than that."""
+    return (
+        Objection.objects.filter(notice__application=application, status=Objection.Status.UPHELD)
+        .order_by("-resolved_at")
+        .values_list("resolved_at", flat=True)
+        .first()
+    )
+
+
 def investigation_problems(application: Application) -> list[str]:
     from assessments.selectors import signed_visit
 
@@ -303,7 +314,47 @@ def investigation_problems(application: Application) -> list[str]:
         problems.append(_("The household visit needs at least two investigators."))
     if assessment.status != "finished":
         problems.append(_("The economic-status result must be finished (frozen) first."))
+    upheld_at = last_upheld_objection_at(application)
+    if upheld_at is not None:
+        # An upheld objection found the facts unclear: the old result and visit cannot stand.
+        if assessment.status == "finished" and (assessment.finished_at is None or assessment.finished_at <= upheld_at):
+            problems.append(
+                Problem(
+                    "investigation.assessment_before_objection",
+                    _("After the upheld objection, start and finish a new economic-status assessment."),
+                )
+            )
+        if visit is not None and visit.signed_at <= upheld_at:
+            problems.append(
+                Problem(
+                    "investigation.visit_before_objection",
+                    _("After the upheld objection, a new household visit must be made and signed."),
+                )
+            )
     return problems
+
+
+def evaluation_problems(application: Application, *, standard: Standard | None = None) -> list[str]:
+    """What is missing to finish the democratic evaluation (a new one after an upheld objection)."""
+    required = standard.evaluation_required if standard is not None else True
+    if not required:
+        return []
+    upheld_at = last_upheld_objection_at(application)
+    evaluations = application.evaluations.all()
+    if upheld_at is not None:
+        if not evaluations.filter(created__gt=upheld_at).exists():
+            return [
+                Problem(
+                    "evaluation.before_objection",
+                    _("After the upheld objection, record a new democratic evaluation."),
+                )
+            ]
+        return []
+    if not evaluations.exists():
+        return [
+            Problem("evaluation.missing", _("Record the democratic evaluation (date, participants, outcome) first."))
+        ]
+    return []
 
 
 @transaction.atomic
@@ -315,7 +366,7 @@ def application_finish_investigation(*, actor, application: Application) -> Appl
     _check_allowed(application, "finish_investigation")
     problems = investigation_problems(application)
     if problems:
-        raise WorkflowError(" ".join(problems))
+        raise WorkflowError(problems=problems)
     application.assessment = _current_assessment(application)
     return _move(application, "finish_investigation", actor=actor, fields=("assessment",))
 
@@ -347,6 +398,9 @@ def evaluation_record(
         errors["outcome"] = [_("Choose the outcome.")]
     if errors:
         raise InvalidInput(field_errors=errors)
+    if minutes:
+        # The same content check as every other scan: a PDF, JPEG or PNG, not what the name says.
+        check_document(minutes, field="minutes")
     evaluation = DemocraticEvaluation(
         application=application,
         held_on=held_on,
@@ -380,8 +434,9 @@ def application_finish_evaluation(*, actor, application: Application) -> Applica
     if application.status == ApplicationStatus.TOWNSHIP_REVIEW:
         return application
     standard = _standard(application.programme)
-    if standard.evaluation_required and not application.evaluations.exists():
-        raise WorkflowError(_("Record the democratic evaluation (date, participants, outcome) first."))
+    problems = evaluation_problems(application, standard=standard)
+    if problems:
+        raise WorkflowError(problems=problems)
     return _move(application, "finish_evaluation", actor=actor)
 
 

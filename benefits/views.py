@@ -192,8 +192,8 @@ def _problems(application: Application) -> list[str]:
         return services.submit_problems(application)
     if application.status == S.INVESTIGATING:
         return services.investigation_problems(application)
-    if application.status == S.EVALUATING and not application.evaluations.exists():
-        return [_("Record the democratic evaluation (date, participants, outcome) first.")]
+    if application.status == S.EVALUATING:
+        return services.evaluation_problems(application)
     if application.status == S.PUBLIC_NOTICE:
         return services.notice_problems(application, on=timezone.localdate())
     if application.status == S.COUNTY_REVIEW:

@@ -45,3 +45,45 @@ def test_same_arguments_same_sample_whatever_the_order(candidates, ratio, seed, 
     assert draw_sample(shuffled, ratio=ratio, seed=seed, always=always) == first
     assert set(always) <= set(first) <= set(candidates)
     assert len(first) >= sample_size(ratio=ratio, population=len(candidates))
+
+
+def test_always_entries_that_are_not_candidates_do_not_take_places():
+    candidates = [str(i) for i in range(10)]
+    sample = draw_sample(candidates, ratio=Decimal("0.3"), seed=5, always={"x", "y", "z"})
+    assert len(sample) == 3
+    assert set(sample) <= set(candidates)
+
+
+def test_always_entries_outside_the_pool_and_inside_together():
+    candidates = ["a", "b", "c", "d"]
+    sample = draw_sample(candidates, ratio=HALF, seed=2, always={"a", "ghost"})
+    assert "a" in sample
+    assert "ghost" not in sample
+    assert len(sample) == 2
+
+
+@pytest.mark.parametrize("ratio", [0.5, 0.3, "0.5", None])
+def test_a_ratio_that_is_not_an_exact_decimal_is_refused(ratio):
+    with pytest.raises(TypeError):
+        draw_sample(["a", "b"], ratio=ratio, seed=1)
+    with pytest.raises(TypeError):
+        sample_size(ratio=ratio, population=2)
+
+
+def test_a_nan_ratio_is_refused():
+    with pytest.raises(ValueError, match="ratio"):
+        draw_sample(["a"], ratio=Decimal("NaN"), seed=1)
+
+
+def test_the_draw_follows_the_published_algorithm():
+    """The sample is the first k candidates in the order of SHA-256("<seed>:<id>") (docs/rules.md)."""
+    import hashlib
+
+    candidates = [str(i) for i in range(1, 21)]
+    seed = 20261201
+    ranked = sorted(candidates, key=lambda c: (hashlib.sha256(f"{seed}:{c}".encode()).hexdigest(), c))
+    assert draw_sample(candidates, ratio=Decimal("0.25"), seed=seed) == sorted(ranked[:5])
+    # the always entries first, then the ranking fills up to k
+    sample = draw_sample(candidates, ratio=Decimal("0.25"), seed=seed, always={"20", "19"})
+    rest = [c for c in ranked if c not in {"19", "20"}]
+    assert sample == sorted({"19", "20", *rest[:3]})

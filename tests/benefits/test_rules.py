@@ -14,6 +14,7 @@ from benefits.rules import (
     dibao_addons,
     dibao_amount,
     medical_aid,
+    medical_deductible_left,
     next_month,
     tekun_amount,
 )
@@ -146,3 +147,35 @@ def test_working_days_skip_weekends_and_holidays_and_count_make_up_days():
 def test_months():
     assert next_month(datetime.date(2026, 12, 15)) == datetime.date(2027, 1, 1)
     assert add_months(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
+
+
+@pytest.mark.parametrize("ratio", [D("1.01"), D("-0.1"), D("85"), D("NaN")])
+def test_medical_aid_refuses_a_ratio_outside_zero_and_one(ratio):
+    with pytest.raises(ValueError, match="ratio"):
+        medical_aid(self_pay=D("100"), ratio=ratio, deductible=D("0"), annual_cap=D("1000"), paid_this_year=D("0"))
+
+
+def test_medical_deductible_is_met_once_a_year_by_the_claims_together():
+    """Yearly deductible 500: claims of 300, 400 and 1000 self-pay in one year."""
+    first_left = medical_deductible_left(yearly_deductible=D("500"), earlier_self_pay=[])
+    first = medical_aid(
+        self_pay=D("300"), ratio=D("0.85"), deductible=first_left, annual_cap=D("50000"), paid_this_year=D("0")
+    )
+    assert (first_left, first.value) == (D("500.00"), D("0.00"))
+    second_left = medical_deductible_left(yearly_deductible=D("500"), earlier_self_pay=[D("300")])
+    second = medical_aid(
+        self_pay=D("400"), ratio=D("0.85"), deductible=second_left, annual_cap=D("50000"), paid_this_year=first.value
+    )
+    assert second_left == D("200.00")
+    assert second.value == D("170.00")  # (400 − 200) × 85%
+    third_left = medical_deductible_left(yearly_deductible=D("500"), earlier_self_pay=[D("300"), D("400")])
+    third = medical_aid(
+        self_pay=D("1000"), ratio=D("0.85"), deductible=third_left, annual_cap=D("50000"), paid_this_year=D("170")
+    )
+    assert third_left == D("0.00")
+    assert third.value == D("850.00")  # the deductible is not taken again
+
+
+def test_medical_deductible_left_refuses_a_negative_deductible():
+    with pytest.raises(ValueError, match="deductible"):
+        medical_deductible_left(yearly_deductible=D("-1"), earlier_self_pay=[])
