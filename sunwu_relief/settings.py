@@ -81,6 +81,12 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
+# The embedded SQLite: a transaction takes the write lock when it begins (BEGIN IMMEDIATE). With the
+# default deferred mode two requests that both read and then write (a double-clicked submit) deadlock
+# on the lock upgrade and one fails at once with "database is locked" (a 500) instead of waiting.
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **SQLITE_OPTIONS}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
