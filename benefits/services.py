@@ -833,10 +833,12 @@ def _classify_household(household: Household, *, actor) -> None:
     household_classify(actor=actor, household=household, tekun_member_ids=tekun_ids)
 
 
-APPEAL_TEXT = (
-    "如对本决定不服，可在收到本通知之日起60日内向孙吴县人民政府申请行政复议，或在6个月内向人民法院提起行政诉讼。"
-    "监督电话：0456-8429689。"
-)
+def appeal_text(household: Household) -> str:
+    """How to appeal and where to complain, from the county settings in force when the notice is
+    issued (the body of a written notice is a legal record: it keeps the text it was issued with)."""
+    from households.selectors import contacts_for
+
+    return contacts_for(household.township).appeal_text
 
 
 def _written_notice(
@@ -880,7 +882,7 @@ def application_county_reject(*, actor, application: Application, reason_code: s
         f"{application.applicant_name}：\n"
         f"您于{timezone.localdate(application.accepted_at or application.created):%Y年%m月%d日}提出的"
         f"{application.get_programme_display()}申请，经审核审批，决定不予批准。\n"
-        f"理由：{ReasonCode(reason_code).label}。{comment.strip()}\n{APPEAL_TEXT}"
+        f"理由：{ReasonCode(reason_code).label}。{comment.strip()}\n{appeal_text(application.household)}"
     )
     return _written_notice(
         kind=WrittenNotice.Kind.REJECTION,
@@ -1010,7 +1012,7 @@ def benefit_change(
     body = (
         f"{head.name if head else ''}：\n您家庭享受的{benefit.get_programme_display()}待遇，自{effective_month:%Y年%m月}起"
         f"{change.get_kind_display()}。原月保障金额 {old_amount} 元，现月保障金额 {amount} 元。\n"
-        f"理由：{ReasonCode(reason_code).label}。{reason.strip()}\n{APPEAL_TEXT}"
+        f"理由：{ReasonCode(reason_code).label}。{reason.strip()}\n{appeal_text(benefit.household)}"
     )
     _written_notice(
         kind=WrittenNotice.Kind.CHANGE,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from households.models import Household
-from households.selectors import household_detail, villages_for
+from households.selectors import contacts_for, household_detail, townships_for, villages_for
 from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error, query_int, roles_required
@@ -323,11 +323,24 @@ def notice_list_view(request: HttpRequest) -> HttpResponse:
     notices = notices_for(request.user, village_id=village.pk if village else None, on=today).order_by(
         "application__household__village__name"
     )
+    township = (
+        village.township if village else (townships_for(request.user).first() if _one_township(request) else None)
+    )
     return render(
         request,
         "benefits/notice_list.html",
-        {"notices": notices, "villages": villages, "village": village, "today": today},
+        {
+            "notices": notices,
+            "villages": villages,
+            "village": village,
+            "today": today,
+            "contacts": contacts_for(township),
+        },
     )
+
+
+def _one_township(request: HttpRequest) -> bool:
+    return role_of(request.user) in TOWNSHIP_ROLES
 
 
 @roles_required(*CASE_READERS)
@@ -338,4 +351,6 @@ def written_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except WrittenNotice.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "benefits/written_notice.html", {"notice": notice})
+    return render(
+        request, "benefits/written_notice.html", {"notice": notice, "contacts": contacts_for(notice.household.township)}
+    )

@@ -12,12 +12,14 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from sunwu_relief.admin_base import ReadOnlyAdminMixin
 from sunwu_relief.audit import record_access
-from sunwu_relief.roles import can_see_full_id, can_see_health_data
+from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data, role_of
 
+from . import services
 from .ids import mask_id_number
 from .ledger_selectors import poverty_label, with_ledger_flags
-from .models import Household, LedgerRecord, Member, MemberMove, Township, Village
-from .selectors import households_for, members_for, townships_for, villages_for
+from .models import CountySettings, Household, LedgerRecord, Member, MemberMove, Township, Village
+from .selectors import county_settings, households_for, members_for, townships_for, villages_for
+from .services import COUNTY_SETTINGS_FIELDS, TOWNSHIP_CONTACT_FIELDS
 
 HEALTH_FIELDS = frozenset({"serious_illness", "illness_note", "disability_kind", "disability_grade"})
 # Never shown in the admin, whatever the role (the admin excludes the field from its forms too).
@@ -187,12 +189,69 @@ class MemberAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         )
 
 
+def _is_bureau(request: HttpRequest) -> bool:
+    return role_of(request.user) == Role.BUREAU_REVIEWER
+
+
+@admin.register(CountySettings)
+class CountySettingsAdmin(SimpleHistoryAdmin):
+    """One row, edited by the bureau through the service (audited); history kept."""
+
+    list_display = ["bureau_name", "complaints_telephone", "appeal_body", "court", "updated"]
+    fields = COUNTY_SETTINGS_FIELDS
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return role_of(request.user) in (Role.BUREAU_REVIEWER, Role.AUDITOR)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _is_bureau(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the one row exists from the migrations on
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        county_settings()  # make sure the row exists
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: CountySettings, form, change: bool) -> None:
+        services.county_settings_save(
+            actor=request.user, settings=obj, **{name: form.cleaned_data[name] for name in COUNTY_SETTINGS_FIELDS}
+        )
+
+
 @admin.register(Township)
-class TownshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name"]
+class TownshipAdmin(SimpleHistoryAdmin):
+    """Read-only but for the service centre's address and telephone, edited by the bureau."""
+
+    list_display = ["code", "name", "service_address", "service_telephone"]
+    fields = ["code", "name", *TOWNSHIP_CONTACT_FIELDS]
+    readonly_fields = ["code", "name"]
 
     def get_queryset(self, request):
         return townships_for(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _is_bureau(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Township, form, change: bool) -> None:
+        services.township_contact_save(
+            actor=request.user,
+            township=obj,
+            service_address=form.cleaned_data.get("service_address", ""),
+            service_telephone=form.cleaned_data.get("service_telephone", ""),
+        )
 
 
 @admin.register(Village)

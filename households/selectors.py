@@ -1,10 +1,84 @@
 """Every read of household data a user may make, scoped to what that user may see."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from sunwu_relief.roles import TOWNSHIP_ROLES, can_see_full_id, is_county_wide, role_of, township_id_of
 
-from .models import Household, LedgerRecord, Member, PovertyStatus, Relationship, Township, Village
+from .models import (
+    CountySettings,
+    Household,
+    LedgerRecord,
+    Member,
+    PovertyStatus,
+    Relationship,
+    Township,
+    Village,
+    is_example_telephone,
+)
+
+
+def county_settings() -> CountySettings:
+    """The one row of county settings (created with its defaults on first use). Public data:
+    every page footer prints it, for anonymous visitors too."""
+    settings = CountySettings.objects.order_by("pk").first()
+    if settings is None:
+        settings, _ = CountySettings.objects.get_or_create(pk=1)
+    return settings
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """What a notice or paper prints about who decides, where to complain and how to appeal.
+    `telephone` is the township's own line when it has one, else the county's complaints line."""
+
+    bureau_name: str
+    bureau_address: str
+    complaints_telephone: str
+    complaints_telephone_is_example: bool
+    appeal_body: str
+    appeal_days: int
+    court: str
+    litigation_months: int
+    township_name: str
+    township_address: str
+    township_telephone: str
+    telephone: str
+    telephone_is_example: bool
+
+    @property
+    def appeal_text(self) -> str:
+        """The 告知 sentence of a written notice (行政复议 and 行政诉讼, with the county's numbers)."""
+        return (
+            f"如对本决定不服，可在收到本通知之日起{self.appeal_days}日内向{self.appeal_body}申请行政复议，"
+            f"或在{self.litigation_months}个月内向{self.court}提起行政诉讼。"
+            f"监督投诉电话：{self.complaints_telephone}"
+            + ("（示例号码）" if self.complaints_telephone_is_example else "")
+            + "。"
+        )
+
+
+def contacts_for(township: Township | None = None) -> Contacts:
+    """The one selector for every printed or shown contact detail (footers, 公示, 书面通知, papers)."""
+    county = county_settings()
+    township_telephone = township.service_telephone if township is not None else ""
+    telephone = township_telephone or county.complaints_telephone
+    return Contacts(
+        bureau_name=county.bureau_name,
+        bureau_address=county.bureau_address,
+        complaints_telephone=county.complaints_telephone,
+        complaints_telephone_is_example=is_example_telephone(county.complaints_telephone),
+        appeal_body=county.appeal_body,
+        appeal_days=county.appeal_days,
+        court=county.court,
+        litigation_months=county.litigation_months,
+        township_name=township.name if township is not None else "",
+        township_address=township.service_address if township is not None else "",
+        township_telephone=township_telephone,
+        telephone=telephone,
+        telephone_is_example=is_example_telephone(telephone),
+    )
 
 
 def townships_for(user) -> QuerySet[Township]:

@@ -13,7 +13,7 @@ from sunwu_relief.roles import Role, role_of
 
 from .classification import household_classify
 from .ids import id_facts, validate_id_number
-from .models import Household, Member, MemberMove, Relationship, Township, Village
+from .models import CountySettings, Household, Member, MemberMove, Relationship, Township, Village
 from .names import name_initials
 from .selectors import households_for
 
@@ -276,3 +276,69 @@ def members_refresh_initials(*, township_id: int | None = None) -> int:
     # Initials are a derived search key, not case data: no history entry is needed for them.
     Member.objects.bulk_update(changed, ["name_initials"], batch_size=1000)
     return len(changed)
+
+
+# County settings (the particulars every notice prints) --------------------------------------
+
+COUNTY_SETTINGS_FIELDS = [
+    "bureau_name",
+    "bureau_address",
+    "complaints_telephone",
+    "appeal_body",
+    "appeal_days",
+    "court",
+    "litigation_months",
+]
+TOWNSHIP_CONTACT_FIELDS = ["service_address", "service_telephone"]
+
+
+def _ensure_bureau(actor) -> None:
+    if role_of(actor) != Role.BUREAU_REVIEWER:
+        raise NotAllowed(_("Only the county bureau may change the county settings."))
+
+
+def _validated(instance, fields: list[str]) -> None:
+    try:
+        instance.full_clean(exclude=[f.name for f in instance._meta.fields if f.name not in fields])
+    except ValidationError as exc:
+        raise InvalidInput(field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
+
+
+@transaction.atomic
+def county_settings_save(*, actor, settings: CountySettings, **values: Any) -> CountySettings:
+    """Change the county's particulars (name, address, complaints line, appeal body and court);
+    audited with the old and new values, and kept in the history."""
+    _ensure_bureau(actor)
+    unknown = set(values) - set(COUNTY_SETTINGS_FIELDS)
+    if unknown:
+        raise InvalidInput(field_errors={name: [_("Unknown field.")] for name in unknown})
+    current = CountySettings.objects.select_for_update().get(pk=settings.pk)
+    old = {name: getattr(current, name) for name in COUNTY_SETTINGS_FIELDS}
+    for name, value in values.items():
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    _validated(current, COUNTY_SETTINGS_FIELDS)
+    changes = model_changes(current, COUNTY_SETTINGS_FIELDS, old)
+    if not changes:
+        return current
+    current._history_user = actor
+    current.save()
+    record_event(actor=actor, action="county_settings.change", obj=current, changes=changes)
+    return current
+
+
+@transaction.atomic
+def township_contact_save(*, actor, township: Township, service_address: str, service_telephone: str) -> Township:
+    """The township service centre's address and telephone printed on its notices."""
+    _ensure_bureau(actor)
+    current = Township.objects.select_for_update().get(pk=township.pk)
+    old = {name: getattr(current, name) for name in TOWNSHIP_CONTACT_FIELDS}
+    current.service_address = service_address.strip()
+    current.service_telephone = service_telephone.strip()
+    _validated(current, TOWNSHIP_CONTACT_FIELDS)
+    changes = model_changes(current, TOWNSHIP_CONTACT_FIELDS, old)
+    if not changes:
+        return current
+    current._history_user = actor
+    current.save(update_fields=TOWNSHIP_CONTACT_FIELDS)
+    record_event(actor=actor, action="township.contact_change", obj=current, township_id=current.pk, changes=changes)
+    return current

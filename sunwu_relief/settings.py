@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sunwu_relief.context_processors.staff",
+                "households.context_processors.county",
             ],
         },
     },

@@ -43,6 +43,7 @@ class Command(BaseCommand):
         if Household.objects.exists():
             self.stdout.write("The database is already seeded: nothing changed.")
         else:
+            self._contacts(townships)
             self._households(townships, households, seed)
             self._casework(townships, seed)
             self.stdout.write(f"Created {Household.objects.count()} households with assessments, cases and benefits.")
@@ -68,6 +69,21 @@ class Command(BaseCommand):
                         )
                     logins.append((username, f"{Role(role).label} · {township.name}"))
         return logins
+
+    def _contacts(self, townships: list[Township]) -> None:
+        """Each township's service-centre telephone, as an example number (never an invented
+        real one: the local part begins with 0); the bureau replaces them in the admin."""
+        from django.contrib.auth import get_user_model
+
+        bureau = get_user_model().objects.get(username=COUNTY_USERS[Role.BUREAU_REVIEWER])
+        for index, township in enumerate(townships, start=1):
+            if not township.service_telephone:
+                household_services.township_contact_save(
+                    actor=bureau,
+                    township=township,
+                    service_address=township.service_address,
+                    service_telephone=f"0456-00000{index:02d}",
+                )
 
     @transaction.atomic
     def _households(self, townships: list[Township], count: int, seed: int) -> None:
