@@ -13,6 +13,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from sunwu_relief.admin_base import ReadOnlyAdminMixin
 from sunwu_relief.audit import record_access
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data, role_of
+from sunwu_relief.ui import client_ip
 
 from . import services
 from .ids import mask_id_number
@@ -145,7 +146,7 @@ class HouseholdAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
                 channel="admin",
                 full_id_numbers=can_see_full_id(request.user),
                 health_data=can_see_health_data(request.user),
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

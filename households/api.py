@@ -9,14 +9,11 @@ from rest_framework import generics, serializers
 from sunwu_relief.api import HasRole
 from sunwu_relief.audit import record_access, record_list_access
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
+from sunwu_relief.ui import client_ip
 
 from .ids import mask_id_number
 from .models import Classification, Household, Member
 from .selectors import household_detail, household_list, household_search_q
-
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _shown_id_number(context: dict, value: str) -> str:
@@ -212,7 +209,7 @@ class HouseholdListApi(generics.ListAPIView):
             objs=page or [],
             channel="api",
             full_id_numbers=can_see_full_id(user),
-            ip_address=_ip(self.request),
+            ip_address=client_ip(self.request),
         )
         return page
 
@@ -237,6 +234,6 @@ class HouseholdDetailApi(generics.RetrieveAPIView):
             channel="api",
             full_id_numbers=can_see_full_id(user),
             health_data=can_see_health_data(user),
-            ip_address=_ip(self.request),
+            ip_address=client_ip(self.request),
         )
         return household

@@ -1,5 +1,6 @@
 """A small typed reader of the environment that fails loudly on a bad value."""
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -39,3 +40,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (`10.0.0.5`, `10.0.0.0/24`), checked at start-up."""
+    entries = env_list(name, [])
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or networks, got {entry!r}") from exc
+    return entries

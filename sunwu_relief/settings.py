@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -115,6 +115,11 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address behind the reverse proxy (see README, Production): the proxies' addresses or
+# networks, comma-separated. Only a request from one of them has its X-Forwarded-For read; empty
+# (the default) trusts nobody and uses the peer's address. The same helper feeds the access log.
+TRUSTED_PROXIES = env_networks("SUNWU_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "sunwu_relief.ui.client_ip"
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -1,10 +1,13 @@
 """Helpers shared by the browser views of every app."""
 
+import functools
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -43,7 +46,39 @@ def add_domain_error(form: forms.Form, exc: DomainError, *, prefix_map: dict[str
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    """The address of the client that sent `request`, for the access log and django-axes.
+
+    `REMOTE_ADDR` is the peer; behind the reverse proxy that is the proxy. Only when the peer is
+    one of `settings.TRUSTED_PROXIES` do we read `X-Forwarded-For`, from the right: each trusted
+    proxy appends the address it saw, so the first address from the right that is not a trusted
+    proxy is the client. Whatever the client wrote further left is ignored (it can be forged).
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    if remote is None or not trusted or not _is_trusted(remote, trusted):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([part.strip() for part in forwarded.split(",")]):
+        try:
+            address = ipaddress.ip_address(hop)
+        except ValueError:
+            return remote  # a malformed chain: fall back to the proxy rather than trust it
+        if not any(address in network for network in trusted):
+            return str(address)
+    return remote
+
+
+@functools.cache
+def _trusted_networks(entries: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _is_trusted(remote: str, trusted: tuple) -> bool:
+    try:
+        address = ipaddress.ip_address(remote)
+    except ValueError:
+        return False
+    return any(address in network for network in trusted)
 
 
 def query_int(request: HttpRequest, name: str) -> int | None:
