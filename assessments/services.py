@@ -221,6 +221,27 @@ def economic_result(assessment: Assessment, *, today: datetime.date | None = Non
     return EconomicResult(members=len(members), income=income, assets=verdict, limits=limits)
 
 
+def member_income(assessment: Assessment, member: Member, *, today: datetime.date | None = None) -> rules.IncomeResult:
+    """One member's own countable monthly income in this assessment (特困 and 单人保 count it):
+    the same rule as the household's, on that member's declarations only, with the policy numbers
+    the result was frozen with (the current ones while the assessment is open)."""
+    if assessment.is_open or not assessment.policy_numbers:
+        policy = limits_for_year((today or timezone.localdate()).year)
+        if policy is None:
+            raise WorkflowError(_("There are no policy limits for this year; the county bureau must enter them first."))
+        excluded, deduction = frozenset(policy.excluded_income_kinds), policy.employment_deduction
+    else:
+        numbers = assessment.policy_numbers
+        excluded = frozenset(numbers.get("excluded_income_kinds", ()))
+        deduction = Decimal(numbers.get("employment_deduction", "0"))
+    lines = [
+        rules.IncomeLine(member_id=i.member_id, kind=i.kind, monthly_amount=i.monthly_amount)
+        for i in assessment.incomes.all()
+        if i.member_id == member.pk
+    ]
+    return rules.countable_income(lines, members=1, excluded_kinds=excluded, employment_deduction=deduction)
+
+
 @transaction.atomic
 def assessment_finish(*, actor, assessment: Assessment) -> Assessment:
     """Cross-check once more, compute the result and freeze it (N1: no entry without investigation)."""

@@ -25,6 +25,7 @@ from .models import (
     Benefit,
     BenefitChange,
     Holiday,
+    Obligor,
     ReasonCode,
     Standard,
     Transition,
@@ -42,7 +43,10 @@ class StandardForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         problem = services.standard_problem(
-            programme=data.get("programme"), monthly=data.get("monthly_standard"), tekun_basic=data.get("tekun_basic")
+            programme=data.get("programme"),
+            monthly=data.get("monthly_standard"),
+            tekun_basic=data.get("tekun_basic"),
+            factor=data.get("tekun_basic_factor"),
         )
         if problem:
             self.add_error("tekun_basic", problem)
@@ -102,6 +106,24 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+class ObligorInline(admin.TabularInline):
+    """The 特困 applicant's obligors, as the caseworker recorded them (read-only here)."""
+
+    model = Obligor
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["name", "relation", "can_support", "inability", "note", "recorded_by", "created"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return role_of(request.user) in (Role.BUREAU_REVIEWER, Role.AUDITOR)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
@@ -142,7 +164,7 @@ class ApplicationAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "programme", "filed", "spot_check_required", "household__township"]
     search_fields = ["applicant_name", "household__number", "=household__members__id_number"]
     list_select_related = ["household__village"]
-    inlines = [TransitionInline]
+    inlines = [ObligorInline, TransitionInline]
     exclude = ["single_member"]
 
     def get_queryset(self, request: HttpRequest):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import Member
 
-from .models import CountyVisit, DemocraticEvaluation, Programme, ReasonCode
+from .models import CountyVisit, DemocraticEvaluation, Obligor, Programme, ReasonCode
 
 CARE_LEVEL_CHOICES = [
     ("full_self_care", _("Fully able to care for oneself")),
@@ -77,3 +77,23 @@ class CountyVisitForm(forms.Form):
     visited_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     result = forms.ChoiceField(label=_("Result"), choices=CountyVisit.Result.choices)
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ObligorForm(forms.Form):
+    name = forms.CharField(label=_("Obligor's name"), max_length=64)
+    relation = forms.ChoiceField(label=_("Relation to the applicant"), choices=Obligor.Relation.choices)
+    can_support = forms.TypedChoiceField(
+        label=_("Able to support"),
+        choices=[("0", _("No: unable to support")), ("1", _("Yes: able to support"))],
+        coerce=lambda value: value == "1",
+    )
+    inability = forms.ChoiceField(
+        label=_("Why unable"), choices=[("", "—"), *Obligor.Inability.choices], required=False
+    )
+    note = forms.CharField(
+        label=_("Evidence and explanation"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ObligorRemoveForm(forms.Form):
+    obligor = forms.IntegerField(widget=forms.HiddenInput)

@@ -58,8 +58,78 @@ class Standard(models.Model):
     addon_minor = models.DecimalField(
         _("add-on share for minors"), max_digits=4, decimal_places=3, default=Decimal("0")
     )
-    employment_cost_deduction = models.DecimalField(
-        _("employment cost deduction (yuan/month)"), max_digits=8, decimal_places=2, default=Decimal("0")
+    # The employment-cost deduction is one setting, per member with wage income: the economic-status
+    # check's PolicyLimits.employment_deduction (assessments), never a second one here.
+    # Eligibility thresholds (docs/rules.md): every number of the eligibility rules is data.
+    tekun_basic_factor = models.DecimalField(
+        _("特困 basic living standard, at least this × S"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.3"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("5"))],
+        help_text=_("特困人员认定办法 / 特困供养标准: at least 1.3 times the 低保 standard."),
+    )
+    marginal_income_factor = models.DecimalField(
+        _("低保边缘: per-capita income below this × S"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.5"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("3"))],
+        help_text=_("最低生活保障边缘家庭认定 (单人保): per-capita income at least S and below 1.5 × S."),
+    )
+    no_capacity_age_elderly = models.PositiveSmallIntegerField(
+        _("no capacity to work from this age"),
+        default=60,
+        validators=[MinValueValidator(50), MaxValueValidator(80)],
+        help_text=_("特困人员认定办法: persons aged 60 or older have no capacity to work."),
+    )
+    no_capacity_age_minor = models.PositiveSmallIntegerField(
+        _("no capacity to work under this age"),
+        default=16,
+        validators=[MinValueValidator(1), MaxValueValidator(18)],
+        help_text=_("特困人员认定办法: minors under 16 have no capacity to work."),
+    )
+    no_capacity_grade_mental = models.PositiveSmallIntegerField(
+        _("no capacity to work: intellectual or mental disability up to grade"),
+        default=3,
+        validators=[MaxValueValidator(4)],
+        help_text=_("特困人员认定办法: intellectual or mental disability grade 1–3 (0: none)."),
+    )
+    no_capacity_grade_limb = models.PositiveSmallIntegerField(
+        _("no capacity to work: limb disability up to grade"),
+        default=2,
+        validators=[MaxValueValidator(4)],
+        help_text=_("特困人员认定办法: limb disability grade 1–2 (0: none)."),
+    )
+    no_capacity_grade_vision = models.PositiveSmallIntegerField(
+        _("no capacity to work: vision disability up to grade"),
+        default=1,
+        validators=[MaxValueValidator(4)],
+        help_text=_("特困人员认定办法: vision disability grade 1 (0: none)."),
+    )
+    severe_disability_grade = models.PositiveSmallIntegerField(
+        _("severe disability: any kind up to grade"),
+        default=2,
+        validators=[MaxValueValidator(4)],
+        help_text=_("单人保 and the 分类施保 add-on: grade 1–2 disability is severe."),
+    )
+    severe_disability_grade_mental = models.PositiveSmallIntegerField(
+        _("severe disability: intellectual or mental up to grade"),
+        default=3,
+        validators=[MaxValueValidator(4)],
+        help_text=_("单人保: grade 3 intellectual or mental disability also counts as severe."),
+    )
+    addon_age_elderly = models.PositiveSmallIntegerField(
+        _("分类施保 add-on for members from this age"),
+        default=70,
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
+        help_text=_("分类施保: members aged 70 or older."),
+    )
+    addon_age_minor = models.PositiveSmallIntegerField(
+        _("分类施保 add-on for members under this age"),
+        default=18,
+        validators=[MinValueValidator(1), MaxValueValidator(18)],
+        help_text=_("分类施保: minors (under 18)."),
     )
     # 医疗救助
     medical_ratio_dibao = models.DecimalField(
@@ -83,7 +153,14 @@ class Standard(models.Model):
     )
     # Procedure
     spot_check_ratio = models.DecimalField(
-        _("county spot-check ratio"), max_digits=4, decimal_places=3, default=Decimal("0.5")
+        _("county spot-check ratio"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "The county checks at least this share of new cases (低保: one half); also used for a year without a standard."
+        ),
     )
     notice_days = models.PositiveSmallIntegerField(_("public notice period (days)"), default=7)
     evaluation_required = models.BooleanField(_("democratic evaluation required"), default=True)
@@ -226,6 +303,8 @@ class Application(models.Model):
     )
     amount_explanation = models.TextField(_("amount explanation"), blank=True, editable=False)
     standard_snapshot = models.JSONField(_("standard used"), default=dict, blank=True, editable=False)
+    # 特困: the three conditions as checked at township approval, each with its evidence.
+    eligibility = models.JSONField(_("eligibility as checked"), default=list, blank=True, editable=False)
     # Set by the county's spot-check draw (audits), read by the county-approval guard.
     spot_check_required = models.BooleanField(_("in the spot-check sample"), default=False, editable=False)
     deadline_extended = models.BooleanField(_("decision deadline extended"), default=False, editable=False)
@@ -248,6 +327,58 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_programme_display()} · {self.applicant_name} · #{self.pk}"
+
+
+class Obligor(models.Model):
+    """One 法定赡养、抚养、扶养义务人 of a 特困 applicant, and whether they can support them (N2).
+
+    Recorded by the caseworker during the investigation; the third 特困 condition holds when there
+    is none or every one is unable, each with the reason."""
+
+    class Relation(models.TextChoices):
+        SPOUSE = "spouse", _("Spouse (配偶)")
+        PARENT = "parent", _("Parent (父母)")
+        CHILD = "child", _("Child (子女)")
+        GRANDPARENT = "grandparent", _("Grandparent (祖父母、外祖父母)")
+        GRANDCHILD = "grandchild", _("Grandchild (孙子女、外孙子女)")
+        SIBLING = "sibling", _("Sibling (兄弟姐妹)")
+        OTHER = "other", _("Other obligor (其他义务人)")
+
+    class Inability(models.TextChoices):
+        TEKUN = "tekun", _("Is a 特困 supported person")
+        DIBAO = "dibao", _("Receives 低保")
+        SEVERE_DISABILITY = "severe_disability", _("Severely disabled")
+        SERIOUS_ILLNESS = "serious_illness", _("Seriously ill")
+        NO_CAPACITY = "no_capacity", _("Elderly or without capacity to work, no income")
+        OTHER = "other", _("Other reason (explain)")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="obligors", verbose_name=_("application")
+    )
+    name = models.CharField(_("name"), max_length=64)
+    relation = models.CharField(_("relation to the applicant"), max_length=16, choices=Relation.choices)
+    can_support = models.BooleanField(_("able to support"))
+    inability = models.CharField(_("why unable"), max_length=20, choices=Inability.choices, blank=True)
+    note = models.TextField(_("evidence and explanation"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created = models.DateTimeField(_("recorded"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("obligor")
+        verbose_name_plural = _("obligors")
+        ordering = ["application_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(can_support=True, inability="") | Q(can_support=False) & ~Q(inability=""),
+                name="obligor_inability_when_unable",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()} {self.name}"
 
 
 class Transition(models.Model):

@@ -9,6 +9,7 @@ commands all call these; nothing else changes a status.
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,7 +22,7 @@ from sunwu_relief.audit import record_event
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem, WorkflowError
 from sunwu_relief.roles import Role, role_of, township_id_of
 
-from . import rules
+from . import eligibility, rules
 from .hooks import approval_check_problems, filing_reasons
 from .models import (
     IN_PROCEDURE,
@@ -33,6 +34,7 @@ from .models import (
     CountyVisit,
     DemocraticEvaluation,
     Objection,
+    Obligor,
     Programme,
     PublicNotice,
     ReasonCode,
@@ -188,17 +190,7 @@ def submit_problems(application: Application) -> list[str]:
         problems.append(_("This programme does not use this procedure."))
     if application.programme == Programme.TEKUN and application.single_member is None:
         problems.append(_("特困 support is for one person: name the person supported."))
-    if application.programme == Programme.DIBAO and application.single_member is not None:
-        member = application.single_member
-        severe = member.disability_grade in (1, 2) or (
-            member.disability_grade == 3 and member.disability_kind in ("intellectual", "mental")
-        )
-        if not (member.serious_illness or severe):
-            problems.append(
-                _(
-                    "Single-person coverage (单人保) needs a serious illness or a severe disability (grade 1–2, or grade 3 intellectual or mental)."
-                )
-            )
+    problems.extend(eligibility_problems(application, assessment=_current_assessment(application)))
     other_open = Application.objects.filter(
         household=household, programme=application.programme, status__in=IN_PROCEDURE
     ).exclude(pk=application.pk)
@@ -218,6 +210,63 @@ def submit_problems(application: Application) -> list[str]:
             _("A member is covered by household %(number)s's benefit (no split or merged households: 按户施保).")
             % {"number": elsewhere.household.number}
         )
+    return problems
+
+
+def eligibility_problems(application: Application, *, assessment) -> list[Problem]:
+    """The programme's conditions for the person or household (docs/rules.md), checked at 受理
+    on the assessment as it stands and again at township approval on the frozen result."""
+    if application.programme not in WORKFLOW_PROGRAMMES:
+        return []
+    standard = standard_for(application.programme, today().year)
+    if standard is None:
+        return [
+            Problem(
+                "standard.missing",
+                _("No standard is set for this programme and year; the county must set one first."),
+            )
+        ]
+    problems: list[Problem] = []
+    person = application.single_member
+    supported = eligibility.tekun_supported_ids(application.household, exclude_application=application)
+    if application.programme == Programme.TEKUN and person is not None:
+        if person.pk in supported:
+            problems.append(
+                Problem("not_both.already_tekun", _("%(name)s is already supported as 特困.") % {"name": person.name})
+            )
+        problems.extend(eligibility.tekun_problems(application, assessment=assessment, standard=standard))
+    elif application.programme == Programme.DIBAO and person is not None:
+        if person.pk in supported:
+            problems.append(
+                Problem(
+                    "not_both.tekun_supported",
+                    _("%(name)s is supported as 特困 and cannot also receive 低保.") % {"name": person.name},
+                )
+            )
+        if not eligibility.is_severe_for_single_person(person, standard):
+            problems.append(
+                Problem(
+                    "single.person_condition",
+                    _(
+                        "Single-person coverage (单人保) needs a serious illness or a severe disability (grade 1–2, or grade 3 intellectual or mental)."
+                    ),
+                )
+            )
+        if assessment is not None:
+            try:
+                amount, code = eligibility.single_person_decision(application, assessment=assessment, standard=standard)
+            except WorkflowError as exc:
+                amount, code = rules.Amount(Decimal("0"), exc.message), exc.code
+            if code:
+                problems.append(Problem(code, amount.explanation))
+    elif application.programme == Programme.DIBAO:
+        if not eligibility.dibao_covered_members(application):
+            problems.append(
+                Problem(
+                    "not_both.all_tekun",
+                    _("Every member is supported as 特困; nobody is left to cover with 低保."),
+                )
+            )
     return problems
 
 
@@ -244,7 +293,7 @@ def application_submit(*, actor, application: Application) -> Application:
         return application  # a double submit does nothing
     problems = submit_problems(application)
     if problems:
-        raise WorkflowError(" ".join(problems))
+        raise WorkflowError(problems=problems)
     reasons = filing_reasons(application.household)
     application.filed = bool(reasons)
     application.filed_reasons = reasons
@@ -261,7 +310,7 @@ def application_resubmit(*, actor, application: Application, comment: str = "") 
         return application
     problems = submit_problems(application)
     if problems:
-        raise WorkflowError(" ".join(problems))
+        raise WorkflowError(problems=problems)
     return _move(application, "resubmit", actor=actor, comment=comment)
 
 
@@ -463,6 +512,10 @@ def _investigator_ids(application: Application) -> set[int]:
 def dibao_decision(*, standard: Standard, covered: list[Member], count: int, income: Decimal) -> rules.Amount:
     """The 低保 grant with the 分类施保 add-ons of the covered members (shares of S; 0 by default)."""
     amount = rules.dibao_amount(standard=standard.monthly_standard, members=count, monthly_income=income)
+    return _with_addons(amount, standard=standard, covered=covered)
+
+
+def _with_addons(amount: rules.Amount, *, standard: Standard, covered: list[Member]) -> rules.Amount:
     if amount.value <= 0:
         return amount
     on = today()
@@ -471,7 +524,8 @@ def dibao_decision(*, standard: Standard, covered: list[Member], count: int, inc
         members=[
             rules.AddonMember(
                 age=m.age_on(on),
-                severe_disability=m.disability_grade in (1, 2),
+                severe_disability=m.disability_grade is not None
+                and m.disability_grade <= standard.severe_disability_grade,
                 serious_illness=m.serious_illness,
             )
             for m in covered
@@ -482,6 +536,8 @@ def dibao_decision(*, standard: Standard, covered: list[Member], count: int, inc
             "serious_illness": standard.addon_serious_illness,
             "minor": standard.addon_minor,
         },
+        elderly_age=standard.addon_age_elderly,
+        minor_age=standard.addon_age_minor,
     )
     if addons.value <= 0:
         return amount
@@ -496,10 +552,9 @@ def proposed_decision(application: Application, *, standard: Standard, care_leve
     assessment = application.assessment
     if assessment is None or assessment.status != "finished":
         raise WorkflowError(_("The economic-status result must be finished (frozen) first."))
-    members = list(application.household.members.all())
     if application.programme == Programme.TEKUN:
         amount = rules.tekun_amount(
-            basic_standard=max(standard.tekun_basic, standard.monthly_standard * Decimal("1.3")),
+            basic_standard=max(standard.tekun_basic, standard.monthly_standard * standard.tekun_basic_factor),
             care_level=care_level,
             care_allowances={
                 "full_self_care": standard.care_full_self_care,
@@ -508,20 +563,22 @@ def proposed_decision(application: Application, *, standard: Standard, care_leve
             },
         )
         tekun_ids = frozenset({application.single_member_id})
+    elif application.single_member_id:
+        # 单人保: a 低保边缘 household only, the person's own income counted (docs/rules.md).
+        amount, code = eligibility.single_person_decision(application, assessment=assessment, standard=standard)
+        if code:
+            return amount, ""
+        amount = _with_addons(amount, standard=standard, covered=[application.single_member])
+        tekun_ids = eligibility.tekun_supported_ids(application.household)
     else:
-        covered = 1 if application.single_member_id else len(members)
-        income = assessment.monthly_income - standard.employment_cost_deduction
-        if application.single_member_id:
-            # 单人保: the household's per-capita income must be below 1.5 × S; the person is covered alone.
-            if assessment.per_capita_income >= standard.monthly_standard * Decimal("1.5"):
-                return rules.Amount(
-                    Decimal("0"),
-                    _("Per-capita income is not below 1.5 × the standard: single-person coverage does not apply."),
-                ), ""
-            income = Decimal("0")
-        people = [application.single_member] if application.single_member_id else members
-        amount = dibao_decision(standard=standard, covered=people, count=covered, income=income)
-        tekun_ids = frozenset()
+        covered = eligibility.dibao_covered_members(application)
+        amount = dibao_decision(
+            standard=standard,
+            covered=covered,
+            count=len(covered),
+            income=eligibility.dibao_income(assessment, covered),
+        )
+        tekun_ids = eligibility.tekun_supported_ids(application.household)
     if not assessment.assets_within_limits:
         reasons = "；".join(assessment.asset_reasons or [])
         amount = rules.Amount(Decimal("0"), _("Assets above the limits: %(reasons)s") % {"reasons": reasons})
@@ -543,6 +600,13 @@ def application_township_approve(
     if not opinion.strip():
         raise InvalidInput(field_errors={"opinion": [_("Write the township's opinion.")]})
     standard = _standard(application.programme)
+    # The conditions once more, on the frozen result (特困: all three; 单人保: a marginal household).
+    problems = eligibility_problems(application, assessment=application.assessment)
+    if problems:
+        raise WorkflowError(problems=problems)
+    if application.programme == Programme.TEKUN:
+        result = eligibility.tekun_check(application, assessment=application.assessment, standard=standard)
+        application.eligibility = [c.as_dict() for c in result.conditions]
     amount, classification = proposed_decision(application, standard=standard, care_level=care_level)
     if amount.value <= 0:
         raise WorkflowError(
@@ -565,16 +629,24 @@ def application_township_approve(
             "amount_explanation",
             "proposed_classification",
             "standard_snapshot",
+            "eligibility",
         ),
     )
     _open_notice(application, standard=standard)
     return application
 
 
+def _covered_members(application: Application) -> list[Member]:
+    """特困: the person; 低保: the 单人保 person, else the members not supported as 特困."""
+    if application.programme == Programme.TEKUN:
+        return [application.single_member]
+    return eligibility.dibao_covered_members(application)
+
+
 def _open_notice(application: Application, *, standard: Standard) -> PublicNotice:
     application.notices.filter(superseded=False).update(superseded=True)
     start = today()
-    covered = 1 if application.single_member_id else application.household.members.count()
+    covered = len(_covered_members(application))
     return PublicNotice.objects.create(
         application=application,
         village_id=application.household.village_id,
@@ -793,6 +865,7 @@ def _create_benefit(application: Application, *, actor) -> Benefit:
         if classification == "general"
         else standard_months.get("review_months_key", 12)
     )
+    covered = _covered_members(application)
     benefit = Benefit(
         household=application.household,
         township_id=application.township_id,
@@ -801,7 +874,7 @@ def _create_benefit(application: Application, *, actor) -> Benefit:
         monthly_amount=application.proposed_amount,
         amount_explanation=application.amount_explanation,
         standard_snapshot=application.standard_snapshot,
-        covered_count=1 if application.single_member_id else application.household.members.count(),
+        covered_count=len(covered),
         start_month=rules.next_month(decided),
         application=application,
         next_review_due=rules.add_months(decided, int(review_months)),
@@ -809,7 +882,6 @@ def _create_benefit(application: Application, *, actor) -> Benefit:
     )
     benefit._history_user = actor
     benefit.save()
-    covered = [application.single_member] if application.single_member_id else list(application.household.members.all())
     benefit.covered_members.set(covered)
     record_event(
         actor=actor,
@@ -818,8 +890,81 @@ def _create_benefit(application: Application, *, actor) -> Benefit:
         application=application.pk,
         amount=str(benefit.monthly_amount),
     )
+    if application.programme == Programme.TEKUN:
+        _release_from_dibao(application, actor=actor, effective=benefit.start_month)
     _classify_household(application.household, actor=actor)
     return benefit
+
+
+def _release_from_dibao(application: Application, *, actor, effective: datetime.date) -> None:
+    """Not both: from the month 特困 support starts, the person leaves the household's running 低保,
+    which is recomputed for the members left (or stopped when none is left or none is eligible)."""
+    person = application.single_member
+    running = (
+        Benefit.objects.filter(programme=Programme.DIBAO, status__in=eligibility.RUNNING, covered_members=person)
+        .select_related("application__assessment")
+        .distinct()
+    )
+    for dibao in running:
+        remaining = [m for m in dibao.covered_members.order_by("id") if m.pk != person.pk]
+        reason = f"{person.name}自{effective:%Y年%m月}起纳入特困供养，不再计入低保家庭（不重复享受）。"
+        kind, amount = BenefitChange.Kind.STOP, None
+        if remaining and dibao.status != BenefitStatus.SUSPENDED:
+            assessment = _benefit_assessment(dibao)
+            decision = dibao_decision(
+                standard=_standard(Programme.DIBAO, effective),
+                covered=remaining,
+                count=len(remaining),
+                income=eligibility.dibao_income(assessment, remaining),
+            )
+            if decision.value > 0:
+                amount = decision
+                kind = BenefitChange.Kind.LOWER if decision.value < dibao.monthly_amount else BenefitChange.Kind.RAISE
+                if decision.value == dibao.monthly_amount:
+                    kind = BenefitChange.Kind.RECOMPUTE
+        if remaining and dibao.status == BenefitStatus.SUSPENDED:
+            kind = None  # suspended: only the persons change; the amount is decided on resumption
+        if kind is not None:
+            benefit_change(
+                actor=actor,
+                benefit=dibao,
+                kind=kind,
+                effective_month=effective,
+                reason_code=ReasonCode.CIRCUMSTANCES_CHANGED,
+                reason=reason,
+                new_amount=amount.value if amount else None,
+                explanation=amount.explanation if amount else "",
+            )
+        dibao.refresh_from_db()
+        dibao.covered_members.remove(person)
+        if remaining:
+            dibao.covered_count = len(remaining)
+            dibao._history_user = actor
+            dibao.save(update_fields=["covered_count"])
+        record_event(actor=actor, action="benefit.release_member", obj=dibao, member=person.pk, reason=reason)
+
+
+def _benefit_assessment(benefit: Benefit):
+    """The assessment a benefit rests on: its application's, else the household's latest finished."""
+    from assessments.models import Assessment
+
+    if benefit.application_id and benefit.application.assessment_id:
+        return benefit.application.assessment
+    latest = (
+        Assessment.objects.filter(household=benefit.household, status=Assessment.Status.FINISHED)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    if latest is None:
+        raise WorkflowError(
+            problems=[
+                Problem(
+                    "not_both.no_assessment",
+                    _("The household's 低保 has no economic-status result to recompute it; re-verify it first."),
+                )
+            ]
+        )
+    return latest
 
 
 def _classify_household(household: Household, *, actor) -> None:
@@ -1044,10 +1189,13 @@ def phase_outs_complete(*, on: datetime.date | None = None) -> int:
     return stopped
 
 
-def standard_problem(*, programme: str | None, monthly: Decimal | None, tekun_basic: Decimal | None) -> str:
-    """特困's basic living standard is at least 1.3 × S (N2); empty when the numbers are fine."""
-    if programme == Programme.TEKUN and monthly and tekun_basic and tekun_basic < monthly * Decimal("1.3"):
-        return _("The 特困 basic living standard must be at least 1.3 × S.")
+def standard_problem(
+    *, programme: str | None, monthly: Decimal | None, tekun_basic: Decimal | None, factor: Decimal | None = None
+) -> str:
+    """特困's basic living standard is at least factor × S (N2: 1.3); empty when the numbers are fine."""
+    factor = factor if factor is not None else Standard._meta.get_field("tekun_basic_factor").get_default()
+    if programme == Programme.TEKUN and monthly and tekun_basic and tekun_basic < monthly * factor:
+        return _("The 特困 basic living standard must be at least %(factor)s × S.") % {"factor": factor}
     return ""
 
 
@@ -1063,10 +1211,15 @@ def standard_save(*, actor, standard: Standard) -> Standard:
     if (
         standard.programme == Programme.TEKUN
         and standard.tekun_basic
-        and standard.tekun_basic < standard.monthly_standard * Decimal("1.3")
+        and standard.tekun_basic < standard.monthly_standard * standard.tekun_basic_factor
     ):
         raise InvalidInput(
-            field_errors={"tekun_basic": [_("The 特困 basic living standard must be at least 1.3 × S.")]}
+            field_errors={
+                "tekun_basic": [
+                    _("The 特困 basic living standard must be at least %(factor)s × S.")
+                    % {"factor": standard.tekun_basic_factor}
+                ]
+            }
         )
     standard._history_user = actor
     standard.save()
@@ -1107,7 +1260,7 @@ def benefits_recompute_for_standard(*, actor, standard: Standard) -> dict[str, i
             standard=standard,
             covered=list(benefit.covered_members.all()),
             count=benefit.covered_count,
-            income=assessment.monthly_income - standard.employment_cost_deduction,
+            income=eligibility.dibao_income(assessment, list(benefit.covered_members.all())),
         )
         if amount.value == benefit.monthly_amount or amount.value <= 0:
             counts["unchanged" if amount.value == benefit.monthly_amount else "skipped"] += 1
@@ -1124,3 +1277,107 @@ def benefits_recompute_for_standard(*, actor, standard: Standard) -> dict[str, i
         )
         counts["changed"] += 1
     return counts
+
+
+# Obligors of a 特困 applicant ----------------------------------------------------------------
+
+# While the case is investigated (and when it comes back for rework); frozen from the evaluation on.
+OBLIGOR_STATUSES = frozenset(
+    {ApplicationStatus.DRAFT, ApplicationStatus.ACCEPTED, ApplicationStatus.INVESTIGATING, ApplicationStatus.RETURNED}
+)
+
+
+def _obligor_editable(application: Application) -> None:
+    if application.programme != Programme.TEKUN:
+        raise WorkflowError(
+            problems=[Problem("obligor.not_tekun", _("Obligors are recorded for 特困 applications only."))]
+        )
+    if application.status not in OBLIGOR_STATUSES:
+        raise WorkflowError(
+            problems=[
+                Problem(
+                    "obligor.closed",
+                    _("Obligors are recorded while the case is investigated (not while it is “%(status)s”).")
+                    % {"status": application.get_status_display()},
+                )
+            ]
+        )
+
+
+@transaction.atomic
+def obligor_add(
+    *,
+    actor,
+    application: Application,
+    name: str,
+    relation: str,
+    can_support: bool,
+    inability: str = "",
+    note: str = "",
+) -> Obligor:
+    """Record one 法定赡养、抚养、扶养义务人 with their capacity, and why they cannot support."""
+    from sunwu_relief.text import validate_multiline_text, validate_plain_text
+
+    application = _lock(application)
+    _ensure_role(actor, application, Role.CASEWORKER)
+    _obligor_editable(application)
+    name, note, inability = name.strip(), note.strip(), (inability or "").strip()
+    errors: dict[str, list[str]] = {}
+    for field, value, check in (("name", name, validate_plain_text), ("note", note, validate_multiline_text)):
+        try:
+            check(value)
+        except ValidationError as exc:
+            errors[field] = list(exc.messages)
+    if not name:
+        errors.setdefault("name", []).append(_("Give the obligor's name."))
+    if relation not in Obligor.Relation.values:
+        errors["relation"] = [_("Choose the relation.")]
+    if can_support:
+        inability = ""
+    elif inability not in Obligor.Inability.values:
+        errors["inability"] = [_("Choose why the obligor cannot support the applicant.")]
+    elif inability == Obligor.Inability.OTHER and not note:
+        errors["note"] = [_("Explain the reason in words.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    obligor = Obligor(
+        application=application,
+        name=name,
+        relation=relation,
+        can_support=can_support,
+        inability=inability,
+        note=note,
+        recorded_by=actor,
+    )
+    obligor._history_user = actor
+    obligor.save()
+    record_event(
+        actor=actor,
+        action="obligor.add",
+        obj=obligor,
+        township_id=application.township_id,
+        application=application.pk,
+        can_support=can_support,
+        inability=inability,
+    )
+    return obligor
+
+
+@transaction.atomic
+def obligor_remove(*, actor, obligor: Obligor) -> None:
+    """Remove an obligor recorded by mistake (history and the audit trail keep it)."""
+    application = _lock(obligor.application)
+    _ensure_role(actor, application, Role.CASEWORKER)
+    _obligor_editable(application)
+    obligor = Obligor.objects.filter(pk=obligor.pk, application=application).first()
+    if obligor is None:
+        return  # already removed
+    record_event(
+        actor=actor,
+        action="obligor.remove",
+        obj=obligor,
+        township_id=application.township_id,
+        application=application.pk,
+    )
+    obligor._history_user = actor
+    obligor.delete()

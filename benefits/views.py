@@ -27,11 +27,13 @@ from .forms import (
     EvaluationForm,
     ObjectionForm,
     ObjectionResolveForm,
+    ObligorForm,
+    ObligorRemoveForm,
     ReasonForm,
     RequiredCommentForm,
     TownshipApproveForm,
 )
-from .models import Application, ApplicationStatus, Objection, WrittenNotice
+from .models import Application, ApplicationStatus, Objection, Obligor, Programme, WrittenNotice
 from .models import ApplicationStatus as S
 from .selectors import (
     WorkingCalendar,
@@ -75,6 +77,13 @@ def _resolve_objection(*, actor, application: Application, data: dict) -> object
     return services.objection_resolve(
         actor=actor, objection=objection, upheld=data["upheld"], resolution=data["resolution"]
     )
+
+
+def _remove_obligor(*, actor, application: Application, data: dict) -> None:
+    obligor = Obligor.objects.filter(application=application, pk=data["obligor"]).first()
+    if obligor is None:
+        raise OutOfScope()
+    services.obligor_remove(actor=actor, obligor=obligor)
 
 
 # The statuses a transition step is offered in come from the workflow's own map.
@@ -166,6 +175,22 @@ STEPS: dict[str, Step] = {
         lambda actor, application, data: _resolve_objection(actor=actor, application=application, data=data),
         primary=False,
     ),
+    "add_obligor": Step(
+        gettext_lazy("Record an obligor (法定赡养、抚养、扶养义务人)"),
+        (Role.CASEWORKER,),
+        services.OBLIGOR_STATUSES,
+        ObligorForm,
+        lambda actor, application, data: services.obligor_add(actor=actor, application=application, **data),
+        primary=False,
+    ),
+    "remove_obligor": Step(
+        gettext_lazy("Remove the obligor"),
+        (Role.CASEWORKER,),
+        services.OBLIGOR_STATUSES,
+        ObligorRemoveForm,
+        lambda actor, application, data: _remove_obligor(actor=actor, application=application, data=data),
+        primary=False,
+    ),
     "withdraw": Step(
         gettext_lazy("Withdraw (at the applicant's request)"),
         (Role.CASEWORKER,),
@@ -213,6 +238,11 @@ def _render_case(request: HttpRequest, pk: int, forms_with_errors: dict | None =
     for name, step in STEPS.items():
         if role in step.roles and application.status in step.statuses:
             form = (forms_with_errors or {}).get(name) or step.form(prefix=name)
+            if name in ("add_obligor", "remove_obligor") and application.programme != Programme.TEKUN:
+                continue
+            if name == "remove_obligor":
+                # One small form per recorded obligor, shown beside it in the obligor list.
+                continue
             if name == "resolve_objection":
                 open_objections = [
                     o
@@ -244,6 +274,8 @@ def _render_case(request: HttpRequest, pk: int, forms_with_errors: dict | None =
             "deadlines": application_deadlines(application, on=timezone.localdate()),
             "notice": _current_notice(application),
             "benefit": getattr(application, "benefit", None) if application.status == S.APPROVED else None,
+            "obligors": list(application.obligors.all()) if application.programme == Programme.TEKUN else [],
+            "obligors_editable": role == Role.CASEWORKER and application.status in services.OBLIGOR_STATUSES,
         },
         status=400 if forms_with_errors else 200,
     )

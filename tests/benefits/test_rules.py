@@ -131,10 +131,24 @@ def test_addons_take_the_largest_share_once_per_person():
         AddonMember(age=40, severe_disability=False, serious_illness=False),
     ]
     amount = dibao_addons(
-        standard=D("480"), members=members, shares={"elderly_70": D("0.1"), "severe_disability": D("0.2")}
+        standard=D("480"),
+        members=members,
+        shares={"elderly_70": D("0.1"), "severe_disability": D("0.2")},
+        elderly_age=70,
+        minor_age=18,
     )
     assert amount.value == D("96")
-    assert dibao_addons(standard=D("480"), members=members, shares={}).value == 0
+    assert dibao_addons(standard=D("480"), members=members, shares={}, elderly_age=70, minor_age=18).value == 0
+
+
+def test_addon_ages_are_the_standards():
+    """A county that pays the elderly add-on from 65 (data) pays it to a 66-year-old."""
+    members = [AddonMember(age=66, severe_disability=False, serious_illness=False)]
+    shares = {"elderly_70": D("0.1")}
+    assert dibao_addons(standard=D("480"), members=members, shares=shares, elderly_age=70, minor_age=18).value == 0
+    amount = dibao_addons(standard=D("480"), members=members, shares=shares, elderly_age=65, minor_age=18)
+    assert amount.value == D("48")
+    assert "65岁以上" in amount.explanation
 
 
 def test_working_days_skip_weekends_and_holidays_and_count_make_up_days():
