@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import Household, LedgerRecord, Member
+from .selectors import townships_for
 
 
 @dataclass(frozen=True)
@@ -20,12 +21,14 @@ class LedgerLine:
         return bool(self.member and self.record and self.member.name != self.record.name)
 
 
-def ledger_view(household: Household, members: list[Member]) -> list[LedgerLine]:
+def ledger_view(user, household: Household, members: list[Member]) -> list[LedgerLine]:
     """Our members with their ledger records, then the ledger's people of the same ledger
     household(s) who are not in ours. Empty when nobody of the household is on the ledger.
 
-    `household` comes from a scoped selector; the ledger's rows shown are only those of its
-    members' ledger households (two queries)."""
+    `household` comes from a scoped selector. The people not in ours are only those registered in
+    the household's own township (and in the user's scope): ledger household numbers repeat across
+    townships, and a member whose ID number happens to be on another township's ledger (anyone can
+    type one in as a new member) must not pull that township's family into view (two queries)."""
     by_id = {
         record.id_number: record
         for record in LedgerRecord.objects.filter(id_number__in=[m.id_number for m in members]).select_related(
@@ -35,9 +38,13 @@ def ledger_view(household: Household, members: list[Member]) -> list[LedgerLine]
     if not by_id:
         return []
     lines = [LedgerLine(member, by_id.get(member.id_number)) for member in members]
-    numbers = {record.household_number for record in by_id.values()}
+    numbers = {record.household_number for record in by_id.values() if record.township_id == household.township_id}
     others = (
-        LedgerRecord.objects.filter(household_number__in=numbers)
+        LedgerRecord.objects.filter(
+            household_number__in=numbers,
+            township_id=household.township_id,
+            township__in=townships_for(user),
+        )
         .exclude(id_number__in=[m.id_number for m in members])
         .select_related("village")
         .order_by("household_number", "id")

@@ -81,7 +81,7 @@ def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": request.user.staff_profile.role == Role.CASEWORKER,
             "moves": household.moves_in.select_related("member", "from_household", "actor")[:20],
             # Ledger view beside ours (ledger issue): the poverty office's records of these people.
-            "ledger_lines": ledger_view(household, list(household.members.all())),
+            "ledger_lines": ledger_view(request.user, household, list(household.members.all())),
         },
     )
 
