@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BooleanField, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -10,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from sunwu_relief.admin_base import ReadOnlyAdminMixin
+from households.ids import mask_id_number
+from sunwu_relief.admin_base import AccessLoggedAdminMixin, ReadOnlyAdminMixin
 from sunwu_relief.errors import DomainError
-from sunwu_relief.roles import Role, role_of
+from sunwu_relief.roles import Role, can_see_full_id, role_of
 
 from . import services
 from .forms import DepartmentImportForm
@@ -155,15 +157,36 @@ class LabourAssessmentAdmin(CountyViewMixin, SimpleHistoryAdmin):
 
 
 @admin.register(DepartmentRecord)
-class DepartmentRecordAdmin(CountyViewMixin, admin.ModelAdmin):
-    list_display = ["source", "name", "key", "label", "amount", "area", "active", "data_date"]
+class DepartmentRecordAdmin(AccessLoggedAdminMixin, CountyViewMixin, admin.ModelAdmin):
+    """Departments' rows, with the ID number masked for roles without full access (the auditor)."""
+
+    list_display = ["source", "name", "shown_id_number", "key", "label", "amount", "area", "active", "data_date"]
     list_filter = ["source", "active"]
     search_fields = ["=id_number", "name", "key"]
+    exclude = ["id_number"]
+    readonly_fields = ["shown_id_number"]
 
     def get_queryset(self, request):
+        if role_of(request.user) not in COUNTY_ADMIN:
+            return DepartmentRecord.objects.none()
+        # Visibility travels with the rows (admin instances are shared between requests).
         return (
-            super().get_queryset(request) if role_of(request.user) in COUNTY_ADMIN else DepartmentRecord.objects.none()
+            super()
+            .get_queryset(request)
+            .select_related("imported")
+            .annotate(shows_full_id=Value(can_see_full_id(request.user), output_field=BooleanField()))
         )
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        # Not by ID number (the model's order): for a masked caller it would rank the hidden birth dates.
+        return ["source", "name", "key", "id"]
+
+    @admin.display(description=gettext_lazy("ID number"))
+    def shown_id_number(self, record: DepartmentRecord) -> str:
+        return record.id_number if getattr(record, "shows_full_id", False) else mask_id_number(record.id_number)
+
+    def shows_full_ids(self, request: HttpRequest, page: str) -> bool:
+        return can_see_full_id(request.user)
 
 
 @admin.register(DepartmentImport)

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from households.ids import mask_id_number
-from sunwu_relief.admin_base import ReadOnlyAdminMixin
+from sunwu_relief.admin_base import AccessLoggedAdminMixin, ReadOnlyAdminMixin
 from sunwu_relief.errors import NotAllowed
 from sunwu_relief.roles import Role, can_see_full_id, role_of
 
@@ -35,7 +35,7 @@ class FindingEventInline(admin.TabularInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FindingAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "kind",
         "township",
@@ -82,6 +82,9 @@ class FindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return (
             finding.id_number if getattr(finding, "shows_full_id", False) else mask_id_number(finding.id_number or "")
         )
+
+    def shows_full_ids(self, request: HttpRequest, page: str) -> bool:
+        return can_see_full_id(request.user)
 
 
 class SpotCheckItemInline(admin.TabularInline):

@@ -22,9 +22,10 @@ from rest_framework.views import APIView
 from households.ids import mask_id_number, validate_id_number
 from households.ledger_api import FORBIDDEN, UNAUTHORISED
 from sunwu_relief.api import HasRole
-from sunwu_relief.audit import record_event
+from sunwu_relief.audit import record_event, record_list_access
 from sunwu_relief.parsers import SafeJSONParser
 from sunwu_relief.roles import Role, can_see_full_id
+from sunwu_relief.ui import client_ip
 
 from .assistance import MAX_BULK, assistance_status
 from .finding_selectors import finding_list
@@ -94,6 +95,18 @@ STATUS_EXAMPLE = {
 }
 
 
+def _log_shown(request: Request, found: list[dict]) -> None:
+    """The answer ties full ID numbers to names and benefits, whatever the caller's role (the caller
+    sent the numbers): one access-log row naming everyone shown."""
+    record_list_access(
+        user=request.user,
+        objs=[item["shown"] for item in found],
+        channel="api",
+        full_id_numbers=True,
+        ip_address=client_ip(request),
+    )
+
+
 @extend_schema(tags=["assistance status"])
 class AssistanceStatusApi(APIView):
     """One person's assistance status, known from our registry or from the ledger."""
@@ -134,6 +147,7 @@ class AssistanceStatusApi(APIView):
         if not found:
             raise Http404
         record_event(actor=request.user, action="api.assistance_status", count=1, id_number=mask_id_number(number))
+        _log_shown(request, found)
         return Response(AssistanceStatusSerializer(found[0]).data)
 
 
@@ -196,6 +210,7 @@ class AssistanceStatusBulkApi(APIView):
         found = assistance_status(request.user, numbers)
         known = {item["id_number"] for item in found}
         record_event(actor=request.user, action="api.assistance_status", count=len(numbers))
+        _log_shown(request, found)
         return Response(
             {
                 "results": AssistanceStatusSerializer(found, many=True).data,
@@ -272,6 +287,18 @@ class FindingListApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Finding]:
         return finding_list(self.request.user).order_by("kind", "township__code", "ledger_household_number", "id")
+
+    def paginate_queryset(self, queryset: QuerySet[Finding]) -> list[Finding] | None:
+        # The items carry full ID numbers for roles that see them: one access-log row per page.
+        page = super().paginate_queryset(queryset)
+        record_list_access(
+            user=self.request.user,
+            objs=page or [],
+            channel="api",
+            full_id_numbers=can_see_full_id(self.request.user),
+            ip_address=client_ip(self.request),
+        )
+        return page
 
     @extend_schema(
         operation_id="reconciliation_findings_list",

@@ -36,7 +36,8 @@ def assistance_status(user, id_numbers: list[str]) -> list[dict[str, Any]]:
     A person in our registry is visible with their household (township roles: their township's).
     A person only the ledger knows is visible to county roles, and to a township's roles when the
     ledger places them in that township; one of our members outside the caller's scope is not
-    shown at all (never half of them)."""
+    shown at all (never half of them). `shown` is the row each item was read from (a member or a
+    ledger record), for the caller's access log; it is not part of the answer."""
     benefits = Benefit.objects.exclude(status=BenefitStatus.STOPPED).order_by("programme", "-start_month")
     members = {
         member.id_number: member
@@ -67,6 +68,7 @@ def assistance_status(user, id_numbers: list[str]) -> list[dict[str, Any]]:
                     "classification": _classification(member),
                     "registered_poor": record is not None,
                     "out_of_poverty": record is not None and record.poverty_status == PovertyStatus.OUT,
+                    "shown": member,  # for the access log, not part of the answer
                 }
             )
         elif record is not None and number not in hidden_members and record.township_id in visible_townships:
@@ -79,6 +81,7 @@ def assistance_status(user, id_numbers: list[str]) -> list[dict[str, Any]]:
                     "classification": None,
                     "registered_poor": True,
                     "out_of_poverty": record.poverty_status == PovertyStatus.OUT,
+                    "shown": record,
                 }
             )
     return items

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.roles import Role, can_see_full_id, is_county_wide, role_of
-from sunwu_relief.ui import add_domain_error, query_text, roles_required
+from sunwu_relief.ui import add_domain_error, client_ip, query_text, roles_required
 
 from .finding_selectors import finding_detail, finding_list
 from .models import PERSON_RESOLUTIONS, Finding, FindingKind, FindingStatus, Resolution
@@ -83,13 +84,22 @@ def finding_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The finding was resolved."))
                 return redirect("audits:finding", pk=finding.pk)
+    full_ids = can_see_full_id(request.user)
+    record_access(
+        user=request.user,
+        obj=finding,
+        channel="ui",
+        full_id_numbers=full_ids and bool(finding.id_number),
+        health_data=False,
+        ip_address=client_ip(request),
+    )
     return render(
         request,
         "audits/finding_detail.html",
         {
             "finding": finding,
             "form": form,
-            "full_ids": can_see_full_id(request.user),
+            "full_ids": full_ids,
             "can_apply": role_of(request.user) == Role.CASEWORKER and finding.household_id is not None,
             "events": finding.events.all(),
         },

@@ -10,10 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from sunwu_relief.admin_base import ReadOnlyAdminMixin
-from sunwu_relief.audit import record_access
+from sunwu_relief.admin_base import AccessLoggedAdminMixin, ReadOnlyAdminMixin
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data, role_of
-from sunwu_relief.ui import client_ip
 
 from . import services
 from .ids import mask_id_number
@@ -107,7 +105,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class HouseholdAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "township", "village", "head_name", "classification", "poverty"]
     list_filter = ["township", "classification"]
     search_fields = ["number", "members__name", "=members__id_number"]
@@ -137,22 +135,17 @@ class HouseholdAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             request, queryset, search_term.strip().upper() if len(search_term.strip()) == 18 else search_term
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        household = self.get_queryset(request).filter(pk=object_id).first()
-        if household is not None:
-            record_access(
-                user=request.user,
-                obj=household,
-                channel="admin",
-                full_id_numbers=can_see_full_id(request.user),
-                health_data=can_see_health_data(request.user),
-                ip_address=client_ip(request),
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    # The change page's member inline shows ID numbers and health data; the list and the
+    # household's own history show neither.
+    def shows_full_ids(self, request: HttpRequest, page: str) -> bool:
+        return page == "change" and can_see_full_id(request.user)
+
+    def shows_health_data(self, request: HttpRequest, page: str) -> bool:
+        return page == "change" and can_see_health_data(request.user)
 
 
 @admin.register(Member)
-class MemberAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class MemberAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     # No sorting on the ID number or the birth date (the order would tell masked digits apart):
     # both are shown through functions without an ordering.
     list_display = ["name", "shown_id_number", "household", "relationship", "sex", "shown_birth"]
@@ -180,6 +173,13 @@ class MemberAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("Birth date or age"))
     def shown_birth(self, member: Member) -> str:
         return _shown_birth(member)
+
+    def shows_full_ids(self, request: HttpRequest, page: str) -> bool:
+        return can_see_full_id(request.user)
+
+    def shows_health_data(self, request: HttpRequest, page: str) -> bool:
+        # Only the history shows health fields (their old and new values); list and change exclude them.
+        return page == "history" and can_see_health_data(request.user)
 
     def get_historical_record_context_helper(self, request, historical_record) -> HistoricalRecordContextHelper:
         return _MaskedHistoryHelper(

@@ -165,6 +165,15 @@ def member_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The member was saved."))
             return redirect("households:detail", pk=member.household_id)
+    # The form carries the person's full ID number and health data.
+    record_access(
+        user=request.user,
+        obj=member,
+        channel="ui",
+        full_id_numbers=True,
+        health_data=True,
+        ip_address=client_ip(request),
+    )
     return render(
         request, "households/member_form.html", {"form": form, "household": member.household, "member": member}
     )

@@ -62,9 +62,19 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created", "user", "object_type", "object_id", "channel", "full_id_numbers", "health_data"]
+    list_display = [
+        "created",
+        "user",
+        "object_type",
+        "object_id",
+        "object_ids",
+        "channel",
+        "full_id_numbers",
+        "health_data",
+    ]
     list_filter = ["channel", "object_type"]
-    search_fields = ["object_id", "user__username"]
+    # object_ids names everything a request showed (one object or a whole list).
+    search_fields = ["object_id", "object_ids", "user__username"]
     date_hierarchy = "created"
     list_select_related = ["user"]
 

@@ -1,4 +1,8 @@
-from django.http import HttpRequest
+from django.contrib.admin.utils import unquote
+from django.http import HttpRequest, HttpResponse
+
+from .audit import record_access, record_list_access
+from .ui import client_ip
 
 # Fields whose values are (or contain) the digits an ID-number mask hides.
 SENSITIVE_LOOKUP_FIELDS = frozenset({"id_number", "birth_date"})
@@ -28,3 +32,65 @@ class ReadOnlyAdminMixin(SensitiveLookupsMixin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class AccessLoggedAdminMixin:
+    """Every admin page that shows full ID numbers or health data writes one access-log row:
+    the changelist names the page of objects shown, the change and history pages their object.
+
+    A model admin says what each of its pages ("list", "change", "history") shows to this
+    request by overriding `shows_full_ids` and `shows_health_data` (both False by default)."""
+
+    def shows_full_ids(self, request: HttpRequest, page: str) -> bool:
+        return False
+
+    def shows_health_data(self, request: HttpRequest, page: str) -> bool:
+        return False
+
+    def _log_object(self, request: HttpRequest, object_id: str, response: HttpResponse, page: str) -> None:
+        full_ids, health = self.shows_full_ids(request, page), self.shows_health_data(request, page)
+        if response.status_code != 200 or not (full_ids or health):
+            return
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return
+        record_access(
+            user=request.user,
+            obj=obj,
+            channel="admin",
+            full_id_numbers=full_ids,
+            health_data=health,
+            ip_address=client_ip(request),
+        )
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            record_list_access(
+                user=request.user,
+                objs=list(changelist.result_list),
+                channel="admin",
+                full_id_numbers=self.shows_full_ids(request, "list"),
+                health_data=self.shows_health_data(request, "list"),
+                ip_address=client_ip(request),
+            )
+        return response
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._log_object(request, object_id, response, "change")
+        return response
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        self._log_object(request, object_id, response, "history")
+        return response
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context=None
+    ) -> HttpResponse:
+        # django-simple-history's page of one past version.
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._log_object(request, object_id, response, "history")
+        return response

@@ -36,12 +36,14 @@ def record_event(
 def record_access(
     *, user, obj: models.Model, channel: str, full_id_numbers: bool, health_data: bool, ip_address: str | None
 ) -> AccessLog | None:
+    """One page of one object that shows full ID numbers or health data: one row."""
     if not (full_id_numbers or health_data):
         return None
     return AccessLog.objects.create(
         user=user,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
+        object_ids=[str(obj.pk)],
         channel=channel,
         full_id_numbers=full_id_numbers,
         health_data=health_data,
@@ -50,24 +52,36 @@ def record_access(
 
 
 def record_list_access(
-    *, user, objs: list[models.Model], channel: str, full_id_numbers: bool, ip_address: str | None
-) -> int:
-    """A list that shows full ID numbers: one entry per object shown, in one insert."""
-    if not full_id_numbers or not objs:
-        return 0
-    AccessLog.objects.bulk_create(
-        AccessLog(
-            user=user,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            channel=channel,
-            full_id_numbers=True,
-            health_data=False,
-            ip_address=ip_address,
-        )
-        for obj in objs
+    *,
+    user,
+    objs: list[models.Model],
+    channel: str,
+    full_id_numbers: bool,
+    health_data: bool = False,
+    ip_address: str | None,
+) -> AccessLog | None:
+    """A list (or a bulk answer) that shows full ID numbers or health data: one row for the
+    request, naming every object shown. Nothing when nothing sensitive or nothing at all was shown."""
+    objs = list(objs)
+    if not (full_id_numbers or health_data) or not objs:
+        return None
+    labels = {obj._meta.label_lower for obj in objs}
+    # One kind of object: its ids; several kinds (an answer about members and ledger records):
+    # "mixed", each named as label:id.
+    if len(labels) == 1:
+        object_type, object_ids = labels.pop(), [str(obj.pk) for obj in objs]
+    else:
+        object_type, object_ids = "mixed", [f"{obj._meta.label_lower}:{obj.pk}" for obj in objs]
+    return AccessLog.objects.create(
+        user=user,
+        object_type=object_type,
+        object_id="",
+        object_ids=object_ids,
+        channel=channel,
+        full_id_numbers=full_id_numbers,
+        health_data=health_data,
+        ip_address=ip_address,
     )
-    return len(objs)
 
 
 def model_changes(instance: models.Model, fields: list[str], old: dict[str, Any]) -> dict[str, list[Any]]:

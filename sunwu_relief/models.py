@@ -83,12 +83,16 @@ class AuditEvent(AppendOnlyModel):
 
 
 class AccessLog(AppendOnlyModel):
-    """Who opened a record with full ID numbers or health data (PIPL processing record)."""
+    """Who opened a record with full ID numbers or health data (PIPL processing record).
+
+    One row per request: a page of one object names it in `object_id`; a list names every
+    object shown in `object_ids` (and leaves `object_id` empty)."""
 
     created = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("user"))
     object_type = models.CharField(_("object type"), max_length=64)
-    object_id = models.CharField(_("object id"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_ids = models.JSONField(_("objects shown"), default=list, blank=True)
     channel = models.CharField(_("channel"), max_length=16)  # ui, api, admin
     full_id_numbers = models.BooleanField(_("full ID numbers shown"), default=False)
     health_data = models.BooleanField(_("health data shown"), default=False)

@@ -168,7 +168,16 @@ def test_list_with_full_id_numbers_logs_each_household_shown(api, poverty_office
     entry = AccessLog.objects.get()
     assert (entry.user, entry.channel, entry.full_id_numbers) == (poverty_office, "api", True)
     shown = min(household_sunwu, household_chenqing, key=lambda h: (h.township.code, h.number))
-    assert entry.object_id == str(shown.pk)
+    assert entry.object_ids == [str(shown.pk)]
+
+
+def test_a_page_of_households_is_one_access_log_row_naming_them_all(
+    api, poverty_office, household_sunwu, household_chenqing
+):
+    api(poverty_office)(LIST)
+    entry = AccessLog.objects.get()
+    assert entry.object_type == "households.household"
+    assert sorted(entry.object_ids) == sorted([str(household_sunwu.pk), str(household_chenqing.pk)])
 
 
 def test_no_full_id_number_anywhere_in_an_auditors_response(api, auditor, son_sunwu):
