@@ -31,7 +31,14 @@ from .models import (
     Transition,
     WrittenNotice,
 )
-from .selectors import application_detail, applications_for, benefits_for, written_notices_for
+from .selectors import (
+    application_detail,
+    applications_for,
+    benefits_for,
+    holiday_years_covered,
+    written_notices_for,
+    years_text,
+)
 
 
 class StandardForm(forms.ModelForm):
@@ -76,8 +83,14 @@ class StandardAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name", "is_working_day"]
+class HolidayAdmin(SimpleHistoryAdmin):
+    """The working-day calendar: loaded from the State Council's schedule, corrected here by the
+    bureau through the services (audited, with history)."""
+
+    list_display = ["date", "name", "is_working_day", "source"]
+    list_filter = ["is_working_day", "source"]
+    date_hierarchy = "date"
+    fields = ["date", "name", "is_working_day"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return role_of(request.user) in (Role.BUREAU_REVIEWER, Role.AUDITOR)
@@ -88,9 +101,37 @@ class HolidayAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return role_of(request.user) == Role.BUREAU_REVIEWER
 
-    has_change_permission = has_delete_permission = lambda self, request, obj=None: (
-        role_of(request.user) == Role.BUREAU_REVIEWER
-    )  # noqa: E731
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return role_of(request.user) == Role.BUREAU_REVIEWER
+
+    has_delete_permission = has_change_permission
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        covered = holiday_years_covered()
+        coverage = years_text(covered) or _("none")
+        year = timezone.localdate().year
+        missing = [y for y in (year, year + 1) if y not in covered]
+        title = _("Holidays and make-up working days (years covered: %(years)s)") % {"years": coverage}
+        if missing:
+            messages.warning(
+                request,
+                _(
+                    "No holidays are loaded for %(years)s: deadlines there count weekends only. Once the State "
+                    "Council publishes the schedule, upgrade chinesecalendar and run load_holidays, or enter the days here."
+                )
+                % {"years": years_text(missing)},
+            )
+        return super().changelist_view(request, {**(extra_context or {}), "title": title, "years_covered": coverage})
+
+    def save_model(self, request: HttpRequest, obj: Holiday, form, change: bool) -> None:
+        services.holiday_save(actor=request.user, holiday=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Holiday) -> None:
+        services.holiday_delete(actor=request.user, holiday=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for holiday in queryset:
+            services.holiday_delete(actor=request.user, holiday=holiday)
 
 
 class TransitionInline(admin.TabularInline):

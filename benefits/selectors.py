@@ -82,6 +82,23 @@ def standard_for(programme: str, year: int) -> Standard | None:
     return Standard.objects.filter(programme=programme, year__lte=year).order_by("-year").first()
 
 
+def holiday_years_covered() -> list[int]:
+    """The years the holiday calendar has days for (the State Council publishes each year's
+    schedule late in the year before; a year without days counts weekends only)."""
+    return sorted({day.year for day in Holiday.objects.dates("date", "year")})
+
+
+def years_text(years: list[int]) -> str:
+    """[2004, 2005, 2006, 2010] → "2004–2006, 2010"."""
+    parts: list[list[int]] = []
+    for year in sorted(years):
+        if parts and parts[-1][-1] == year - 1:
+            parts[-1] = [parts[-1][0], year]
+        else:
+            parts.append([year])
+    return ", ".join("–".join(str(y) for y in (p if p[0] != p[-1] else p[:1])) for p in parts)
+
+
 class WorkingCalendar:
     """Working-day deadlines and the standards they use, loaded once for a page or a report
     instead of once per deadline (the holiday table is small: a few dozen days a year)."""

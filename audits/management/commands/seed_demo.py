@@ -40,6 +40,10 @@ class Command(BaseCommand):
     def handle(self, *args, households: int, seed: int, **options) -> None:
         townships = list(Township.objects.order_by("code"))
         logins = self._users(townships)
+        # The official holiday calendar (the migrations load it too; this catches a newer package).
+        from benefits.services import holidays_load
+
+        holidays_load(actor=None)
         if Household.objects.exists():
             self.stdout.write("The database is already seeded: nothing changed.")
         else:
