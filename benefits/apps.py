@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class BenefitsConfig(AppConfig):
     name = "benefits"
     verbose_name = _("Benefits")
+
+    def ready(self) -> None:
+        # Dependencies run one way (benefits → households): classification asks us for the
+        # thresholds of no labour capacity, which are the standard's data.
+        from households.classification import register_thresholds_provider
+
+        from .eligibility import classification_thresholds
+
+        register_thresholds_provider(classification_thresholds)

@@ -144,3 +144,24 @@ def dibao_income(assessment, covered: list[Member]) -> Decimal:
     for member in left_out:
         income -= own_income(assessment, member)
     return max(income, Decimal("0"))
+
+
+def classification_thresholds(day: datetime.date):
+    """Registered with households.classification: the ages and grade of no labour capacity are
+    the 低保 standard's of that year (its field defaults before any standard is set)."""
+    from households.classification import CapacityThresholds
+
+    from .selectors import standard_for
+
+    standard = standard_for(Programme.DIBAO, day.year)
+
+    def value(field: str) -> int:
+        if standard is not None:
+            return getattr(standard, field)
+        return Standard._meta.get_field(field).get_default()
+
+    return CapacityThresholds(
+        elderly_age=value("no_capacity_age_elderly"),
+        minor_age=value("no_capacity_age_minor"),
+        severe_grade=value("severe_disability_grade"),
+    )

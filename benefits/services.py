@@ -671,7 +671,12 @@ def proposed_decision(application: Application, *, standard: Standard, care_leve
     if not assessment.assets_within_limits:
         reasons = "；".join(assessment.asset_reasons or [])
         amount = rules.Amount(Decimal("0"), _("Assets above the limits: %(reasons)s") % {"reasons": reasons})
-    classification, _reason = classify(member_facts(application.household), today=today(), tekun_member_ids=tekun_ids)
+    classification, _reason = classify(
+        member_facts(application.household),
+        today=today(),
+        thresholds=eligibility.classification_thresholds(today()),
+        tekun_member_ids=tekun_ids,
+    )
     return amount, classification
 
 

@@ -4,9 +4,10 @@
 supported person is known only to the higher `benefits` app, which passes their member IDs."""
 
 import datetime
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,11 +15,32 @@ from sunwu_relief.audit import record_event
 
 from .models import Classification, Household, LabourCapacity
 
-# Thresholds of RULES §3 / N2: "60+" and "under 16" have no labour capacity.
-ELDERLY_AGE = 60
-ADULT_AGE = 16
-SEVERE_DISABILITY_GRADES = frozenset({1, 2})
 NO_CAPACITY = frozenset({LabourCapacity.LOST, LabourCapacity.NONE})
+
+
+@dataclass(frozen=True)
+class CapacityThresholds:
+    """Who has no labour capacity by age or disability: policy data of the year's standard
+    (60 and over, under 16, disability grade 1–2 by default), passed in, never constants here."""
+
+    elderly_age: int
+    minor_age: int
+    severe_grade: int
+
+
+ThresholdsProvider = Callable[[datetime.date], CapacityThresholds]
+_thresholds_provider: list[ThresholdsProvider] = []
+
+
+def register_thresholds_provider(provider: ThresholdsProvider) -> None:
+    """The higher `benefits` app keeps the standards; it registers where the thresholds come from."""
+    _thresholds_provider[:] = [provider]
+
+
+def thresholds_on(day: datetime.date) -> CapacityThresholds:
+    if not _thresholds_provider:
+        raise ImproperlyConfigured("No classification thresholds provider is registered (benefits app).")
+    return _thresholds_provider[0](day)
 
 
 @dataclass(frozen=True)
@@ -38,25 +60,29 @@ def _age(birth: datetime.date, today: datetime.date) -> int:
     return years
 
 
-def no_capacity_reason(member: MemberFacts, *, today: datetime.date) -> str | None:
+def no_capacity_reason(member: MemberFacts, *, today: datetime.date, thresholds: CapacityThresholds) -> str | None:
     """Why the member has no labour capacity, or None when they have some."""
     age = _age(member.birth_date, today)
-    if age >= ELDERLY_AGE:
-        return f"{member.name} {age} 岁（60 岁及以上）"
-    if age < ADULT_AGE:
-        return f"{member.name} {age} 岁（未满 16 周岁）"
+    if age >= thresholds.elderly_age:
+        return f"{member.name} {age} 岁（{thresholds.elderly_age} 岁及以上）"
+    if age < thresholds.minor_age:
+        return f"{member.name} {age} 岁（未满 {thresholds.minor_age} 周岁）"
     if member.labour_capacity in NO_CAPACITY:
         label = "丧失劳动力" if member.labour_capacity == LabourCapacity.LOST else "无劳动力"
         return f"{member.name} 经卫生健康部门评估为{label}"
     if member.serious_illness:
         return f"{member.name} 患重病"
-    if member.disability_grade in SEVERE_DISABILITY_GRADES:
+    if member.disability_grade is not None and member.disability_grade <= thresholds.severe_grade:
         return f"{member.name} 重度残疾（{member.disability_grade} 级）"
     return None
 
 
 def classify(
-    members: Iterable[MemberFacts], *, today: datetime.date, tekun_member_ids: Collection[int] = frozenset()
+    members: Iterable[MemberFacts],
+    *,
+    today: datetime.date,
+    thresholds: CapacityThresholds,
+    tekun_member_ids: Collection[int] = frozenset(),
 ) -> tuple[str, str]:
     """(classification code, Chinese reason); ("", reason) for a household without members."""
     members = list(members)
@@ -66,11 +92,11 @@ def classify(
     if tekun:
         names = "、".join(m.name for m in tekun)
         return Classification.KEY.value, f"重点保障户：{names} 为特困供养人员"
-    able = [m for m in members if no_capacity_reason(m, today=today) is None]
+    able = [m for m in members if no_capacity_reason(m, today=today, thresholds=thresholds) is None]
     if able:
         names = "、".join(m.name for m in able)
         return Classification.GENERAL.value, f"一般保障户：{names} 有劳动能力"
-    reasons = "；".join(no_capacity_reason(m, today=today) or "" for m in members)
+    reasons = "；".join(no_capacity_reason(m, today=today, thresholds=thresholds) or "" for m in members)
     return Classification.LONG_TERM.value, f"长期保障户：家庭成员均无劳动能力（{reasons}）"
 
 
@@ -109,7 +135,9 @@ def household_classify(
     household = Household.objects.select_for_update().get(pk=household.pk)
     today = today or timezone.localdate()
     tekun = frozenset(tekun_member_ids) | supported_member_ids(household)
-    code, reason = classify(member_facts(household), today=today, tekun_member_ids=tekun)
+    code, reason = classify(
+        member_facts(household), today=today, thresholds=thresholds_on(today), tekun_member_ids=tekun
+    )
     if (household.classification, household.classification_reason) == (code, reason):
         return household
     old = household.classification

@@ -120,3 +120,15 @@ def test_caseworker_cannot_use_the_draw_view(client, cases):
     response = client.post(reverse("admin:audits_spotcheckbatch_draw"))
     assert response.status_code == 302  # the admin sends non-staff users to its log-in page
     assert SpotCheckBatch.objects.count() == 0
+
+
+def test_a_year_without_a_standard_draws_with_the_standards_default_ratio(cases, bureau_reviewer):
+    from benefits.models import Standard
+
+    applications = [cases.to(ApplicationStatus.COUNTY_REVIEW) for _ in range(3)]
+    Standard.objects.filter(programme="dibao").delete()
+    batch = spot_check_draw(actor=bureau_reviewer, seed=11)
+    default = Standard._meta.get_field("spot_check_ratio").get_default()
+    assert batch.summary[0]["ratio"] == str(default)
+    assert batch.items.filter(drawn=True).count() == 2  # ⌈0.5 × 3⌉
+    assert len(applications) == 3
