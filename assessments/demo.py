@@ -212,6 +212,7 @@ def seed_assessments(
         if roll < 0.3:
             continue  # visited, not yet signed
         services.visit_sign(actor=actor, visit=visit)
+        services.visit_sign(actor=other, visit=visit)  # each investigator confirms under their own log-in
         if roll < 0.45:
             continue  # signed, the result not yet computed
         services.assessment_finish(actor=actor, assessment=assessment)

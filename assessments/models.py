@@ -354,6 +354,30 @@ class HouseholdVisit(models.Model):
         return self.signed_at is not None
 
 
+class VisitConfirmation(models.Model):
+    """One investigator's own confirmation of a visit record, under their own log-in
+    (谁核查、谁签字、谁负责). The visit is signed when every investigator has confirmed."""
+
+    visit = models.ForeignKey(
+        HouseholdVisit, on_delete=models.CASCADE, related_name="confirmations", verbose_name=_("visit")
+    )
+    investigator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("investigator")
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("investigator's confirmation")
+        verbose_name_plural = _("investigators' confirmations")
+        ordering = ["confirmed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "investigator"], name="visit_confirmation_once_per_investigator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.investigator} {self.confirmed_at:%Y-%m-%d %H:%M}"
+
+
 class VisitAttachment(models.Model):
     """A photo or the scan of the signed paper form."""
 

@@ -32,6 +32,7 @@ from .models import (
     PolicyLimits,
     Source,
     VisitAttachment,
+    VisitConfirmation,
 )
 from .selectors import limits_for_year, open_assessment, signed_visit
 
@@ -565,7 +566,16 @@ def visit_update(*, actor, visit: HouseholdVisit, data: VisitData, investigators
     visit._history_user = actor
     visit.save()
     visit.investigators.set(people)
-    record_event(actor=actor, action="visit.update", obj=visit, township_id=visit.assessment.household.township_id)
+    # A changed record is not what the investigators confirmed: each confirms it again.
+    withdrawn = visit.confirmations.count()
+    visit.confirmations.all().delete()
+    record_event(
+        actor=actor,
+        action="visit.update",
+        obj=visit,
+        township_id=visit.assessment.household.township_id,
+        confirmations_withdrawn=withdrawn,
+    )
     return visit
 
 
@@ -584,18 +594,30 @@ def visit_attach(*, actor, visit: HouseholdVisit, file, caption: str = "") -> Vi
 
 @transaction.atomic
 def visit_sign(*, actor, visit: HouseholdVisit) -> HouseholdVisit:
-    """谁核查、谁签字、谁负责: one of the (at least two) investigators signs, with the household's
-    confirmation recorded; from then on the visit is read-only."""
+    """谁核查、谁签字、谁负责: each of the (at least two) investigators confirms the record under
+    their own log-in, with the household's confirmation recorded; when the last one has
+    confirmed, the visit is signed and from then on read-only."""
     visit = _lock_visit(actor=actor, visit=visit)
     if visit.is_signed:
         return visit
     investigators = list(visit.investigators.all())
     if len(investigators) < 2:
-        raise WorkflowError(_("A household visit needs at least two investigators before it can be signed."))
+        raise WorkflowError(
+            _("A household visit needs at least two investigators before it can be signed."),
+            code="visit.two_investigators",
+        )
     if actor not in investigators:
-        raise NotAllowed(_("Only one of the visit's investigators may sign it."))
+        raise NotAllowed(_("Only one of the visit's investigators may sign it."), code="visit.not_investigator")
     if not visit.household_confirmed:
-        raise WorkflowError(_("The household has not confirmed the visit record yet."))
+        raise WorkflowError(
+            _("The household has not confirmed the visit record yet."), code="visit.household_not_confirmed"
+        )
+    _confirmation, created = VisitConfirmation.objects.get_or_create(visit=visit, investigator=actor)
+    if created:
+        record_event(actor=actor, action="visit.confirm", obj=visit, township_id=visit.assessment.household.township_id)
+    confirmed = set(visit.confirmations.values_list("investigator_id", flat=True))
+    if not {u.pk for u in investigators} <= confirmed:
+        return visit  # waiting for the other investigators' own confirmation
     visit.signed_at = timezone.now()
     visit.signed_by = actor
     visit._history_user = actor

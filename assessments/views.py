@@ -7,15 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from households.selectors import households_for, members_for
 from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, NotAllowed, OutOfScope
 from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data, township_id_of
-from sunwu_relief.ui import add_domain_error, client_ip, roles_required
+from sunwu_relief.ui import add_domain_error, client_ip, post_only, roles_required
 
 from . import services
 from .forms import AssetForm, AttachmentForm, AuthorisationForm, IncomeForm, LabourAssessmentForm, VisitForm
@@ -99,7 +99,7 @@ def household_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.CASEWORKER)
-@require_POST
+@post_only(lambda pk: reverse("assessments:household", args=[pk]))
 def assessment_start_view(request: HttpRequest, pk: int) -> HttpResponse:
     household = _get(households_for(request.user), pk)
     assessment = _run(request, services.assessment_start, household=household)
@@ -162,6 +162,8 @@ def assessment_view(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "discrepancies": discrepancies,
             "flagged_records": flagged_records,
+            # No departmental record of any member: the cross-check compared nothing.
+            "has_department_data": bool(records),
             "preview": preview,
             "visits": visits,
             "signed": signed_visit(assessment),
@@ -202,7 +204,7 @@ def asset_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.CASEWORKER)
-@require_POST
+@post_only(lambda kind, pk: reverse("dashboard"))
 def declaration_remove_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = {"income": IncomeDeclaration, "asset": AssetDeclaration}.get(kind)
     if model is None:
@@ -229,7 +231,7 @@ def authorisation_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.CASEWORKER)
-@require_POST
+@post_only(lambda pk: reverse("assessments:detail", args=[pk]))
 def cross_check_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get(assessments_for(request.user), pk)
     found = _run(request, services.cross_check, assessment=assessment)
@@ -239,7 +241,7 @@ def cross_check_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.CASEWORKER)
-@require_POST
+@post_only(lambda pk: reverse("assessments:detail", args=[pk]))
 def finish_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get(assessments_for(request.user), pk)
     if _run(request, services.assessment_finish, assessment=assessment) is not None:
@@ -311,11 +313,16 @@ def visit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("assessments:visit", pk=visit.pk)
     elif request.method == "POST":
         raise PermissionDenied
+    confirmed = {c.investigator_id: c.confirmed_at for c in visit.confirmations.all()}
+    investigators = list(visit.investigators.all())
     return render(
         request,
         "assessments/visit.html",
         {
             "visit": visit,
+            "confirmation_rows": [{"investigator": u, "confirmed_at": confirmed.get(u.pk)} for u in investigators],
+            "i_confirmed": request.user.pk in confirmed,
+            "i_investigate": any(u.pk == request.user.pk for u in investigators),
             "assessment": visit.assessment,
             "form": form,
             "attach_form": AttachmentForm() if editable else None,
@@ -325,16 +332,21 @@ def visit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.CASEWORKER)
-@require_POST
+@post_only(lambda pk: reverse("assessments:visit", args=[pk]))
 def visit_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _load_visit(request, pk)
-    if _run(request, services.visit_sign, visit=visit) is not None:
+    signed = _run(request, services.visit_sign, visit=visit)
+    if signed is not None and signed.is_signed:
         messages.success(request, _("The visit record is signed and can no longer be changed."))
+    elif signed is not None:
+        messages.success(
+            request, _("Your confirmation was recorded; the other investigators confirm under their own log-in.")
+        )
     return redirect("assessments:visit", pk=visit.pk)
 
 
 @roles_required(Role.CASEWORKER)
-@require_POST
+@post_only(lambda pk: reverse("assessments:visit", args=[pk]))
 def visit_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _load_visit(request, pk)
     correction = _run(request, services.visit_correct, visit=visit)
@@ -342,7 +354,7 @@ def visit_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.CASEWORKER)
-@require_POST
+@post_only(lambda pk: reverse("assessments:visit", args=[pk]))
 def visit_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _load_visit(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
@@ -405,7 +417,7 @@ def labour_new_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.CASEWORKER)
-@require_POST
+@post_only(lambda: reverse("dashboard"))
 def township_cross_check_view(request: HttpRequest) -> HttpResponse:
     township = request.user.staff_profile.township
     if township is None:

@@ -7,11 +7,13 @@ from django.db.models import BooleanField, QuerySet, Value
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from benefits.models import Programme
 from households.ids import mask_id_number
-from sunwu_relief.admin_base import AccessLoggedAdminMixin, ReadOnlyAdminMixin
+from sunwu_relief.admin_base import AccessLoggedAdminMixin, ReadOnlyAdminMixin, township_name
 from sunwu_relief.errors import NotAllowed
 from sunwu_relief.roles import Role, can_see_full_id, role_of
 
@@ -91,7 +93,15 @@ class SpotCheckItemInline(admin.TabularInline):
     model = SpotCheckItem
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["application", "township_id", "drawn", "always_reasons"]
+    fields = readonly_fields = ["application", "township_name", "drawn", "reasons"]
+
+    @admin.display(description=_("township"))
+    def township_name(self, item: SpotCheckItem) -> str:
+        return township_name(item.township_id)
+
+    @admin.display(description=_("always checked because"))
+    def reasons(self, item: SpotCheckItem) -> str:
+        return "；".join(str(r) for r in item.always_reasons or []) or "—"
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -106,7 +116,37 @@ class SpotCheckBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["id", "created", "seed", "created_by"]
     inlines = [SpotCheckItemInline]
-    readonly_fields = ["created", "seed", "created_by", "summary"]
+    fields = readonly_fields = ["created", "seed", "created_by", "summary_table"]
+
+    @admin.display(description=_("drawn per township"))
+    def summary_table(self, batch: SpotCheckBatch) -> str:
+        rows = [
+            (
+                row.get("township", ""),
+                Programme(row["programme"]).label
+                if row.get("programme") in Programme.values
+                else row.get("programme", ""),
+                row.get("drawn", 0),
+                row.get("total", 0),
+                row.get("ratio", ""),
+            )
+            for row in batch.summary or []
+        ]
+        if not rows:
+            return "—"
+        head = format_html(
+            "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            _("township"),
+            _("programme"),
+            _("drawn"),
+            _("cases"),
+            _("ratio"),
+        )
+        return format_html(
+            "<table>{}{}</table>",
+            head,
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return role_of(request.user) in (Role.BUREAU_REVIEWER, Role.AUDITOR)

@@ -23,6 +23,10 @@ class TownshipFigures:
     covered_persons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     monthly_total: Decimal = Decimal("0")
     reviews_overdue: int = 0
+    # Approved by `on` but paid from a later month (a decision starts paying the month after).
+    starting_households: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    starting_persons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    starting_total: Decimal = Decimal("0")
 
 
 def dashboard_figures(user, *, on: datetime.date) -> tuple[list[TownshipFigures], TownshipFigures]:
@@ -65,6 +69,16 @@ def dashboard_figures(user, *, on: datetime.date) -> tuple[list[TownshipFigures]
         figures.monthly_total += amount
         if benefit.next_review_due and benefit.next_review_due < on and benefit.status in COVERED_STATUSES:
             figures.reviews_overdue += 1
+    starting = (
+        benefits_for(user)
+        .filter(start_month__gt=month, status__in=COVERED_STATUSES, created__date__lte=on)
+        .only("id", "township_id", "programme", "monthly_amount", "covered_count")
+    )
+    for benefit in starting:
+        figures = townships[benefit.township_id]
+        figures.starting_households[benefit.programme] += 1
+        figures.starting_persons[benefit.programme] += benefit.covered_count
+        figures.starting_total += benefit.monthly_amount
     total = TownshipFigures(name="")
     for figures in townships.values():
         total.households += figures.households
@@ -76,4 +90,9 @@ def dashboard_figures(user, *, on: datetime.date) -> tuple[list[TownshipFigures]
             total.covered_households[programme] += n
         for programme, n in figures.covered_persons.items():
             total.covered_persons[programme] += n
+        total.starting_total += figures.starting_total
+        for programme, n in figures.starting_households.items():
+            total.starting_households[programme] += n
+        for programme, n in figures.starting_persons.items():
+            total.starting_persons[programme] += n
     return list(townships.values()), total

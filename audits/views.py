@@ -15,19 +15,21 @@ from .finding_selectors import open_findings_by_township
 from .models import FindingKind
 
 
-def _as_of(request: HttpRequest) -> datetime.date:
-    """`?on=YYYY-MM-DD`: the figures as of a past date (the campaign's baseline); today by default."""
+def _as_of(request: HttpRequest) -> tuple[datetime.date, bool]:
+    """`?on=YYYY-MM-DD`: the figures as of a past date (the campaign's baseline); today by default.
+    A future date is shown as today, and the page says so (the second value)."""
     raw = request.GET.get("on", "")
     try:
         day = datetime.date.fromisoformat(raw)
     except ValueError:
-        return timezone.localdate()
-    return min(day, timezone.localdate())
+        return timezone.localdate(), False
+    today = timezone.localdate()
+    return min(day, today), day > today
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    on = _as_of(request)
+    on, clamped = _as_of(request)
     totals = household_totals(request.user)
     by_township, total = dashboard_figures(request.user, on=on)
     return render(
@@ -38,6 +40,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "by_township": by_township,
             "total": total,
             "on": on,
+            "clamped": clamped,
+            "requested": request.GET.get("on", ""),
             "role": role_of(request.user),
             # Reconciliation findings open, by township and kind (ledger issue).
             "findings_by_township": open_findings_by_township(request.user),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from sunwu_relief.admin_base import ReadOnlyAdminMixin
+from sunwu_relief.admin_base import ReadOnlyAdminMixin, snapshot_table, township_name
 from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error
@@ -71,6 +71,10 @@ class StandardAdmin(SimpleHistoryAdmin):
         return role_of(request.user) == Role.BUREAU_REVIEWER
 
     has_add_permission = has_change_permission
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        # Shown in the admin menu to the county staff who may open it (not only to superusers).
+        return role_of(request.user) in (Role.BUREAU_REVIEWER, Role.AUDITOR)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return role_of(request.user) in (Role.BUREAU_REVIEWER, Role.AUDITOR)
@@ -134,11 +138,25 @@ class HolidayAdmin(SimpleHistoryAdmin):
             services.holiday_delete(actor=request.user, holiday=holiday)
 
 
+def _system() -> str:
+    return gettext_lazy("system")
+
+
 class TransitionInline(admin.TabularInline):
     model = Transition
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["created", "from_status", "to_status", "actor", "reason_code", "comment"]
+    fields = readonly_fields = ["created", "step", "by", "reason_code", "comment"]
+
+    @admin.display(description=gettext_lazy("step"))
+    def step(self, transition: Transition) -> str:
+        if transition.action == "create":
+            return _("Application created (draft)")
+        return f"{transition.get_from_status_display()} → {transition.get_to_status_display()}"
+
+    @admin.display(description=gettext_lazy("actor"))
+    def by(self, transition: Transition) -> str:
+        return str(transition.actor) if transition.actor_id else str(_system())
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -206,7 +224,35 @@ class ApplicationAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     search_fields = ["applicant_name", "household__number", "=household__members__id_number"]
     list_select_related = ["household__village"]
     inlines = [ObligorInline, TransitionInline]
-    exclude = ["single_member"]
+    # Raw columns are shown in words instead: the township's name, the standard as a table.
+    exclude = ["single_member", "township_id", "standard_snapshot", "filed_reasons"]
+    readonly_fields = [
+        "status_name",
+        "township_name",
+        "creator",
+        "filed_reasons_text",
+        "standard_used",
+    ]
+
+    @admin.display(description=gettext_lazy("status"))
+    def status_name(self, application: Application) -> str:
+        return application.get_status_display()
+
+    @admin.display(description=gettext_lazy("township"))
+    def township_name(self, application: Application) -> str:
+        return township_name(application.township_id)
+
+    @admin.display(description=gettext_lazy("created by"))
+    def creator(self, application: Application) -> str:
+        return str(application.created_by)
+
+    @admin.display(description=gettext_lazy("filing reasons"))
+    def filed_reasons_text(self, application: Application) -> str:
+        return "；".join(application.filed_reasons or []) or "—"
+
+    @admin.display(description=gettext_lazy("standard used"))
+    def standard_used(self, obj) -> str:
+        return snapshot_table(Standard, obj.standard_snapshot)
 
     def get_queryset(self, request: HttpRequest):
         return applications_for(request.user).select_related("household__village")
@@ -293,7 +339,7 @@ class ApplicationAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
 class BenefitChangeForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Change"), choices=BenefitChange.Kind.choices)
     effective_month = forms.DateField(
-        label=gettext_lazy("Effective month"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Effective month"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     new_amount = forms.DecimalField(
         label=gettext_lazy("New monthly amount"), required=False, min_value=0, max_digits=10, decimal_places=2
@@ -312,12 +358,24 @@ class BenefitChangeInline(admin.TabularInline):
         "effective_month",
         "old_amount",
         "new_amount",
-        "old_status",
-        "new_status",
+        "old_status_name",
+        "new_status_name",
         "reason_code",
         "reason",
-        "actor",
+        "decider",
     ]
+
+    @admin.display(description=gettext_lazy("old status"))
+    def old_status_name(self, change: BenefitChange) -> str:
+        return change.get_old_status_display()
+
+    @admin.display(description=gettext_lazy("new status"))
+    def new_status_name(self, change: BenefitChange) -> str:
+        return change.get_new_status_display()
+
+    @admin.display(description=gettext_lazy("decided by"))
+    def decider(self, change: BenefitChange) -> str:
+        return str(change.actor) if change.actor_id else str(_system())
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -344,7 +402,22 @@ class BenefitAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     search_fields = ["household__number", "household__members__name"]
     list_select_related = ["household"]
     inlines = [BenefitChangeInline]
-    exclude = ["covered_members"]
+    exclude = ["covered_members", "township_id", "standard_snapshot", "decided_by"]
+    readonly_fields = ["status_name", "township_name", "decider", "standard_used"]
+
+    @admin.display(description=gettext_lazy("status"))
+    def status_name(self, benefit: Benefit) -> str:
+        return benefit.get_status_display()
+
+    @admin.display(description=gettext_lazy("township"))
+    def township_name(self, benefit: Benefit) -> str:
+        return township_name(benefit.township_id)
+
+    @admin.display(description=gettext_lazy("decided by"))
+    def decider(self, benefit: Benefit) -> str:
+        return str(benefit.decided_by) if benefit.decided_by_id else "—"
+
+    standard_used = ApplicationAdmin.standard_used
 
     def get_queryset(self, request: HttpRequest):
         return benefits_for(request.user).select_related("household")
@@ -388,6 +461,12 @@ class BenefitAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
 class WrittenNoticeAdmin(CaseReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["issued_on", "kind", "addressee", "reason_code", "due_on", "print_link"]
     list_filter = ["kind"]
+    exclude = ["township_id"]
+    readonly_fields = ["township_name"]
+
+    @admin.display(description=gettext_lazy("township"))
+    def township_name(self, notice: WrittenNotice) -> str:
+        return township_name(notice.township_id)
 
     def get_queryset(self, request: HttpRequest):
         return written_notices_for(request.user)

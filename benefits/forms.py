@@ -41,7 +41,7 @@ class ReasonForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     place = forms.CharField(label=_("Place"), max_length=120)
     participants = forms.CharField(label=_("Participants"), widget=forms.Textarea(attrs={"rows": 2}))
     participant_count = forms.IntegerField(label=_("Number of participants"), min_value=1, max_value=500)
@@ -59,14 +59,14 @@ class TownshipApproveForm(forms.Form):
 class ObjectionForm(forms.Form):
     raised_by = forms.CharField(label=_("Raised by"), max_length=64)
     contact = forms.CharField(label=_("Contact"), max_length=64, required=False)
-    raised_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    raised_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     content = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ObjectionResolveForm(forms.Form):
     objection = forms.IntegerField(widget=forms.HiddenInput)
     upheld = forms.TypedChoiceField(
-        label=_("Decision"),
+        label=_("Outcome of the objection"),
         choices=[("0", _("Dismiss the objection")), ("1", _("Uphold the objection: investigate again"))],
         coerce=lambda value: value == "1",
     )
@@ -74,7 +74,7 @@ class ObjectionResolveForm(forms.Form):
 
 
 class CountyVisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     result = forms.ChoiceField(label=_("Result"), choices=CountyVisit.Result.choices)
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("applications/<int:pk>/<slug:step>/", views.application_step_view, name="application-step"),
     path("households/<int:household_pk>/apply/", views.application_create_view, name="application-create"),
     path("notices/", views.notice_list_view, name="notices"),
+    path("written-notices/", views.written_notice_list_view, name="written-notices"),
     path("written-notices/<int:pk>/", views.written_notice_view, name="written-notice"),
 ]

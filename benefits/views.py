@@ -9,16 +9,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from households.models import Household
+from households.models import Classification, Household
 from households.selectors import contacts_for, household_detail, townships_for, villages_for
 from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.roles import Role, role_of
-from sunwu_relief.ui import add_domain_error, query_int, roles_required
+from sunwu_relief.ui import add_domain_error, post_only, query_int, roles_required
 
 from . import services
 from .forms import (
@@ -41,6 +41,7 @@ from .selectors import (
     application_detail,
     applications_for,
     notices_for,
+    standard_for,
     written_notices_for,
 )
 from .workflow import ALLOWED
@@ -204,6 +205,33 @@ STEPS: dict[str, Step] = {
 }
 
 
+def _step_form(name: str, step: Step, application: Application, *args, **kwargs) -> forms.Form:
+    form = step.form(*args, prefix=name, **kwargs)
+    if name == "township_approve" and application.programme != Programme.TEKUN:
+        # Self-care ability sets the 特困 care allowance only; a 低保 reviewer is not asked for it.
+        del form.fields["care_level"]
+    return form
+
+
+def _proposal_preview(application: Application) -> dict | None:
+    """What the township reviewer would propose, shown before approving (nothing is saved)."""
+    if application.status != S.TOWNSHIP_REVIEW:
+        return None
+    standard = standard_for(application.programme, timezone.localdate().year)
+    if standard is None:
+        return {"problem": _("No standard is set for this programme and year; the county must set one first.")}
+    try:
+        amount, classification = services.proposed_decision(application, standard=standard)
+    except DomainError as exc:
+        return {"problem": exc.message}
+    return {
+        "amount": amount.value,
+        "explanation": amount.explanation,
+        "classification": Classification(classification).label if classification else "",
+        "tekun": application.programme == Programme.TEKUN,
+    }
+
+
 def _get_application(request: HttpRequest, pk: int) -> Application:
     try:
         return application_detail(request.user, pk=pk)
@@ -237,7 +265,7 @@ def _render_case(request: HttpRequest, pk: int, forms_with_errors: dict | None =
     steps = []
     for name, step in STEPS.items():
         if role in step.roles and application.status in step.statuses:
-            form = (forms_with_errors or {}).get(name) or step.form(prefix=name)
+            form = (forms_with_errors or {}).get(name) or _step_form(name, step, application)
             if name in ("add_obligor", "remove_obligor") and application.programme != Programme.TEKUN:
                 continue
             if name == "remove_obligor":
@@ -273,6 +301,7 @@ def _render_case(request: HttpRequest, pk: int, forms_with_errors: dict | None =
             "problems": _problems(application),
             "deadlines": application_deadlines(application, on=timezone.localdate()),
             "notice": _current_notice(application),
+            "proposal": _proposal_preview(application) if role in TOWNSHIP_ROLES else None,
             "benefit": getattr(application, "benefit", None) if application.status == S.APPROVED else None,
             "obligors": list(application.obligors.all()) if application.programme == Programme.TEKUN else [],
             "obligors_editable": role == Role.CASEWORKER and application.status in services.OBLIGOR_STATUSES,
@@ -281,8 +310,8 @@ def _render_case(request: HttpRequest, pk: int, forms_with_errors: dict | None =
     )
 
 
-@require_POST
 @roles_required(*TOWNSHIP_ROLES)
+@post_only(lambda pk, step: reverse("benefits:application", args=[pk]))
 def application_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     application = _get_application(request, pk)
     if step not in STEPS:
@@ -290,7 +319,7 @@ def application_step_view(request: HttpRequest, pk: int, step: str) -> HttpRespo
     definition = STEPS[step]
     if role_of(request.user) not in definition.roles:
         raise PermissionDenied
-    form = definition.form(request.POST, request.FILES, prefix=step)
+    form = _step_form(step, definition, application, request.POST, request.FILES)
     if form.is_valid():
         try:
             definition.run(request.user, application, form.cleaned_data)
@@ -385,4 +414,30 @@ def written_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     return render(
         request, "benefits/written_notice.html", {"notice": notice, "contacts": contacts_for(notice.household.township)}
+    )
+
+
+@roles_required(*CASE_READERS)
+def written_notice_list_view(request: HttpRequest) -> HttpResponse:
+    """The written notices of the user's scope, those still to be served first (township staff
+    deliver them; the county sees all)."""
+    queryset = (
+        written_notices_for(request.user)
+        .select_related("household__village", "application")
+        .order_by("-issued_on", "-id")
+    )
+    kind = request.GET.get("kind", "")
+    if kind in WrittenNotice.Kind.values:
+        queryset = queryset.filter(kind=kind)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "benefits/written_notice_list.html",
+        {
+            "page": page,
+            "kinds": WrittenNotice.Kind.choices,
+            "kind": kind,
+            "query": f"kind={kind}" if kind else "",
+            "today": timezone.localdate(),
+        },
     )

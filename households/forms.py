@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DisabilityKind, Household, LabourCapacity, Relationship
+from sunwu_relief.text import validate_plain_text
+
+from .models import DisabilityKind, Household, LabourCapacity, Relationship, RemovalReason
 from .services import MemberData
 
 
@@ -30,6 +32,18 @@ class MemberForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Enter a telephone number of digits.")},
     )
+
+    def __init__(self, *args, household: Household | None = None, member=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "relationship" not in self.fields:
+            return
+        # No preselected relationship (the first choice, 户主, made every first save fail), and
+        # 户主 is offered only where the household has none or this member is it.
+        has_other_head = household is not None and (
+            household.members.filter(relationship=Relationship.HEAD).exclude(pk=getattr(member, "pk", None)).exists()
+        )
+        choices = [c for c in Relationship.choices if not (has_other_head and c[0] == Relationship.HEAD)]
+        self.fields["relationship"].choices = [("", _("Choose…")), *choices]
 
     def member_data(self) -> MemberData:
         data = self.cleaned_data
@@ -81,13 +95,44 @@ class HeadForm(MemberForm):
 
 class HouseholdSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=40)
-    village = forms.ModelChoiceField(label=_("Village"), queryset=None, required=False)
-    registered_poor = forms.NullBooleanField(
+    village = forms.ModelChoiceField(label=_("Village"), queryset=None, required=False, empty_label=_("All"))
+    # 建档立卡: "yes" is on the ledger and not declared out of poverty; "out" the ones declared out.
+    registered_poor = forms.ChoiceField(
         label=_("Registered poor"),
         required=False,
-        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+        choices=[
+            ("", _("All")),
+            ("true", _("Yes (not out of poverty)")),
+            ("out", _("Out of poverty")),
+            ("false", _("No")),
+        ],
     )
 
     def __init__(self, *args, villages, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
+
+
+class MemberMoveForm(forms.Form):
+    """Move a person to another household of the township (e.g. marriage within the county)."""
+
+    to_household = forms.CharField(label=_("Number of the household moved to"), max_length=32)
+    relationship = forms.ChoiceField(label=_("Relationship to that household's head"), choices=())
+    reason = forms.CharField(
+        label=_("Reason for the move"), widget=forms.Textarea(attrs={"rows": 2}), validators=[validate_plain_text]
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["relationship"].choices = [("", _("Choose…")), *Relationship.choices]
+
+
+class MemberRemoveForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for the removal"), choices=[("", _("Choose…")), *RemovalReason.choices])
+    removed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(
+        label=_("Note (e.g. death certificate, new address)"),
+        max_length=200,
+        required=False,
+        validators=[validate_plain_text],
+    )

@@ -207,13 +207,27 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
 
 
+class RemovalReason(models.TextChoices):
+    DEATH = "death", _("Death (死亡)")
+    MARRIED_OUT = "married_out", _("Married out (婚嫁迁出)")
+    MOVED_AWAY = "moved_away", _("Moved away (迁出)")
+
+
+class CurrentMemberManager(models.Manager):
+    """Members who still belong to their household; removed ones stay in the table and its history."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(removed_on__isnull=True)
+
+
 class Member(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("household")
     )
     name = models.CharField(_("name"), max_length=64)
-    # unique: a person belongs to one household at a time (按户施保, no 拆户/并户).
-    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    # Unique among current members: a person belongs to one household at a time (按户施保, no
+    # 拆户/并户); a removed member's row is kept, so the person may be registered again elsewhere.
+    id_number = models.CharField(_("ID number"), max_length=18, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     relationship = models.CharField(_("relationship to head"), max_length=20, choices=Relationship.choices)
@@ -227,17 +241,32 @@ class Member(models.Model):
     phone = models.CharField(_("telephone"), max_length=20, blank=True)
     # Pinyin initials of the name, for searching (张三 → zs).
     name_initials = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Removal from the household (death, marriage out, moved away): dated, the row kept.
+    removed_on = models.DateField(_("removed on"), null=True, blank=True, editable=False)
+    removal_reason = models.CharField(
+        _("reason for removal"), max_length=16, choices=RemovalReason.choices, blank=True, editable=False
+    )
+    removal_note = models.CharField(_("removal note"), max_length=200, blank=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
+
+    objects = CurrentMemberManager()
+    all_objects = models.Manager()  # noqa: DJ012  (the default manager above is a custom class)
 
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["household_id", "id"]
+        base_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=Q(relationship="head"), name="member_one_head_per_household"
+                fields=["id_number"], condition=Q(removed_on__isnull=True), name="member_id_number_unique_current"
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(relationship="head", removed_on__isnull=True),
+                name="member_one_head_per_household",
             ),
             models.CheckConstraint(
                 condition=Q(disability_grade__isnull=True) | Q(disability_grade__gte=1, disability_grade__lte=4),

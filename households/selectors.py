@@ -148,18 +148,25 @@ def household_detail(user, *, pk: int) -> Household:
 
 
 def household_search_q(search: str, *, full_ids: bool) -> Q:
-    """Name, ID number, pinyin initials, or household number.
+    """Name, ID number, its last digits, pinyin initials, or household number.
 
     The start of an ID number matches only for callers who see full numbers: for the others a
-    prefix search would give back the masked birth-date digits one by one."""
+    prefix search would give back the masked birth-date digits one by one. The tail (a caller
+    reads out "the last four digits") matches from 4 characters; for those who see masked
+    numbers only the 4 digits the mask shows."""
     term = search.strip()
-    id_match = Q(id_number__startswith=term.upper()) if full_ids else Q(id_number=term.upper())
+    id_term = term.upper()
+    id_match = Q(id_number__startswith=id_term) if full_ids else Q(id_number=id_term)
+    is_tail = len(id_term) >= 4 and id_term[:-1].isdigit() and (id_term[-1].isdigit() or id_term[-1] == "X")
+    if is_tail and (full_ids or len(id_term) == 4):
+        id_match |= Q(id_number__endswith=id_term)
     members = Member.objects.filter(Q(name__contains=term) | id_match | Q(name_initials__startswith=term.lower()))
     return Q(pk__in=members.values("household_id")) | Q(number=term)
 
 
 def _annotate_size(queryset: QuerySet[Household]) -> QuerySet[Household]:
-    return queryset.annotate(size=Count("members", distinct=True))
+    current = Q(members__removed_on__isnull=True)  # aggregates do not go through the default manager
+    return queryset.annotate(size=Count("members", filter=current, distinct=True))
 
 
 def members_for(user) -> QuerySet[Member]:
@@ -175,3 +182,8 @@ def household_totals(user) -> dict[str, int]:
     """How many households the user may see, and how many of them are registered poor."""
     queryset = _ledger_flags(households_for(user))
     return {"households": queryset.count(), "registered_poor": queryset.filter(registered_poor=True).count()}
+
+
+def removed_members(household: Household) -> QuerySet[Member]:
+    """The household's former members (removed: death, marriage out, moved away), newest first."""
+    return Member.all_objects.filter(household=household, removed_on__isnull=False).order_by("-removed_on", "-id")

@@ -1,19 +1,23 @@
 """Every write to the registry: in a transaction, with the actor, in the audit trail."""
 
+import datetime
 from dataclasses import dataclass, fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import model_changes, record_event
-from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope
+from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem
 from sunwu_relief.roles import Role, role_of
+from sunwu_relief.text import validate_plain_text
 
 from .classification import household_classify
 from .ids import id_facts, validate_id_number
-from .models import CountySettings, Household, Member, MemberMove, Relationship, Township, Village
+from .models import CountySettings, Household, Member, MemberMove, Relationship, RemovalReason, Township, Village
 from .names import name_initials
 from .selectors import households_for
 
@@ -58,7 +62,9 @@ def _next_number(township: Township) -> str:
     return f"{prefix}{sequence:05d}"
 
 
-def _clean_member(data: MemberData, *, actor, member: Member | None = None) -> tuple[str, dict[str, list[str]]]:
+def _clean_member(
+    data: MemberData, *, actor, member: Member | None = None, household: Household | None = None
+) -> tuple[str, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     id_number = ""
     try:
@@ -69,10 +75,19 @@ def _clean_member(data: MemberData, *, actor, member: Member | None = None) -> t
         errors["name"] = [_("The name is required.")]
     if id_number:
         other = Member.objects.filter(id_number=id_number).exclude(pk=getattr(member, "pk", None)).first()
-        if other is not None and households_for(actor).filter(pk=other.household_id).exists():
+        if other is not None and household is not None and other.household_id == household.pk:
             errors["id_number"] = [
-                _("This person is already a member of household %(number)s; move them instead of adding them twice.")
-                % {"number": other.household.number}
+                Problem("member.already_in_household", _("This person is already a member of this household."))
+            ]
+        elif other is not None and households_for(actor).filter(pk=other.household_id).exists():
+            errors["id_number"] = [
+                Problem(
+                    "member.in_other_household",
+                    _(
+                        "This person is already a member of household %(number)s; move them instead of adding them twice."
+                    )
+                    % {"number": other.household.number},
+                )
             ]
         elif other is not None:
             # Outside the actor's scope: say that the person is registered, not where (no scope leak).
@@ -169,9 +184,9 @@ def _save_member(member: Member) -> None:
 def member_add(*, actor, household: Household, data: MemberData) -> Member:
     household = Household.objects.select_for_update().get(pk=household.pk)
     ensure_can_edit(actor=actor, household=household)
-    id_number, errors = _clean_member(data, actor=actor)
+    id_number, errors = _clean_member(data, actor=actor, household=household)
     if errors:
-        raise InvalidInput(field_errors=errors)
+        raise InvalidInput(field_errors=errors, problems=_problems(errors))
     _check_one_head(household, data.relationship, None)
     member = Member(household=household)
     _apply_member(member, data, id_number)
@@ -246,6 +261,61 @@ def member_move(*, actor, member: Member, to_household: Household, relationship:
     household_classify(actor=actor, household=move.from_household)
     household_classify(actor=actor, household=to_household)
     return move
+
+
+def _problems(errors: dict[str, list[str]]) -> list[Problem]:
+    return [message for messages in errors.values() for message in messages if isinstance(message, Problem)]
+
+
+# Sent after a member was removed. A household that loses a member must have its assistance
+# re-verified (a forced review); the benefits side connects here once those reviews exist.
+member_removed = Signal()
+
+
+@transaction.atomic
+def member_remove(*, actor, member: Member, reason: str, removed_on: datetime.date, note: str = "") -> Member:
+    """Take a person off the household (death, marriage out, moved away), dated; the row, its
+    history and everything that refers to it stay. Moving within the county is `member_move`."""
+    member = Member.all_objects.select_for_update().select_related("household").get(pk=member.pk)
+    ensure_can_edit(actor=actor, household=member.household)
+    if member.removed_on is not None:
+        return member  # removed already: a double submit does nothing
+    errors: dict[str, list[str]] = {}
+    if reason not in RemovalReason.values:
+        errors["reason"] = [Problem("member.removal_reason", _("Choose the reason for the removal."))]
+    if removed_on > timezone.localdate():
+        errors["removed_on"] = [Problem("member.removal_future", _("The date cannot be in the future."))]
+    try:
+        validate_plain_text(note)
+    except ValidationError as exc:
+        errors["note"] = list(exc.messages)
+    others = member.household.members.exclude(pk=member.pk)
+    if member.relationship == Relationship.HEAD and others.exists():
+        errors["reason"] = [
+            Problem("member.removal_head", _("Name another head of the household first, then remove this person."))
+        ]
+    if errors:
+        raise InvalidInput(field_errors=errors, problems=_problems(errors))
+    member.removed_on = removed_on
+    member.removal_reason = reason
+    member.removal_note = note.strip()
+    member._history_user = actor
+    member.save(update_fields=["removed_on", "removal_reason", "removal_note", "updated"])
+    household = member.household
+    record_event(
+        actor=actor,
+        action="member.remove",
+        obj=member,
+        township_id=household.township_id,
+        household=household.pk,
+        reason=reason,
+        removed_on=removed_on.isoformat(),
+        # The household's assistance must be re-verified after a member leaves.
+        reverification_required=True,
+    )
+    household_classify(actor=actor, household=household)
+    transaction.on_commit(lambda: member_removed.send(sender=Member, member=member, actor=actor))
+    return member
 
 
 def _redact(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:

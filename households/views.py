@@ -12,10 +12,10 @@ from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
 from sunwu_relief.ui import add_domain_error, client_ip, roles_required
 
 from . import services
-from .forms import HeadForm, HouseholdForm, HouseholdSearchForm, MemberForm
+from .forms import HeadForm, HouseholdForm, HouseholdSearchForm, MemberForm, MemberMoveForm, MemberRemoveForm
 from .ledger_selectors import ledger_view
 from .models import Household, Member
-from .selectors import household_detail, household_list, members_for, villages_for
+from .selectors import household_detail, household_list, households_for, members_for, removed_members, villages_for
 
 STAFF_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
 PAGE_SIZE = 25
@@ -39,8 +39,12 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
             queryset = household_list(request.user, search=data["q"])
         if data["village"]:
             queryset = queryset.filter(village=data["village"])
-        if data["registered_poor"] is not None:
-            queryset = queryset.filter(registered_poor=data["registered_poor"])
+        if data["registered_poor"] == "true":
+            queryset = queryset.filter(registered_poor=True, out_of_poverty=False)
+        elif data["registered_poor"] == "out":
+            queryset = queryset.filter(registered_poor=True, out_of_poverty=True)
+        elif data["registered_poor"] == "false":
+            queryset = queryset.filter(registered_poor=False)
     page = Paginator(queryset.order_by("number"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -80,6 +84,8 @@ def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "health": health,
             "can_edit": request.user.staff_profile.role == Role.CASEWORKER,
             "moves": household.moves_in.select_related("member", "from_household", "actor")[:20],
+            "moves_out": household.moves_out.select_related("member", "to_household", "actor")[:20],
+            "removed": removed_members(household),
             # Ledger view beside ours (ledger issue): the poverty office's records of these people.
             "ledger_lines": ledger_view(request.user, household, list(household.members.all())),
         },
@@ -137,7 +143,7 @@ def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(Role.CASEWORKER)
 def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     household = _get_household(request, pk)
-    form = MemberForm(request.POST or None)
+    form = MemberForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_add(actor=request.user, household=household, data=form.member_data())
@@ -156,7 +162,7 @@ def member_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     except Member.DoesNotExist as exc:
         raise Http404 from exc
     initial = {name: getattr(member, name) for name in services.MEMBER_FIELDS}
-    form = MemberForm(request.POST or None, initial=initial)
+    form = MemberForm(request.POST or None, initial=initial, household=member.household, member=member)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_update(actor=request.user, member=member, data=form.member_data())
@@ -176,4 +182,67 @@ def member_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request, "households/member_form.html", {"form": form, "household": member.household, "member": member}
+    )
+
+
+def _get_member(request: HttpRequest, pk: int) -> Member:
+    try:
+        return members_for(request.user).select_related("household").get(pk=pk)
+    except Member.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@roles_required(Role.CASEWORKER)
+def member_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _get_member(request, pk)
+    form = MemberMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        target = households_for(request.user).filter(number=data["to_household"].strip()).first()
+        if target is None:
+            form.add_error("to_household", _("No household of your township has this number."))
+        else:
+            try:
+                services.member_move(
+                    actor=request.user,
+                    member=member,
+                    to_household=target,
+                    relationship=data["relationship"],
+                    reason=data["reason"],
+                )
+            except OutOfScope as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s was moved to household %(number)s.") % {"name": member.name, "number": target.number},
+                )
+                return redirect("households:detail", pk=target.pk)
+    return render(
+        request,
+        "households/member_action.html",
+        {"form": form, "member": member, "household": member.household, "title": _("Move to another household")},
+    )
+
+
+@roles_required(Role.CASEWORKER)
+def member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _get_member(request, pk)
+    form = MemberRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_remove(actor=request.user, member=member, **form.cleaned_data)
+        except OutOfScope as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s was removed from the household.") % {"name": member.name})
+            return redirect("households:detail", pk=member.household_id)
+    return render(
+        request,
+        "households/member_action.html",
+        {"form": form, "member": member, "household": member.household, "title": _("Remove from the household")},
     )

@@ -94,3 +94,27 @@ class AccessLoggedAdminMixin:
         response = super().history_form_view(request, object_id, version_id, extra_context)
         self._log_object(request, object_id, response, "history")
         return response
+
+
+def township_name(township_id: int | None) -> str:
+    """A township id stored without a foreign key (scoping columns) as its name."""
+    if township_id is None:
+        return "—"
+    from households.models import Township
+
+    return Township.objects.filter(pk=township_id).values_list("name", flat=True).first() or str(township_id)
+
+
+def snapshot_table(model, snapshot: dict) -> str:
+    """A stored snapshot of policy numbers as a small table with the fields' Chinese labels."""
+    from django.utils.html import format_html, format_html_join
+
+    from .labels import snapshot_rows
+
+    rows = snapshot_rows(model, snapshot)
+    if not rows:
+        return "—"
+    return format_html(
+        '<table class="snapshot">{}</table>',
+        format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+    )

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .audit import record_event
-from .errors import InvalidInput
+from .errors import InvalidInput, NotAllowed
 from .models import StaffProfile
-from .roles import ADMIN_ROLES, ROLE_PERMISSIONS, TOWNSHIP_ROLES, Role
+from .roles import ADMIN_ROLES, ROLE_PERMISSIONS, TOWNSHIP_ROLES, Role, role_of
+from .text import validate_plain_text
 
 
 def ensure_role_groups() -> None:
@@ -59,9 +60,27 @@ def staff_assign(*, actor, user, role: str, township=None) -> StaffProfile:
 
 
 @transaction.atomic
-def staff_create_or_update(*, actor, username: str, role: str, township=None, password: str | None = None):
+def staff_create_or_update(
+    *, actor, username: str, role: str, township=None, password: str | None = None, name: str | None = None
+):
+    """Create or update a staff account. `name` is the person's real name (姓名), printed on
+    papers and timelines; it is kept whole in `first_name` (Chinese names are not split)."""
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(username=username)
+    if name is not None:
+        name = name.strip()
+        try:
+            validate_plain_text(name)
+        except ValidationError as exc:
+            raise InvalidInput(field_errors={"name": list(exc.messages)}) from exc
+        if len(name) > 150:
+            raise InvalidInput(field_errors={"name": [_("The name is too long.")]})
+        if (user.first_name, user.last_name) != (name, ""):
+            old_name = user.get_full_name()
+            user.first_name, user.last_name = name, ""
+            user.save(update_fields=["first_name", "last_name"])
+            if not created:
+                record_event(actor=actor, action="staff.rename", obj=user, name=[old_name, name])
     if password:
         # Password complexity (等保2.0); the transaction undoes a new user when it fails.
         try:
@@ -77,3 +96,19 @@ def staff_create_or_update(*, actor, username: str, role: str, township=None, pa
     if created:
         record_event(actor=actor, action="staff.create", obj=user)
     return user, created
+
+
+def login_unlock(*, actor, username: str) -> int:
+    """Lift the lock-out of a user name after too many failed log-ins (every address); only the
+    county bureau's administrators (bureau reviewers) or an operator's command (actor None).
+    Returns how many lock-out records were cleared."""
+    from axes.utils import reset
+
+    if actor is not None and role_of(actor) != Role.BUREAU_REVIEWER:
+        raise NotAllowed(_("Only the county bureau may unlock a log-in."))
+    username = username.strip()
+    if not username:
+        raise InvalidInput(field_errors={"username": [_("Give the user name.")]})
+    cleared = reset(username=username)
+    record_event(actor=actor, action="login.unlock", username=username, cleared=cleared)
+    return cleared

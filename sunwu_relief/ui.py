@@ -9,8 +9,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 
 from .errors import DomainError
 from .roles import role_of
@@ -97,3 +98,28 @@ def query_text(request: HttpRequest, name: str, default: str = "") -> str:
     (PostgreSQL refuses a NUL byte in a string with an error, not an empty result)."""
     raw = request.GET.get(name, default)
     return default if forbidden_characters(raw) else raw
+
+
+def post_only(back: Callable[..., str]) -> Callable:
+    """A form's target: POST runs the view; GET (a reload, the back button, a bookmark after a
+    failed step) goes back to the page the form lives on, `back(**url_kwargs)`, instead of a
+    blank 405; other methods are refused."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                return view(request, *args, **kwargs)
+            if request.method in ("GET", "HEAD"):
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                from django.contrib import messages
+                from django.utils.translation import gettext as _
+
+                messages.info(request, _("That address only takes a form; here is the page with the form."))
+                return HttpResponseRedirect(back(**kwargs))
+            return HttpResponseNotAllowed(["POST"])
+
+        return wrapped
+
+    return decorator

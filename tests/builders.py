@@ -93,7 +93,9 @@ class CaseBuilder:
             ),
             investigators=[self.caseworker, self.caseworker2],
         )
+        # Each investigator confirms under their own log-in.
         assessment_services.visit_sign(actor=self.caseworker, visit=visit)
+        assessment_services.visit_sign(actor=self.caseworker2, visit=visit)
         assessment_services.assessment_finish(actor=self.caseworker, assessment=assessment)
 
     def _step(self, application: Application, status: str) -> None:

@@ -91,7 +91,8 @@ def signed_visit_for(caseworker_sunwu, caseworker2_sunwu):
             ),
             investigators=[caseworker_sunwu, caseworker2_sunwu],
         )
-        return services.visit_sign(actor=caseworker_sunwu, visit=visit)
+        services.visit_sign(actor=caseworker_sunwu, visit=visit)
+        return services.visit_sign(actor=caseworker2_sunwu, visit=visit)
 
     return build
 

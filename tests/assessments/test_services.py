@@ -149,6 +149,7 @@ def test_signed_visit_cannot_be_edited_and_a_correction_points_to_it(
         investigators=[caseworker_sunwu, caseworker2_sunwu],
     )
     services.visit_sign(actor=caseworker2_sunwu, visit=correction)
+    services.visit_sign(actor=caseworker_sunwu, visit=correction)
     assert signed_visit(assessment_sunwu) == correction
     assert HouseholdVisit.objects.filter(assessment=assessment_sunwu).count() == 2
 

@@ -78,12 +78,21 @@ def test_caseworker_declares_cross_checks_visits_and_prints_the_form(
         page.locator("button[name='save']").click()
     visit = HouseholdVisit.objects.get(assessment=assessment)
     assert set(visit.investigators.all()) == {caseworker_sunwu, colleague}
+    # Each investigator confirms under their own log-in; the second confirmation signs it.
+    with page.expect_navigation():
+        page.locator("#sign-visit").click()
+    expect(page.get_by_test_id("you-confirmed")).to_be_visible()
+    visit.refresh_from_db()
+    assert visit.signed_at is None
+    login(page, live_server, colleague.username, PASSWORD)
+    page.goto(f"{live_server.url}/assessments/visits/{visit.pk}/")
     with page.expect_navigation():
         page.locator("#sign-visit").click()
     expect(page.locator("#signed-note")).to_be_visible()
     expect(page.locator("textarea[name='housing']")).to_have_count(0)  # read-only once signed
     visit.refresh_from_db()
-    assert visit.signed_by == caseworker_sunwu
+    assert visit.signed_by == colleague
+    assert set(visit.confirmations.values_list("investigator", flat=True)) == {caseworker_sunwu.pk, colleague.pk}
 
     # The printable verification form: signature lines for both investigators and the household.
     page.locator("#print-form").click()

@@ -14,8 +14,18 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--township", help="township name, required for township roles")
         parser.add_argument("--password")
+        parser.add_argument("--name", help="the person's real name (姓名), printed on papers and timelines")
 
-    def handle(self, *args, username: str, role: str, township: str | None, password: str | None, **options) -> None:
+    def handle(
+        self,
+        *args,
+        username: str,
+        role: str,
+        township: str | None,
+        password: str | None,
+        name: str | None = None,
+        **options,
+    ) -> None:
         place = None
         if role in TOWNSHIP_ROLES:
             if not township:
@@ -28,10 +38,11 @@ class Command(BaseCommand):
             raise CommandError(f"the role {role} is county-wide and takes no --township")
         try:
             user, created = staff_create_or_update(
-                actor=None, username=username, role=role, township=place, password=password
+                actor=None, username=username, role=role, township=place, password=password, name=name
             )
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.field_errors}") from exc
         verb = "created" if created else "updated"
         where = f" in {place.name}" if place else ""
-        self.stdout.write(f"{verb} {user.username}: {role}{where}")
+        named = f" ({user.get_full_name()})" if user.get_full_name() else ""
+        self.stdout.write(f"{verb} {user.username}{named}: {role}{where}")
