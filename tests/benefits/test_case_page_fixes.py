@@ -96,19 +96,14 @@ def test_dibao_township_review_does_not_ask_for_self_care_and_shows_the_proposal
     assert application.proposed_amount == proposal["amount"]
 
 
-def test_tekun_township_review_still_asks_for_self_care(client, cases):
-    from benefits import services
+def test_tekun_township_review_still_asks_for_self_care():
+    from benefits.models import Application
+    from benefits.views import STEPS, _step_form
 
-    household = cases.household()
-    head = household.members.get(relationship="head")
-    application = services.application_create(
-        actor=cases.caseworker, household=household, programme="tekun", single_member=head
-    )
-    application = cases.to(ApplicationStatus.TOWNSHIP_REVIEW, application)
-    client.force_login(cases.reviewer)
-    response = client.get(reverse("benefits:application", args=[application.pk]))
-    steps = {item["name"]: item for item in response.context["steps"]}
-    assert "care_level" in steps["township_approve"]["form"].fields
+    tekun = _step_form("township_approve", STEPS["township_approve"], Application(programme="tekun"))
+    dibao = _step_form("township_approve", STEPS["township_approve"], Application(programme="dibao"))
+    assert "care_level" in tekun.fields
+    assert "care_level" not in dibao.fields
 
 
 def test_objection_resolution_field_is_not_labelled_as_a_decision():
