@@ -572,10 +572,11 @@ class Benefit(models.Model):
         verbose_name_plural = _("benefits")
         ordering = ["-start_month", "-id"]
         constraints = [
-            # One running benefit of a programme per household (按户施保).
+            # One running benefit of a programme per household (按户施保); 特困 supports persons,
+            # so two members may each have one (one per person is the services' guard).
             models.UniqueConstraint(
                 fields=["household", "programme"],
-                condition=Q(status__in=["active", "phasing_out", "suspended"]),
+                condition=Q(status__in=["active", "phasing_out", "suspended"]) & ~Q(programme="tekun"),
                 name="benefit_one_running_per_household_programme",
             ),
             models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="benefit_amount_not_negative"),

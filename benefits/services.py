@@ -283,9 +283,14 @@ def submit_problems(application: Application) -> list[str]:
     other_open = Application.objects.filter(
         household=household, programme=application.programme, status__in=IN_PROCEDURE
     ).exclude(pk=application.pk)
+    running_here = running_benefits().filter(household=household, programme=application.programme)
+    if application.programme == Programme.TEKUN:
+        # 特困 supports a person, not a household: an elderly couple may both be supported.
+        other_open = other_open.filter(single_member_id=application.single_member_id)
+        running_here = running_here.filter(covered_members=application.single_member_id)
     if other_open.exists():
         problems.append(_("This household already has an open application for this programme."))
-    if running_benefits().filter(household=household, programme=application.programme).exists():
+    if running_here.exists():
         problems.append(_("This household already receives this programme."))
     elsewhere = (
         running_benefits()

@@ -562,3 +562,42 @@ def test_tekun_basic_living_standard_uses_the_standards_factor(cases):
     application, _assessment = _tekun_application(cases)
     application = cases.to(ApplicationStatus.PUBLIC_NOTICE, application=application)
     assert application.proposed_amount == D("720") + D("191")  # 1.5 × 480 + full self-care allowance
+
+
+def test_an_elderly_couple_can_both_be_supported_as_tekun_but_neither_twice(cases):
+    head = member_data(name="冯老汉", relationship="head", id_number=new_id_number(born=born(80)))
+    wife = member_data(name="冯老太", relationship="spouse", id_number=new_id_number(born=born(78), male=False))
+    household, _assessment = _household_with_assessment(cases, head=head, members=[wife])
+    husband, spouse = household.members.get(name="冯老汉"), household.members.get(name="冯老太")
+    # each the other's obligor, each unable (themselves elderly without income)
+    first = services.application_create(
+        actor=cases.caseworker, household=household, programme="tekun", single_member=husband
+    )
+    services.obligor_add(
+        actor=cases.caseworker, application=first, name="冯老太", relation="spouse", can_support=False,
+        inability="no_capacity",
+    )  # fmt: skip
+    _approve(cases, first)
+    assessment = assessment_services.assessment_start(actor=cases.caseworker, household=household)
+    assessment_services.authorisation_record(
+        actor=cases.caseworker, assessment=assessment, signed_on=TODAY, signatory="冯老太", scan=scan()
+    )
+    again = services.application_create(
+        actor=cases.caseworker, household=household, programme="tekun", single_member=husband
+    )
+    with pytest.raises(WorkflowError) as exc:
+        services.application_submit(actor=cases.caseworker, application=again)
+    assert "not_both.already_tekun" in exc.value.codes
+    services.application_withdraw(actor=cases.caseworker, application=again, comment="重复申请")
+    second = services.application_create(
+        actor=cases.caseworker, household=household, programme="tekun", single_member=spouse
+    )
+    services.obligor_add(
+        actor=cases.caseworker, application=second, name="冯老汉", relation="spouse", can_support=False,
+        inability="tekun",
+    )  # fmt: skip
+    _approve(cases, second)
+    running = Benefit.objects.filter(household=household, programme="tekun", status=BenefitStatus.ACTIVE)
+    assert running.count() == 2
+    household.refresh_from_db()
+    assert household.classification == "key"
