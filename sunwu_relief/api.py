@@ -24,6 +24,13 @@ class HasRole(permissions.BasePermission):
         return role_of(request.user) in allowed
 
 
+class HasAnyRole(permissions.BasePermission):
+    """A logged-in user with one of our roles (the API schema: a user without a role gets 403)."""
+
+    def has_permission(self, request, view) -> bool:
+        return role_of(request.user) is not None
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
         body: dict = {"detail": exc.message, "code": exc.code, "codes": exc.codes}

@@ -2,6 +2,8 @@
 
 from .settings import *  # noqa: F403
 
+SECRET_KEY = "test-only-key-not-for-any-deployment-4c1f9e"
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False

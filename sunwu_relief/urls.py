@@ -1,15 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from audits import views as audit_views
 
 from . import views
+from .roles import Role
+from .ui import roles_required
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The docs need a log-in (the browser is sent to the log-in page) and a role; the split view serves its
+    # set-up script as a separate request, which the Content-Security-Policy allows.
+    path(
+        "docs/", roles_required(*Role.values)(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"
+    ),
     path("", include("households.api_urls")),
     path("", include("assessments.api_urls")),
     path("", include("benefits.api_urls")),

@@ -28,20 +28,21 @@ def keep_connection():
 
 
 @pytest.fixture
-def api_schema(db, keep_connection, household_sunwu, household_chenqing):
-    rows = ledger_rows_for(household_sunwu, number="L-S") + [ledger_row(township="辰清镇", village="春青村")]
-    assert ledger_import_rows(rows, actor=None).succeeded
-    reconciliation_run()
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
-
-
-schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-@pytest.fixture
 def token(poverty_office) -> str:
     _instance, key = AuthToken.objects.create(user=poverty_office)
     return key
+
+
+@pytest.fixture
+def api_schema(db, keep_connection, household_sunwu, household_chenqing, token):
+    rows = ledger_rows_for(household_sunwu, number="L-S") + [ledger_row(township="辰清镇", village="春青村")]
+    assert ledger_import_rows(rows, actor=None).succeeded
+    reconciliation_run()
+    # The schema itself needs a token (it is not public).
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/", application, headers={"Authorization": f"Token {token}"})
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()

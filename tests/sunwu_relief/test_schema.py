@@ -33,9 +33,32 @@ def test_token_authentication_is_documented(schema):
     assert any(s.get("type") == "apiKey" and s.get("name") == "Authorization" for s in schemes.values())
 
 
-def test_schema_and_docs_are_served(client, db):
+def test_schema_and_docs_are_served_to_our_users(client, poverty_office):
+    client.force_login(poverty_office)
     assert client.get("/api/v1/schema/").status_code == 200
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
     assert b"cdn." not in docs.content  # served from our own static files (sidecar), no CDN
+    assert b"<script>" not in docs.content
+    assert b"<style>" not in docs.content
+    script = client.get("/api/v1/docs/", {"script": ""})
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+
+
+def test_schema_and_docs_need_a_log_in_and_a_role(client, stranger):
+    assert client.get("/api/v1/schema/").status_code == 401
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 302
+    assert docs["Location"].startswith("/accounts/login/")
+    client.force_login(stranger)
+    assert client.get("/api/v1/schema/").status_code == 403
+    assert client.get("/api/v1/docs/").status_code == 403
+
+
+def test_schema_answers_a_token(client, poverty_office):
+    from knox.models import AuthToken
+
+    _token, key = AuthToken.objects.create(user=poverty_office)
+    assert client.get("/api/v1/schema/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200

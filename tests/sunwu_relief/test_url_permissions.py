@@ -17,8 +17,6 @@ PUBLIC = {
     "accounts/logout/": "POST only; logs out nobody when nobody is logged in",
     "admin/login/": "the admin's log-in page",
     "admin/logout/": "logs out nobody when nobody is logged in",
-    "api/v1/schema/": "the OpenAPI schema describes the API, it holds no data",
-    "api/v1/docs/": "interactive API docs, no data",
     "api/v1/.*$": "the JSON 404 for unknown API paths, no data",
 }
 CATCH_ALL = "api/v1/.*$"
