@@ -2,6 +2,7 @@
 DEBUG the application does not start without SECRET_KEY (fail closed)."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,15 @@ def test_without_secret_key_outside_debug_the_server_does_not_start():
 def test_with_a_secret_key_or_in_debug_the_server_starts():
     assert _start({"SECRET_KEY": "x" * 60}).returncode == 0
     assert _start({"DEBUG": "true"}).returncode == 0
+
+
+INLINE = re.compile(r"<style|<script(?![^>]*\bsrc=)|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+
+
+def test_no_template_has_inline_script_style_or_handlers():
+    """The policy refuses them: a new template with one would silently lose that behaviour."""
+    offenders = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        text = re.sub(r"{% comment %}.*?{% endcomment %}", "", path.read_text(encoding="utf-8"), flags=re.S)
+        offenders += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in INLINE.finditer(text)]
+    assert offenders == []
