@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Value
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,11 +14,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from households.ids import mask_id_number
 from sunwu_relief.admin_base import AccessLoggedAdminMixin, ReadOnlyAdminMixin
 from sunwu_relief.errors import DomainError
+from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, can_see_full_id, role_of
 
 from . import services
 from .forms import DepartmentImportForm
-from .imports import ImportFailed, department_import
+from .imports import department_import_jobs, department_import_submit
 from .models import (
     Assessment,
     DepartmentImport,
@@ -209,44 +210,84 @@ class DepartmentImportAdmin(CountyViewMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("upload/", self.admin_site.admin_view(self.upload_view), name="assessments_departmentimport_upload"),
+            path(
+                "upload/<int:job_id>/",
+                self.admin_site.admin_view(self.job_view),
+                name="assessments_departmentimport_job",
+            ),
             *super().get_urls(),
         ]
 
     def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """The upload is stored as a job and parsed by a worker, never here (a hostile file costs
+        a worker, not the web process). Without a broker the job runs at once and its outcome shows."""
         if role_of(request.user) != Role.BUREAU_REVIEWER:
             raise PermissionDenied
         form = DepartmentImportForm(request.POST or None, request.FILES or None)
-        row_errors: list[str] = []
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                outcome = department_import(
+                job = department_import_submit(
                     actor=request.user,
                     source=form.cleaned_data["source"],
                     data_date=form.cleaned_data["data_date"],
-                    file=upload.read(),
+                    file=upload,
                     filename=upload.name,
                 )
-            except ImportFailed as exc:
-                form.add_error(None, exc.message)
-                row_errors = [str(e) for e in exc.errors]
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                job = outcome.job
-                if outcome.created:
-                    messages.success(
-                        request,
-                        _("Imported %(rows)d rows: %(created)d new, %(updated)d updated.")
-                        % {"rows": job.rows, "created": job.created_count, "updated": job.updated_count},
-                    )
-                else:
-                    messages.info(request, _("This file was imported before; nothing changed."))
-                return redirect(reverse("admin:assessments_departmentimport_changelist"))
+                job.refresh_from_db()
+                if job.status == Job.Status.FAILED:
+                    return self._upload_page(request, form, job)
+                return self._finished_or_waiting(request, job)
+        return self._upload_page(request, form, None)
+
+    def job_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        if role_of(request.user) != Role.BUREAU_REVIEWER:
+            raise PermissionDenied
+        job = get_object_or_404(department_import_jobs(), pk=job_id)
+        if job.status == Job.Status.FAILED:
+            return self._upload_page(request, DepartmentImportForm(), job)
+        if job.status == Job.Status.SUCCEEDED:
+            return self._finished_or_waiting(request, job)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import departmental data"),
+            "job": job,
+            "opts": self.model._meta,
+        }
+        return render(request, "assessments/admin/import_job.html", context)
+
+    def _finished_or_waiting(self, request: HttpRequest, job: Job) -> HttpResponse:
+        if job.status != Job.Status.SUCCEEDED:
+            return redirect(reverse("admin:assessments_departmentimport_job", args=[job.pk]))
+        counts = job.counts
+        if counts.get("already_imported"):
+            messages.info(request, _("This file was imported before; nothing changed."))
+        else:
+            messages.success(
+                request,
+                _("Imported %(rows)d rows: %(created)d new, %(updated)d updated.")
+                % {"rows": counts["rows"], "created": counts["created"], "updated": counts["updated"]},
+            )
+        return redirect(reverse("admin:assessments_departmentimport_changelist"))
+
+    def _upload_page(self, request: HttpRequest, form: DepartmentImportForm, job: Job | None) -> HttpResponse:
+        row_errors: list[str] = []
+        failure = ""
+        if job is not None:
+            errors = job.errors or []
+            if len(errors) == 1 and errors[0].get("row") is None:
+                failure = errors[0]["message"]
+            else:
+                failure = _("The file has %(count)d errors; nothing was imported.") % {"count": len(errors)}
+                row_errors = [f"row {e['row']}, column {e['column']}: {e['message']}" for e in errors]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import departmental data"),
             "form": form,
+            "failure": failure,
             "row_errors": row_errors,
             "opts": self.model._meta,
         }

@@ -5,22 +5,28 @@ file (SHA-256) imported again changes nothing. Records are upserted by (source, 
 
 import datetime
 import hashlib
+import logging
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from households.ids import validate_id_number
 from sunwu_relief.audit import record_event
-from sunwu_relief.errors import InvalidInput, NotAllowed
+from sunwu_relief.errors import DomainError, InvalidInput, NotAllowed
+from sunwu_relief.jobs import job_claim, job_create, job_enqueue, job_finish
+from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, role_of
-from sunwu_relief.xlsx import Column, XlsxError, read_xlsx
+from sunwu_relief.xlsx import Column, XlsxError, XlsxFileError, read_xlsx
 
 from .models import DepartmentImport, DepartmentRecord, Source
+
+logger = logging.getLogger(__name__)
 
 ID = Column("身份证号", "id_number", text=True)
 NAME = Column("姓名", "name")
@@ -32,7 +38,7 @@ FORMATS: dict[str, list[Column]] = {
         NAME,
         Column("户号", "hukou_number", text=True),
         Column("与户主关系", "relationship", required=False),
-        Column("户籍地址", "address", required=False),
+        Column("户籍地址", "address", required=False, multiline=True),
         Column("户籍状态", "status", required=False),
     ],
     Source.VEHICLE: [
@@ -47,7 +53,7 @@ FORMATS: dict[str, list[Column]] = {
         ID,
         NAME,
         Column("不动产权证号", "certificate", text=True),
-        Column("坐落", "location", required=False),
+        Column("坐落", "location", required=False, multiline=True),
         Column("建筑面积", "area", aliases=("建筑面积(㎡)", "建筑面积(平方米)")),
         Column("房屋用途", "use", required=False),
     ],
@@ -71,8 +77,26 @@ FORMATS: dict[str, list[Column]] = {
         Column("市场主体名称", "business_name"),
         Column("统一社会信用代码", "credit_code", text=True),
         Column("登记状态", "status", required=False),
-        Column("经营范围", "scope", required=False),
+        Column("经营范围", "scope", required=False, multiline=True),
     ],
+}
+
+# Which column a record's item key and its label come from (where a too-long value is reported).
+KEY_COLUMN = {
+    Source.HUKOU: "户号",
+    Source.VEHICLE: "号牌号码",
+    Source.HOUSING: "不动产权证号",
+    Source.MACHINERY: "号牌或编号",
+    Source.EMPLOYMENT: "单位名称",
+    Source.BUSINESS: "统一社会信用代码",
+}
+LABEL_COLUMN = {
+    Source.HUKOU: "户号",
+    Source.VEHICLE: "车辆类型",
+    Source.HOUSING: "坐落",
+    Source.MACHINERY: "机具名称",
+    Source.EMPLOYMENT: "单位名称",
+    Source.BUSINESS: "市场主体名称",
 }
 
 # Status values that mean the item no longer exists; any other (or none) is active.
@@ -193,6 +217,23 @@ def parse_row(source: str, number: int, values: dict[str, Any]) -> tuple[ParsedR
                 errors.append(XlsxError(number, "统一社会信用代码", _("must have 18 characters")))
     except (TypeError, ValueError):
         errors.append(XlsxError(number, "", _("the row cannot be read")))
+    name = _text(values.get("name"))
+    # Too long is an error, never cut: a cut name or item no longer matches anyone's.
+    for column, value, field_name in (
+        ("姓名", name, "name"),
+        (KEY_COLUMN[source], key, "key"),
+        (LABEL_COLUMN[source], label, "label"),
+    ):
+        limit = DepartmentRecord._meta.get_field(field_name).max_length
+        if len(value) > limit:
+            errors.append(
+                XlsxError(
+                    number,
+                    column,
+                    _("is too long (at most %(max)d characters)") % {"max": limit},
+                    code="department.too_long",
+                )
+            )
     if errors or not id_number or not key or values.get("name") is None:
         return None, errors
     status = _text(values.get("status"))
@@ -200,9 +241,9 @@ def parse_row(source: str, number: int, values: dict[str, Any]) -> tuple[ParsedR
     return (
         ParsedRecord(
             id_number=id_number,
-            name=_text(values["name"])[:64],
-            key=key[:100],
-            label=label[:200],
+            name=name,
+            key=key,
+            label=label,
             amount=amount,
             area=area,
             active=status not in INACTIVE_STATUS,
@@ -216,7 +257,12 @@ def read_department_file(source: str, data: bytes) -> list[ParsedRecord]:
     """Parse and validate a whole file; raises ImportFailed with every row error."""
     if source not in FORMATS:
         raise InvalidInput(field_errors={"source": [_("Unknown data source.")]})
-    result = read_xlsx(data, columns=FORMATS[source], header="身份证号")
+    try:
+        result = read_xlsx(data, columns=FORMATS[source], header="身份证号")
+    except XlsxFileError as exc:
+        if exc.errors:  # the file was refused at a cell (one too long to be read): name it
+            raise ImportFailed(exc.errors) from exc
+        raise
     errors = list(result.errors)
     records: list[ParsedRecord] = []
     seen: dict[tuple[str, str], int] = {}
@@ -329,3 +375,69 @@ def department_import(
             updated=updated,
         )
     return ImportOutcome(job=job, created=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Jobs: an upload is parsed by a worker, never in the web process
+
+
+JOB_KIND = "department_import"
+
+
+@transaction.atomic
+def department_import_submit(*, actor, source: str, data_date: datetime.date, file: IO[bytes], filename: str) -> Job:
+    """Record the upload as a job (in the caller's transaction) and queue its import once committed.
+
+    Nothing of the file is parsed here: a hostile upload costs a worker, not the web process."""
+    from .tasks import run_department_import
+
+    ensure_can_import(actor)
+    if source not in FORMATS:
+        raise InvalidInput(field_errors={"source": [_("Unknown data source.")]}, code="department.unknown_source")
+    job = job_create(
+        kind=JOB_KIND,
+        actor=actor,
+        params={"source": source, "data_date": data_date.isoformat(), "filename": filename[:200]},
+    )
+    job.input_file.save(f"department-{job.pk}.xlsx", file if isinstance(file, File) else File(file), save=False)
+    job.save(update_fields=["input_file"])
+    record_event(actor=actor, action="department_data.import_submit", obj=job, source=source, filename=filename[:200])
+    job_enqueue(job, run_department_import)
+    return job
+
+
+def department_import_job_run(*, job_id: int) -> Job | None:
+    """The task's body: claim once, import, finish with the counts or every row error."""
+    job = job_claim(job_id)
+    if job is None:
+        return None
+    params = job.params
+    try:
+        with job.input_file.open("rb") as handle:
+            data = handle.read()
+        outcome = department_import(
+            actor=job.created_by,
+            source=params["source"],
+            data_date=datetime.date.fromisoformat(params["data_date"]),
+            file=data,
+            filename=params.get("filename", ""),
+        )
+    except ImportFailed as exc:
+        return job_finish(job, succeeded=False, errors=[e.as_dict() for e in exc.errors])
+    except DomainError as exc:
+        return job_finish(job, succeeded=False, errors=[{"row": None, "column": None, "message": exc.message}])
+    except Exception:
+        # Not retried: a file that broke the import once breaks it again. The job says so.
+        logger.exception("department import job %s failed", job.pk)
+        message = _("The import failed unexpectedly; nothing was written.")
+        return job_finish(job, succeeded=False, errors=[{"row": None, "column": None, "message": message}])
+    record = outcome.job
+    job.rows_total = job.rows_done = record.rows
+    counts = {"import": record.pk, "rows": record.rows, "created": record.created_count}
+    counts |= {"updated": record.updated_count, "already_imported": not outcome.created}
+    return job_finish(job, succeeded=True, counts=counts)
+
+
+def department_import_jobs() -> "QuerySet[Job]":
+    """Uploaded departmental files and what became of them (county-wide: the bureau's imports)."""
+    return Job.objects.filter(kind=JOB_KIND)

@@ -37,3 +37,11 @@ def cross_check_township_task(job_id: int) -> None:
     job_finish(
         job, succeeded=not errors, counts={"assessments": len(assessments), "discrepancies": found}, errors=errors
     )
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_department_import(job_id: int) -> None:
+    """Import an uploaded departmental file: claimed once (a redelivery stops); not retried."""
+    from .imports import department_import_job_run
+
+    department_import_job_run(job_id=job_id)

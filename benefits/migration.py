@@ -21,7 +21,7 @@ from households.models import Classification, Member, Relationship, Township
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import NotAllowed
 from sunwu_relief.roles import Role, role_of
-from sunwu_relief.xlsx import Column, XlsxError, read_xlsx
+from sunwu_relief.xlsx import Column, XlsxError, XlsxFileError, read_xlsx
 
 from .models import Benefit
 from .selectors import running_benefits
@@ -35,7 +35,7 @@ COLUMNS = [
     Column("保障类别", "classification"),
     Column("保障金额(元/月)", "amount", aliases=("保障金额（元/月）", "保障金额")),
     Column("起始年月", "start_month"),
-    Column("备注", "note", required=False),
+    Column("备注", "note", required=False, multiline=True),
 ]
 CLASSIFICATIONS = {"重点": Classification.KEY, "长期": Classification.LONG_TERM, "一般": Classification.GENERAL}
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -126,7 +126,13 @@ def roll_import(
     if role_of(actor) != Role.BUREAU_REVIEWER:
         raise NotAllowed(_("Only the county bureau imports legacy rolls."))
     result = RollImportResult()
-    parsed = read_xlsx(source, columns=COLUMNS, header="户主身份证号")
+    try:
+        parsed = read_xlsx(source, columns=COLUMNS, header="户主身份证号")
+    except XlsxFileError as exc:
+        if not exc.errors:
+            raise
+        result.errors.extend(exc.errors)  # refused at a cell (one too long to be read): name it
+        return result
     result.errors.extend(parsed.errors)
     townships = {t.name: t for t in Township.objects.all()}
     rows: list[_Row] = []

@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from households.models import Classification, Member, Relationship
+from sunwu_relief.text import export_safe
 
 from .models import Benefit, BenefitChange, BenefitStatus, Programme
 
@@ -98,8 +99,11 @@ def roll_rows(*, programme: str, month: datetime.date, township_ids=None) -> lis
 
 
 def _text(sheet, value: object) -> WriteOnlyCell:
-    """A text cell, never a formula: values starting with = + - @ stay text (SECURITY.md)."""
-    cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+    """A text cell, never a formula: values starting with = + - @ stay text (SECURITY.md).
+
+    Stored text is cleaned first (`export_safe`): one control character in a name made openpyxl
+    refuse the whole roll, and a bidi override would reorder the printed line."""
+    cell = WriteOnlyCell(sheet, value="" if value is None else export_safe(str(value)))
     cell.data_type = "s"
     cell.number_format = "@"
     return cell
@@ -108,7 +112,7 @@ def _text(sheet, value: object) -> WriteOnlyCell:
 def write_roll(rows: list[RollRow], path: Path, *, programme: str, month: datetime.date, township: str = "") -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("台帐")
-    title = WriteOnlyCell(sheet, value=f"孙吴县{township}{Programme(programme).label}保障金发放台帐")
+    title = WriteOnlyCell(sheet, value=export_safe(f"孙吴县{township}{Programme(programme).label}保障金发放台帐"))
     title.font = Font(bold=True, size=14)
     sheet.append([title])
     sheet.append([_text(sheet, f"发放月份：{month:%Y-%m}")])

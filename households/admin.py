@@ -3,7 +3,7 @@ services), with history, scoped and masked like every other channel."""
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import BooleanField, QuerySet, Value
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +17,8 @@ from . import services
 from .ids import mask_id_number
 from .ledger_selectors import poverty_label, with_ledger_flags
 from .models import CountySettings, Household, LedgerRecord, Member, MemberMove, Township, Village
-from .selectors import county_settings, households_for, members_for, townships_for, villages_for
-from .services import COUNTY_SETTINGS_FIELDS, TOWNSHIP_CONTACT_FIELDS
+from .selectors import county_settings, households_for, members_for, townships_for, villages_all_for
+from .services import COUNTY_SETTINGS_FIELDS, TOWNSHIP_CONTACT_FIELDS, village_confirm
 
 HEALTH_FIELDS = frozenset({"serious_illness", "illness_note", "disability_kind", "disability_grade"})
 # Never shown in the admin, whatever the role (the admin excludes the field from its forms too).
@@ -257,12 +257,27 @@ class TownshipAdmin(SimpleHistoryAdmin):
 
 @admin.register(Village)
 class VillageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "township"]
-    list_filter = ["township"]
+    """Villages, confirmed or waiting: one first named by the poverty office's ledger is offered to
+    caseworkers only once a county bureau reviewer confirms it here."""
+
+    list_display = ["name", "township", "confirmed"]
+    list_filter = ["confirmed", "township"]
     search_fields = ["name"]
+    actions = ["confirm_villages"]
 
     def get_queryset(self, request):
-        return villages_for(request.user)
+        return villages_all_for(request.user)
+
+    def has_confirm_permission(self, request: HttpRequest) -> bool:
+        return role_of(request.user) == Role.BUREAU_REVIEWER or request.user.is_superuser
+
+    @admin.action(description=_("Confirm the selected villages"), permissions=["confirm"])
+    def confirm_villages(self, request: HttpRequest, queryset: QuerySet[Village]) -> None:
+        confirmed = 0
+        for village in queryset.filter(confirmed=False):
+            village_confirm(actor=request.user, village=village)
+            confirmed += 1
+        self.message_user(request, _("%(count)d villages confirmed.") % {"count": confirmed}, messages.SUCCESS)
 
 
 @admin.register(MemberMove)

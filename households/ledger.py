@@ -14,7 +14,6 @@ member, and nothing else writes a LedgerRecord.
 import datetime
 import json
 import logging
-import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from sunwu_relief.audit import record_event
 from sunwu_relief.jobs import job_claim, job_create, job_enqueue, job_finish
 from sunwu_relief.models import Job
+from sunwu_relief.text import forbidden_characters
 from sunwu_relief.xlsx import Column, XlsxError, XlsxFileError, iter_xlsx
 
 from .ids import validate_id_number
@@ -129,6 +129,9 @@ PROGRESS_EVERY = 5000
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_ERRORS = 10_000  # listed; beyond that they are counted (a million rows with one systematic fault)
 MAX_UNCOMPRESSED = 2 * 1024**3  # a million-row sheet is ~0.5 GB of XML; the ratio check stops bombs
+# The shared-string table, which openpyxl keeps in memory: a million people's names and ID
+# numbers are ~70 MB of it.
+MAX_PART = 128 * 1024**2
 FIRST_EXIT_YEAR = 2013  # 精准扶贫 began with the 2014 registration; older exits are typing errors
 
 JOB_KIND = "ledger_import"
@@ -269,7 +272,14 @@ def ledger_import_rows(
 
 
 def _xlsx_rows(source: str | Path | bytes | IO[bytes]) -> Iterator[tuple[int, dict[str, Any], list[LedgerError]]]:
-    rows = iter_xlsx(source, columns=COLUMNS, header=HEADER_CELL, max_rows=MAX_ROWS, max_uncompressed=MAX_UNCOMPRESSED)
+    rows = iter_xlsx(
+        source,
+        columns=COLUMNS,
+        header=HEADER_CELL,
+        max_rows=MAX_ROWS,
+        max_uncompressed=MAX_UNCOMPRESSED,
+        max_part=MAX_PART,
+    )
     while True:
         try:
             row = next(rows)
@@ -322,7 +332,7 @@ def _import(
                 # (without the lock both would insert the same new people and one would fail).
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-            writer = _Writer(run=run, label=label, errors=errors, result=result)
+            writer = _Writer(run=run, label=label, errors=errors, result=result, actor=actor)
             validator = _Validator(label=label, townships=dict(Township.objects.values_list("name", "id")))
             try:
                 for number, values, cell_errors in rows:
@@ -502,8 +512,9 @@ class _Validator:
     def _name(self, key: str, value: str | None, *, max_length: int) -> str | None:
         if value is None:
             return None
-        if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in value):
-            self._error(key, _("contains invisible or control characters"))
+        found = forbidden_characters(value)
+        if found:
+            self._error(key, _("Remove the invisible or control characters (%(chars)s).") % {"chars": ", ".join(found)})
             return None
         if len(value) > max_length:
             self._error(key, _("is too long (at most %(max)d characters)") % {"max": max_length})
@@ -566,8 +577,11 @@ UPDATE_FIELDS = [
 class _Writer:
     """Valid rows → LedgerRecords, a batch at a time."""
 
-    def __init__(self, *, run: str, label: Callable[[str], str], errors: _Errors, result: ImportResult) -> None:
+    def __init__(
+        self, *, run: str, label: Callable[[str], str], errors: _Errors, result: ImportResult, actor=None
+    ) -> None:
         self.run = run
+        self.actor = actor
         self.label = label
         self.errors = errors
         self.result = result
@@ -598,8 +612,13 @@ class _Writer:
     def _village_id(self, township_id: int, name: str) -> int:
         key = (township_id, name)
         if key not in self.villages:
-            # A village new to the registry is added under its township (CONTRACT.md §6).
-            village, _created = Village.objects.get_or_create(township_id=township_id, name=name)
+            # A village new to the registry is added under its township, unconfirmed: the ledger's
+            # text is not ours, and caseworkers are offered it only once the county confirms it.
+            village, created = Village.objects.get_or_create(
+                township_id=township_id, name=name, defaults={"confirmed": False}
+            )
+            if created:
+                record_event(actor=self.actor, action="village.create_from_ledger", obj=village, run=self.run)
             self.villages[key] = village.pk
         return self.villages[key]
 

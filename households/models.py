@@ -124,6 +124,13 @@ class Village(models.Model):
         Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("township")
     )
     name = models.CharField(_("name"), max_length=64)
+    # A village first named by the poverty office's ledger is free text from outside: it waits
+    # for the county to confirm it before caseworkers are offered it (households.services).
+    confirmed = models.BooleanField(
+        _("confirmed"),
+        default=True,
+        help_text=_("Confirmed by the county; villages first named by the poverty office's ledger wait for it."),
+    )
 
     class Meta:
         verbose_name = _("village")

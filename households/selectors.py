@@ -90,6 +90,12 @@ def townships_for(user) -> QuerySet[Township]:
 
 
 def villages_for(user) -> QuerySet[Village]:
+    """The villages offered to the user (forms, filters): the confirmed ones of the user's scope."""
+    return villages_all_for(user).filter(confirmed=True)
+
+
+def villages_all_for(user) -> QuerySet[Village]:
+    """Confirmed or not (the county's list, where villages new from the ledger are confirmed)."""
     return Village.objects.filter(township__in=townships_for(user)).select_related("township")
 
 

@@ -51,6 +51,14 @@ def ensure_can_edit(*, actor, household: Household | None = None, township: Town
         raise OutOfScope()
 
 
+def _ensure_confirmed(village: Village) -> None:
+    if not village.confirmed:
+        raise InvalidInput(
+            field_errors={"village": [_("This village waits for the county to confirm it.")]},
+            code="household.village_unconfirmed",
+        )
+
+
 def _next_number(township: Township) -> str:
     # The township row is locked, so two caseworkers cannot take the same number.
     Township.objects.select_for_update().get(pk=township.pk)
@@ -124,6 +132,7 @@ def _apply_member(member: Member, data: MemberData, id_number: str) -> None:
 def household_create(*, actor, village: Village, address: str, hukou_number: str, head: MemberData) -> Household:
     """A new household with its head."""
     ensure_can_edit(actor=actor, township=village.township)
+    _ensure_confirmed(village)
     head.relationship = Relationship.HEAD
     id_number, errors = _clean_member(head, actor=actor)
     if errors:
@@ -152,6 +161,8 @@ def household_update(*, actor, household: Household, village: Village, address: 
     ensure_can_edit(actor=actor, household=household)
     if village.township_id != household.township_id:
         raise InvalidInput(field_errors={"village": [_("The village must belong to the household's township.")]})
+    if village.pk != household.village_id:
+        _ensure_confirmed(village)
     old = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS}
     household.village = village
     household.address = address.strip()
@@ -412,3 +423,17 @@ def township_contact_save(*, actor, township: Township, service_address: str, se
     current.save(update_fields=TOWNSHIP_CONTACT_FIELDS)
     record_event(actor=actor, action="township.contact_change", obj=current, township_id=current.pk, changes=changes)
     return current
+
+
+def village_confirm(*, actor, village: Village) -> Village:
+    """The county confirms a village first named by the poverty office's ledger: from now on
+    caseworkers are offered it. Confirming a confirmed village changes nothing."""
+    if role_of(actor) != Role.BUREAU_REVIEWER and not getattr(actor, "is_superuser", False):
+        raise NotAllowed(_("Only the county bureau confirms villages."), code="village.confirm_not_allowed")
+    confirmed = Village.objects.filter(pk=village.pk, confirmed=False).update(confirmed=True)
+    village.refresh_from_db(fields=["confirmed"])
+    if confirmed:
+        record_event(
+            actor=actor, action="village.confirm", obj=village, township_id=village.township_id, name=village.name
+        )
+    return village

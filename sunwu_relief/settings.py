@@ -146,6 +146,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The longest text one cell of an imported xlsx may hold (Excel's own limit is 32,767).
+SUNWU_XLSX_MAX_CELL_CHARS = env_int("SUNWU_XLSX_MAX_CELL_CHARS", 32_767)
 
 # Security headers; the deploy check passes when DEBUG is off and HTTPS is terminated by the proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

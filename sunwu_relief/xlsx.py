@@ -14,10 +14,16 @@ Use::
 What it does, and the decisions it takes:
 
 - The file is checked before openpyxl sees it: magic bytes (an old ``.xls`` and a renamed CSV get a
-  clear error), then the zip central directory: member count, total uncompressed size and
-  compression ratio. ``zipfile`` never inflates a member beyond the size its directory entry
-  declares (a lying entry fails its CRC), so the directory check also caps the bytes inflated.
-  A macro project (``xl/vbaProject.bin``) is refused.
+  clear error), then the zip central directory: member count, total uncompressed size, the
+  compression ratio of the archive *and of each large member* (a stored member of random bytes
+  pads the archive's ratio; it does not hide a bomb member's own). A macro project
+  (``xl/vbaProject.bin``) is refused.
+- While openpyxl parses, every part it opens is read through a counter (``_GuardedArchive``): the
+  bytes actually inflated are capped (``max_uncompressed`` in all, ``max_part`` for any part that
+  is not a worksheet: openpyxl keeps the whole shared-string table in memory), and so is the
+  longest stretch of XML without a ``<`` (the text of one cell cannot be longer): one huge cell
+  is refused while it streams, before it is built in memory. A file that breaks off or turns to
+  garbage part-way is a clear file error, never a traceback.
 - The workbook is opened ``read_only`` (streaming) and *not* ``data_only``: a formula stays a
   formula and is an error in any column we read (cached values can lie; ``=HYPERLINK`` is a
   phishing vector). defusedxml (installed) protects the XML parser.
@@ -28,7 +34,10 @@ What it does, and the decisions it takes:
   unknown columns are ignored; a missing required column or a duplicated known header is an error.
 - Values: text is trimmed (NFKC is not applied to data); an empty cell is ``None``. A ``text``
   column must hold text cells: an ID number typed as a number has already lost digits in Excel.
-  A ``required`` column must have a value in every data row.
+  A ``required`` column must have a value in every data row. Text holding a control or format
+  character (bidi overrides, zero-width characters; ``sunwu_relief.text``) is a row error — line
+  breaks and tabs only in a ``multiline`` column — and so is text longer than
+  ``settings.SUNWU_XLSX_MAX_CELL_CHARS`` (default 32,767, Excel's own limit for a cell).
 - The sheet is read to its real end. The ``<dimension>`` a sheet declares is ignored, as Excel
   ignores it (openpyxl's read-only mode would believe it and stop early: a file declaring 3 rows
   of its 6 imported 2). Empty rows are skipped, however many there are; a row number beyond
@@ -36,7 +45,9 @@ What it does, and the decisions it takes:
   are more than ``max_rows`` data rows.
 """
 
+import dataclasses
 import datetime
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -45,17 +56,26 @@ from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
-from .errors import InvalidInput
+from .errors import InvalidInput, Problem
+from .text import forbidden_characters
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and other legacy Office files
 
 MAX_MEMBERS = 1000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 200  # whole-archive ratio; ordinary sheets compress 5–20×
+MAX_RATIO = 200  # ordinary sheets compress 5–20×
+RATIO_FLOOR = 8 * 1024 * 1024  # members smaller than this inflate to too little to matter
+MAX_PART = 64 * 1024 * 1024  # a part that is not a worksheet (shared strings, styles …)
 EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_CELL_CHARS = 32_767
+# Bytes of XML per character of text at most (a numeric character reference: "&#1114111;").
+_BYTES_PER_CHAR = 10
+_CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
 
 
 @dataclass(frozen=True)
@@ -65,6 +85,7 @@ class Column:
     required: bool = True
     text: bool = False  # the cell must be a text cell (ID numbers, codes with leading zeros)
     aliases: tuple[str, ...] = ()
+    multiline: bool = False  # line breaks and tabs are allowed (addresses, notes)
 
 
 @dataclass(frozen=True)
@@ -72,6 +93,7 @@ class XlsxError:
     row: int
     column: str
     message: str
+    code: str = "xlsx.invalid"  # stable, untranslated (tests and clients match it, not the message)
 
     def __str__(self) -> str:
         return f"row {self.row}, column {self.column}: {self.message}"
@@ -101,6 +123,11 @@ class XlsxFileError(InvalidInput):
     def __init__(self, message: str | None = None, *, errors: list[XlsxError] | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.errors = errors or []
+
+
+def max_cell_chars() -> int:
+    """The longest text one cell may hold (a setting; Excel's own limit by default)."""
+    return int(getattr(settings, "SUNWU_XLSX_MAX_CELL_CHARS", EXCEL_MAX_CELL_CHARS))
 
 
 def fold_header(value: Any) -> str:
@@ -141,6 +168,7 @@ def check_archive(
     max_members: int = MAX_MEMBERS,
     max_uncompressed: int = MAX_UNCOMPRESSED,
     max_ratio: int = MAX_RATIO,
+    max_part: int = MAX_PART,
 ) -> None:
     """Refuse what is not a plain xlsx before any XML is parsed (a few dozen µs).
 
@@ -164,13 +192,157 @@ def check_archive(
         raise XlsxFileError(_("The file has too many parts to be a data sheet."))
     total = sum(info.file_size for info in infos)
     compressed = sum(info.compress_size for info in infos) or 1
-    if total > max_uncompressed or total / compressed > max_ratio:
-        raise XlsxFileError(_("The file expands to far more data than a sheet holds (a zip bomb?); it was not read."))
+    # Each member on its own too: a stored member of random bytes pads the archive's ratio.
+    bomb_member = any(
+        info.file_size > RATIO_FLOOR and info.file_size / max(info.compress_size, 1) > max_ratio for info in infos
+    )
+    large_part = any(
+        info.file_size > max_part and info.filename.endswith(".xml") and not _is_worksheet(info.filename)
+        for info in infos
+    )
+    if total > max_uncompressed or total / compressed > max_ratio or bomb_member or large_part:
+        raise _bomb()
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
         raise XlsxFileError(_("This file is not an Excel .xlsx file."))
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise XlsxFileError(_("The file contains macros; save it as a plain .xlsx without macros."))
+
+
+def _bomb() -> XlsxFileError:
+    return XlsxFileError(
+        _("The file expands to far more data than a sheet holds (a zip bomb?); it was not read."), code="xlsx.zip_bomb"
+    )
+
+
+def _is_worksheet(name: str) -> bool:
+    return name.lstrip("/").startswith("xl/worksheets/")
+
+
+class _GuardedStream:
+    """A member being inflated, counted as it is read (see `_GuardedArchive`)."""
+
+    def __init__(self, raw: Any, *, archive: "_GuardedArchive", info: zipfile.ZipInfo) -> None:
+        self.raw = raw
+        self.archive = archive
+        self.name = info.filename
+        self.declared = info.file_size  # zipfile inflates no more than this (a lying entry fails its CRC)
+        # Worksheets are streamed row by row; what else openpyxl reads it keeps whole in memory.
+        capped = self.name in archive.capped_parts or not _is_worksheet(self.name)
+        self.limit = archive.max_part if capped else None
+        self.inflated = 0
+        self.run = 0  # bytes since the last "<"
+        self.context = b""  # the XML just before that "<"
+
+    def read(self, size: int | None = -1) -> bytes:
+        if (size is None or size < 0) and self.declared > self.archive.max_part:
+            raise _bomb()  # a whole part at once: refused before it is inflated
+        data = self.raw.read(size)
+        self.inflated += len(data)
+        self.archive.inflated += len(data)
+        if self.archive.inflated > self.archive.max_uncompressed or (
+            self.limit is not None and self.inflated > self.limit
+        ):
+            raise _bomb()
+        if data:
+            self._watch_text(data)
+        return data
+
+    def _watch_text(self, data: bytes) -> None:
+        first = data.find(b"<")
+        if first == -1:
+            self.run += len(data)
+            longest = self.run
+        else:
+            longest = self.run + first
+            if len(data) > self.archive.max_run:  # a stretch could lie wholly inside this read
+                longest = max(longest, *(len(piece) for piece in data.split(b"<")))
+            last = data.rfind(b"<")
+            self.run = len(data) - last - 1
+            self.context = (self.context + data[: last + 1])[-4096:] if last < 4096 else data[last - 4096 : last + 1]
+            longest = max(longest, self.run)
+        if longest > self.archive.max_run:
+            raise self._too_long()
+
+    def _too_long(self) -> XlsxFileError:
+        """Name the cell when the stretch is a worksheet cell's text (its <c r="B7"> just before)."""
+        refs = _CELL_REF.findall(self.context)
+        if refs and _is_worksheet(self.name) and self.name not in self.archive.capped_parts:
+            column, row = refs[-1][0].decode(), int(refs[-1][1])
+            error = XlsxError(
+                row,
+                column,
+                _("is too long (at most %(max)d characters); the file was not read") % {"max": self.archive.max_chars},
+                code="xlsx.too_long",
+            )
+            return XlsxFileError(str(error), code="xlsx.too_long", errors=[error])
+        return XlsxFileError(
+            _("The file has a text longer than %(max)d characters (in %(part)s); it was not read.")
+            % {"max": self.archive.max_chars, "part": self.name},
+            code="xlsx.too_long",
+        )
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> "_GuardedStream":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+class _GuardedArchive(zipfile.ZipFile):
+    """The archive openpyxl reads from: what it inflates is counted and capped, and no stretch of
+    text can grow past what one cell may hold before openpyxl has it in memory."""
+
+    def __init__(self, file: Any, *, max_uncompressed: int, max_part: int, max_chars: int) -> None:
+        super().__init__(file, "r")
+        self.max_uncompressed = max_uncompressed
+        self.max_part = max_part
+        self.max_chars = max_chars
+        # A cell of `max_chars` characters is at most this many bytes of XML (plus its tag).
+        self.max_run = max_chars * _BYTES_PER_CHAR + 1024
+        self.inflated = 0
+        self.capped_parts: set[str] = set()  # the shared-string table, found through the manifest
+        self.loading = True
+
+    def open(self, name: Any, mode: str = "r", pwd: bytes | None = None, **kwargs: Any) -> Any:
+        info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
+        if mode == "r" and self.loading and _is_worksheet(info.filename) and info.filename not in self.capped_parts:
+            # While the workbook loads, read-only openpyxl opens each sheet only to look for its
+            # <dimension>, which we ignore; without one it would parse the whole sheet for nothing
+            # (a styled million-row sheet: 97 s and 700 MB). It gets an empty sheet instead.
+            return _GuardedStream(BytesIO(b"<worksheet/>"), archive=self, info=zipfile.ZipInfo(info.filename))
+        stream = super().open(name, mode, pwd, **kwargs)
+        if mode != "r":
+            return stream
+        return _GuardedStream(stream, archive=self, info=info)
+
+
+def _open_workbook(source: str | Path | bytes | IO[bytes], *, max_uncompressed: int, max_part: int) -> Any:
+    """openpyxl's own load_workbook (read-only, formulas kept), reading through `_GuardedArchive`."""
+    from openpyxl.reader.excel import ExcelReader  # imported late: only importers need it
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    if isinstance(source, bytes):
+        source = BytesIO(source)
+    reader = ExcelReader(source, read_only=True, data_only=False, keep_links=False)
+    reader.archive.close()
+    if hasattr(source, "seek"):
+        source.seek(0)
+    archive = _GuardedArchive(source, max_uncompressed=max_uncompressed, max_part=max_part, max_chars=max_cell_chars())
+    reader.archive = archive
+    reader.read_manifest()
+    strings = reader.package.find(SHARED_STRINGS)
+    if strings is not None:
+        archive.capped_parts.add(strings.PartName[1:])
+    reader.read()
+    archive.loading = False
+    return reader.wb
 
 
 def _cell_value(cell: Any) -> Any:
@@ -209,22 +381,26 @@ def iter_xlsx(
     header: str,
     max_rows: int = 100_000,
     max_uncompressed: int = MAX_UNCOMPRESSED,
+    max_part: int = MAX_PART,
 ) -> Iterator[XlsxRow]:
     """The same rows one at a time, each with its own `errors`, in bounded memory.
 
     A path or a file object is streamed from disk (never read whole); bytes work too. Raises
-    XlsxFileError (from the first `next()`) when the file as a whole cannot be read."""
-    from openpyxl import load_workbook  # imported late: only importers need it
-
+    XlsxFileError (from the first `next()`, or from a later one when the file breaks off
+    part-way) when the file as a whole cannot be read."""
     if not isinstance(source, bytes | str | Path) and not hasattr(source, "seek"):
         source = _open_bytes(source)
-    check_archive(source, max_uncompressed=max_uncompressed)
+    check_archive(source, max_uncompressed=max_uncompressed, max_part=max_part)
     try:
-        workbook = load_workbook(
-            BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=False
-        )
+        workbook = _open_workbook(source, max_uncompressed=max_uncompressed, max_part=max_part)
+    except XlsxFileError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise XlsxFileError(_("The file is damaged or incomplete; it cannot be read as .xlsx.")) from exc
+        if isinstance(exc.__cause__, XlsxFileError):  # openpyxl re-raises what fails as ValueError
+            raise exc.__cause__ from None
+        raise XlsxFileError(
+            _("The file is damaged or incomplete; it cannot be read as .xlsx."), code="xlsx.damaged"
+        ) from exc
     try:
         sheets = [ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
         if not sheets:
@@ -244,13 +420,18 @@ def _iter_sheet(sheet: Any, *, columns: Sequence[Column], header: str, max_rows:
         for text in (column.header, *column.aliases):
             by_text[fold_header(text)] = column
     count = 0
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
+    limit = max_cell_chars()
+    headers: dict[str, str] = {}  # column letter → our header, once the header row is found
+    for number, cells in _numbered_rows(sheet, headers):
         if number > EXCEL_MAX_ROWS:
             raise XlsxFileError(_("The sheet has rows beyond Excel's last row; it was not written by Excel."))
         if positions is None:
             texts = [fold_header(_cell_value(c)) for c in cells]
             if header in texts:
                 positions = _map_header(texts, columns, by_text, number)
+                for column in columns:
+                    if column.key in positions:
+                        headers[get_column_letter(positions[column.key] + 1)] = column.header
             elif number > 50:
                 break
             continue
@@ -281,12 +462,56 @@ def _iter_sheet(sheet: Any, *, columns: Sequence[Column], header: str, max_rows:
                 value = None
             elif value is None and column.required and index is not None:
                 row.errors.append(XlsxError(number, column.header, _("a value is required")))
+            elif isinstance(value, str) and (problem := _text_problem(value, column, limit)) is not None:
+                row.errors.append(XlsxError(number, column.header, str(problem), code=problem.code))
+                value = None
             if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
                 value = value.date()
             row.values[column.key] = value
         yield row
     if positions is None:
         raise XlsxFileError(_("No header row with a cell “%(header)s” was found.") % {"header": header})
+
+
+def _numbered_rows(sheet: Any, headers: dict[str, str]) -> Iterator[tuple[int, tuple]]:
+    """(row number, cells) to the sheet's end; XML that breaks off part-way is a file error."""
+    rows = enumerate(sheet.iter_rows(), start=1)
+    number = 0
+    while True:
+        try:
+            number, cells = next(rows)
+        except StopIteration:
+            return
+        except XlsxFileError as exc:
+            if not exc.errors:
+                raise
+            # Refused at a cell while streaming: name its column by our header, like row errors.
+            errors = [dataclasses.replace(e, column=headers.get(e.column, e.column)) for e in exc.errors]
+            raise XlsxFileError(
+                "; ".join(str(e) for e in errors),
+                code=exc.code,
+                field_errors={"file": [str(e) for e in errors]},
+                errors=errors,
+            ) from exc
+        except Exception as exc:  # broken XML, a CRC error, defusedxml refusing entities ...
+            raise XlsxFileError(
+                _("The file is damaged after row %(row)d; it cannot be read as .xlsx and nothing was imported.")
+                % {"row": number},
+                code="xlsx.damaged",
+            ) from exc
+        yield number, cells
+
+
+def _text_problem(value: str, column: Column, limit: int) -> Problem | None:
+    if len(value) > limit:
+        return Problem("xlsx.too_long", _("is too long (at most %(max)d characters)") % {"max": limit})
+    found = forbidden_characters(value, multiline=column.multiline)
+    if found:
+        return Problem(
+            "xlsx.forbidden_character",
+            _("Remove the invisible or control characters (%(chars)s).") % {"chars": ", ".join(found)},
+        )
+    return None
 
 
 def _map_header(texts: list[str], columns: Sequence[Column], by_text: dict[str, Column], row: int) -> dict[str, int]:

@@ -37,12 +37,20 @@ def with_broken_xml_after_row(data: bytes, row: int) -> bytes:
     return rewrite_part(data, SHEET, cut)
 
 
-def padded_bomb(*, inflated_mib: int = 300, padding_mib: int = 4, cell_text: bool = False) -> bytes:
+def padded_bomb(
+    *,
+    inflated_mib: int = 300,
+    padding_mib: int = 4,
+    cell_text: bool = False,
+    headers: list[str] | None = None,
+    rows_before: int = 0,
+) -> bytes:
     """A zip bomb whose whole-archive ratio looks ordinary: a sheet that inflates `inflated_mib` MiB
     beside a stored member of random bytes that pads the compressed size.
 
-    With `cell_text` the sheet's bulk is one inline-string cell (a single huge cell); otherwise it is
-    rows of empty styled cells."""
+    With `cell_text` the sheet's bulk is one inline-string cell (a single huge cell) whose text
+    deflates about 150× (under any ratio limit); otherwise it is rows of empty styled cells. The
+    header row holds `headers` (default: 身份证号 alone), followed by `rows_before` ordinary rows."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr(
@@ -73,20 +81,32 @@ def padded_bomb(*, inflated_mib: int = 300, padding_mib: int = 4, cell_text: boo
             '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
         )
         with archive.open(SHEET, "w", force_zip64=True) as member:
+            header = "".join(
+                f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{text}</t></is></c>'
+                for i, text in enumerate(headers or ["身份证号"])
+            )
             member.write(
                 b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>\xe8\xba\xab'
-                b"\xe4\xbb\xbd\xe8\xaf\x81\xe5\x8f\xb7</t></is></c></row>"
+                b'spreadsheetml/2006/main"><sheetData><row r="1">' + header.encode() + b"</row>"
             )
+            for number in range(2, 2 + rows_before):
+                member.write(
+                    f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{number:018d}</t></is></c>'
+                    f'<c r="B{number}" t="inlineStr"><is><t>名字{number}</t></is></c></row>'.encode()
+                )
             chunk_mib = 1024 * 1024
+            big = 2 + rows_before
             if cell_text:
-                member.write(b'<row r="2"><c r="A2" t="inlineStr"><is><t>')
+                member.write(f'<row r="{big}"><c r="B{big}" t="inlineStr"><is><t>'.encode())
+                letters = bytes(b"abcdefghijklmnop"[i % 16] for i in range(256))
                 for _ in range(inflated_mib):
-                    member.write(b"x" * chunk_mib)
+                    # Mostly one letter, a few random ones: deflates ~150×, under any ratio limit.
+                    noise = os.urandom(16 * 1024).translate(letters)
+                    member.write(b"".join(b"x" * 1008 + noise[i : i + 16] for i in range(0, 16 * 1024, 16)))
                 member.write(b"</t></is></c></row>")
             else:
                 row = b'<row r="%d"><c r="A%d" s="0"/></row>'
-                number = 3
+                number = big
                 written = 0
                 while written < inflated_mib * chunk_mib:
                     block = b"".join(row % (n, n) for n in range(number, number + 10_000))

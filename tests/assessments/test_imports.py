@@ -15,7 +15,7 @@ from sunwu_relief.errors import NotAllowed
 from sunwu_relief.xlsx import Column, XlsxFileError, read_xlsx
 from tests.assessments.conftest import VEHICLE_HEADERS, xlsx_bytes
 from tests.conftest import new_id_number
-from tests.xlsx_builders import with_dimension
+from tests.xlsx_builders import with_broken_xml_after_row, with_dimension
 
 DAY = datetime.date(2026, 10, 1)
 
@@ -313,3 +313,57 @@ def test_reader_reads_rows_after_a_long_run_of_empty_rows():
     workbook.save(buffer)
     result = read_xlsx(buffer.getvalue(), columns=[Column("身份证号", "id")], header="身份证号")
     assert [(r.number, r.values["id"]) for r in result.rows] == [(2, "a"), (5000, "b")]
+
+
+# --- text is never cut, and never carries control or bidi characters ---------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("column", "value", "code"),
+    [
+        (1, "王" * 65, "department.too_long"),  # 姓名: the record keeps at most 64
+        (2, "黑N" + "1" * 99, "department.too_long"),  # 号牌号码: the item key keeps at most 100
+        (3, "小型轿车" * 50, "department.too_long"),  # 车辆类型 (with the plate, the item's label: 200)
+        (1, "王五\u202e", "xlsx.forbidden_character"),
+        (1, "王\u200b五", "xlsx.forbidden_character"),
+    ],
+)
+def test_too_long_or_invisible_text_is_a_row_error_and_nothing_is_written(bureau_reviewer, column, value, code):
+    rows = vehicle_rows(3)
+    rows[1][column] = value
+    with pytest.raises(ImportFailed) as exc:
+        department_import(
+            actor=bureau_reviewer,
+            source=Source.VEHICLE,
+            data_date=DAY,
+            file=xlsx_bytes(VEHICLE_HEADERS, rows),
+            filename="v.xlsx",
+        )
+    assert [(e.row, e.column, e.code) for e in exc.value.errors] == [(4, VEHICLE_HEADERS[column], code)]
+    assert not DepartmentRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_name_of_exactly_64_characters_is_kept_whole(bureau_reviewer):
+    rows = vehicle_rows(1)
+    rows[0][1] = "王" * 64
+    department_import(
+        actor=bureau_reviewer,
+        source=Source.VEHICLE,
+        data_date=DAY,
+        file=xlsx_bytes(VEHICLE_HEADERS, rows),
+        filename="v",
+    )
+    assert DepartmentRecord.objects.get().name == "王" * 64
+
+
+@pytest.mark.django_db
+def test_the_command_reports_a_sheet_broken_part_way_and_writes_nothing(tmp_path, capsys):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(with_broken_xml_after_row(xlsx_bytes(VEHICLE_HEADERS, vehicle_rows(3)), 3))
+    with pytest.raises(SystemExit) as exc:
+        call_command("import_department_data", "vehicle", str(path), "--date", "2026-10-01")
+    assert exc.value.code == 1
+    assert "damaged after row 3" in capsys.readouterr().err
+    assert not DepartmentRecord.objects.exists()

@@ -12,7 +12,7 @@ from benefits.migration import roll_import
 from benefits.models import Benefit
 from benefits.roll import HEADERS
 from sunwu_relief.errors import NotAllowed
-from tests.xlsx_builders import with_dimension
+from tests.xlsx_builders import with_broken_xml_after_row, with_dimension
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +116,22 @@ def test_a_roll_declaring_fewer_rows_than_it_has_is_read_to_its_end(
     result = roll_import(actor=bureau_reviewer, source=path, programme="dibao", source_name="roll.xlsx")
     assert result.ok, result.errors
     assert result.created == 2
+
+
+def test_a_roll_broken_part_way_is_a_clear_command_error_and_nothing_is_written(
+    household_sunwu, household_chenqing, bureau_reviewer, tmp_path
+):
+    path = roll_file(tmp_path / "roll.xlsx", [_row(household_sunwu), _row(household_chenqing)])
+    path.write_bytes(with_broken_xml_after_row(path.read_bytes(), 3))
+    with pytest.raises(CommandError, match="damaged after row 3"):
+        call_command("import_roll", str(path), "--programme", "dibao", "--user", bureau_reviewer.username)
+    assert not Benefit.objects.exists()
+
+
+def test_a_bidi_character_in_the_roll_is_a_row_error(household_sunwu, bureau_reviewer, tmp_path):
+    row = _row(household_sunwu)
+    row[8] = "备注\u202e"
+    path = roll_file(tmp_path / "roll.xlsx", [row])
+    result = roll_import(actor=bureau_reviewer, source=path, programme="dibao", source_name="roll.xlsx")
+    assert [(e.row, e.column, e.code) for e in result.errors] == [(3, "备注", "xlsx.forbidden_character")]
+    assert not Benefit.objects.exists()

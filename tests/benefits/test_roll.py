@@ -8,6 +8,7 @@ from django.core.management import call_command
 from benefits import services
 from benefits.models import ApplicationStatus
 from benefits.roll import HEADERS
+from households.models import Member, Village
 from tests.conftest import member_data
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,20 @@ def test_export_roll_rejects_a_bad_month(tmp_path):
     with pytest.raises(CommandError):
         call_command("export_roll", programme="dibao", month="2026-13", output=str(tmp_path / "x.xlsx"))
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_control_character_already_stored_in_a_name_does_not_break_the_roll(cases, tmp_path):
+    application = cases.to(ApplicationStatus.APPROVED)
+    head = application.household.members.get(relationship="head")
+    # Stored before the forms refused such characters (an update, as old data would be).
+    Member.objects.filter(pk=head.pk).update(name="张\x01三\u202e")
+    Village.objects.filter(pk=application.household.village_id).update(name="三屯\x0b村")
+    out = tmp_path / "roll.xlsx"
+    call_command(
+        "export_roll", programme="dibao", month=application.benefit.start_month.strftime("%Y-%m"), output=str(out)
+    )
+    rows = _read(out)
+    header_index = next(i for i, row in enumerate(rows) if row[0].value == "乡镇")
+    data = rows[header_index + 1]
+    assert data[1].value == "三屯村"
+    assert data[2].value == "张三"

@@ -2,6 +2,8 @@
 with its row and column, upsert by ID number, replace, and the hostile files of SECURITY.md."""
 
 import io
+import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from households.models import LedgerRecord, PovertyAttribute, PovertyStatus, Vil
 from sunwu_relief.models import AuditEvent, Job
 from tests.conftest import new_id_number
 from tests.ledger_builders import ORDER, ledger_row, ledger_xlsx, zip_bomb
-from tests.xlsx_builders import with_dimension
+from tests.xlsx_builders import padded_bomb, with_dimension
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "ledger-sample.xlsx"  # the poverty office's example
 ID = "身份证号"
@@ -140,10 +142,30 @@ def test_hidden_rows_are_data(db):
     assert ledger_import_xlsx(buffer.getvalue(), actor=None).created == 2
 
 
-def test_a_village_new_to_the_registry_is_added_under_its_township(db, township_sunwu):
-    result = ledger_import_rows([ledger_row(village="新建村")], actor=None)
+def test_a_village_new_to_the_registry_is_added_unconfirmed_and_kept_by_the_record(db, township_sunwu):
+    row = ledger_row(village="<img src=x onerror=alert(1)>")
+    result = ledger_import_rows([row], actor=None)
     assert result.succeeded
-    assert Village.objects.filter(township=township_sunwu, name="新建村").exists()
+    village = Village.objects.get(township=township_sunwu, name="<img src=x onerror=alert(1)>")
+    assert village.confirmed is False
+    assert LedgerRecord.objects.get(id_number=row["id_number"]).village == village
+    assert AuditEvent.objects.filter(action="village.create_from_ledger", object_id=str(village.pk)).exists()
+
+
+def test_a_village_already_in_the_registry_stays_as_it_is(db, township_sunwu):
+    known = Village.objects.filter(township=township_sunwu, confirmed=True).first()
+    ledger_import_rows([ledger_row(village=known.name)], actor=None)
+    known.refresh_from_db()
+    assert known.confirmed is True
+
+
+@pytest.mark.parametrize("village", ["新建村\u202e", "新\u200b建村", "新建\x07村"])
+def test_a_village_with_control_or_bidi_characters_is_a_row_error_and_no_village_is_made(db, village):
+    villages = Village.objects.count()
+    result = ledger_import_rows([ledger_row(), ledger_row(village=village)], actor=None)
+    assert not result.succeeded
+    assert [(e.row, e.column) for e in result.errors] == [(2, "village")]
+    assert Village.objects.count() == villages
 
 
 # --- every way a file can be wrong: exit 1, each error with row and column, nothing written ----
@@ -454,3 +476,31 @@ def test_a_ledger_declaring_fewer_columns_than_it_has_is_read_whole(db):
     result = ledger_import_xlsx(data, actor=None)
     assert result.succeeded, result.errors
     assert LedgerRecord.objects.get().health == "disabled"
+
+
+# --- hostile cells and archives ------------------------------------------------------------------
+
+
+def test_a_name_longer_than_a_cell_may_hold_is_a_row_error(db, tmp_path, settings):
+    settings.SUNWU_XLSX_MAX_CELL_CHARS = 100
+    lines = failing_command(write(tmp_path, ledger_xlsx([ledger_row(), ledger_row(name="崔" * 101)])))
+    assert lines == ["row 5, column 姓名: is too long (at most 100 characters)"]
+
+
+def test_one_huge_cell_is_refused_as_it_streams_with_its_row_and_column(db, tmp_path, settings):
+    settings.SUNWU_XLSX_MAX_CELL_CHARS = 100
+    headers = [ledger.HEADERS[key] for key in ORDER]
+    data = padded_bomb(inflated_mib=8, padding_mib=1, cell_text=True, headers=headers, rows_before=400)
+    lines = failing_command(write(tmp_path, data))
+    assert lines[-1] == "row 402, column 姓名: is too long (at most 100 characters); the file was not read"
+    assert not LedgerRecord.objects.exists()
+
+
+def test_a_padded_bomb_is_refused_by_its_members_ratio(db, tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" * (64 * 1024 * 1024))
+        archive.writestr(zipfile.ZipInfo("xl/media/padding.bin"), os.urandom(2 * 1024 * 1024))  # stored
+    lines = failing_command(write(tmp_path, buffer.getvalue()))
+    assert lines == ["The file expands to far more data than a sheet holds (a zip bomb?); it was not read."]
