@@ -15,7 +15,9 @@ from households.ids import mask_id_number
 from sunwu_relief.admin_base import AccessLoggedAdminMixin, ReadOnlyAdminMixin
 from sunwu_relief.errors import DomainError
 from sunwu_relief.models import Job
+from sunwu_relief.refusals import is_refusal, record_refusal
 from sunwu_relief.roles import Role, can_see_full_id, role_of
+from sunwu_relief.ui import add_domain_error
 
 from . import services
 from .forms import DepartmentImportForm
@@ -101,6 +103,8 @@ class PolicyLimitsAdmin(SimpleHistoryAdmin):
         try:
             services.policy_limits_save(actor=request.user, limits=obj)
         except DomainError as exc:
+            if is_refusal(exc):
+                record_refusal(request, status=exc.status_code, exc=exc)
             raise ValidationError(exc.message) from exc
 
 
@@ -235,7 +239,7 @@ class DepartmentImportAdmin(CountyViewMixin, admin.ModelAdmin):
                     filename=upload.name,
                 )
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                add_domain_error(form, exc, request=request)
             else:
                 job.refresh_from_db()
                 if job.status == Job.Status.FAILED:

@@ -15,7 +15,7 @@ from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, NotAllowed, OutOfScope
 from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data, township_id_of
-from sunwu_relief.ui import add_domain_error, client_ip, post_only, roles_required
+from sunwu_relief.ui import add_domain_error, client_ip, domain_error_message, post_only, roles_required
 
 from . import services
 from .forms import AssetForm, AttachmentForm, AuthorisationForm, IncomeForm, LabourAssessmentForm, VisitForm
@@ -57,7 +57,7 @@ def _run(request: HttpRequest, action: Callable[..., Any], **kwargs: Any) -> Any
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        domain_error_message(request, exc)
         return None
 
 
@@ -69,7 +69,7 @@ def _form_run(request: HttpRequest, form, action: Callable[..., Any], **kwargs: 
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
-        add_domain_error(form, exc)
+        add_domain_error(form, exc, request=request)
         return None
 
 

@@ -80,7 +80,7 @@ def finding_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             except OutOfScope as exc:
                 raise Http404 from exc
             except DomainError as exc:
-                add_domain_error(form, exc)
+                add_domain_error(form, exc, request=request)
             else:
                 messages.success(request, _("The finding was resolved."))
                 return redirect("audits:finding", pk=finding.pk)

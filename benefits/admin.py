@@ -298,7 +298,7 @@ class ApplicationAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
             except OutOfScope as exc:
                 raise Http404 from exc
             except DomainError as exc:
-                add_domain_error(decision_form if "decide" in request.POST else visit_form, exc)
+                add_domain_error(decision_form if "decide" in request.POST else visit_form, exc, request=request)
         context = {
             **self.admin_site.each_context(request),
             "title": _("County decision"),
@@ -443,7 +443,7 @@ class BenefitAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
             try:
                 services.benefit_change(actor=request.user, benefit=benefit, **form.cleaned_data)
             except DomainError as exc:
-                add_domain_error(form, exc)
+                add_domain_error(form, exc, request=request)
             else:
                 messages.success(request, _("The change was decided and its written notice produced."))
                 return redirect("admin:benefits_benefit_change", benefit.pk)

@@ -326,7 +326,7 @@ def application_step_view(request: HttpRequest, pk: int, step: str) -> HttpRespo
         except OutOfScope as exc:
             raise Http404 from exc
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, request=request)
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": definition.label})
             return redirect("benefits:application", pk=application.pk)
@@ -344,7 +344,7 @@ def application_create_view(request: HttpRequest, household_pk: int) -> HttpResp
         try:
             application = services.application_create(actor=request.user, household=household, **form.cleaned_data)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, request=request)
         else:
             messages.success(request, _("The application was created as a draft."))
             return redirect("benefits:application", pk=application.pk)

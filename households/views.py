@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.refusals import is_refusal, record_refusal
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
 from sunwu_relief.ui import add_domain_error, client_ip, roles_required
 
@@ -107,20 +108,22 @@ def household_create_view(request: HttpRequest) -> HttpResponse:
                 head=head_form.member_data(),
             )
         except DomainError as exc:
-            _split_head_errors(exc, form, head_form)
+            _split_head_errors(request, exc, form, head_form)
         else:
             messages.success(request, _("Household %(number)s was created.") % {"number": household.number})
             return redirect("households:detail", pk=household.pk)
     return render(request, "households/household_form.html", {"form": form, "head_form": head_form})
 
 
-def _split_head_errors(exc: DomainError, form: HouseholdForm, head_form: HeadForm) -> None:
+def _split_head_errors(request: HttpRequest, exc: DomainError, form: HouseholdForm, head_form: HeadForm) -> None:
+    if is_refusal(exc):
+        record_refusal(request, status=exc.status_code, exc=exc)  # once, with the error's own codes
     head_errors = {k.removeprefix("head_"): v for k, v in exc.field_errors.items() if k.startswith("head_")}
     other = {k: v for k, v in exc.field_errors.items() if not k.startswith("head_")}
     if head_errors:
-        add_domain_error(head_form, DomainError(exc.message, field_errors=head_errors))
+        add_domain_error(head_form, DomainError(exc.message, field_errors=head_errors), request=None)
     if other or not head_errors:
-        add_domain_error(form, DomainError(exc.message, field_errors=other))
+        add_domain_error(form, DomainError(exc.message, field_errors=other), request=None)
 
 
 @roles_required(Role.CASEWORKER)
@@ -133,7 +136,7 @@ def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         except OutOfScope as exc:
             raise Http404 from exc
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, request=request)
         else:
             messages.success(request, _("The household was saved."))
             return redirect("households:detail", pk=household.pk)
@@ -148,7 +151,7 @@ def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.member_add(actor=request.user, household=household, data=form.member_data())
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, request=request)
         else:
             messages.success(request, _("The member was added."))
             return redirect("households:detail", pk=household.pk)
@@ -167,7 +170,7 @@ def member_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.member_update(actor=request.user, member=member, data=form.member_data())
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, request=request)
         else:
             messages.success(request, _("The member was saved."))
             return redirect("households:detail", pk=member.household_id)
@@ -213,7 +216,7 @@ def member_move_view(request: HttpRequest, pk: int) -> HttpResponse:
             except OutOfScope as exc:
                 raise Http404 from exc
             except DomainError as exc:
-                add_domain_error(form, exc)
+                add_domain_error(form, exc, request=request)
             else:
                 messages.success(
                     request,
@@ -237,7 +240,7 @@ def member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
         except OutOfScope as exc:
             raise Http404 from exc
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, request=request)
         else:
             messages.success(request, _("%(name)s was removed from the household.") % {"name": member.name})
             return redirect("households:detail", pk=member.household_id)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .refusals import is_refusal, record_refusal
 from .roles import role_of
 
 
@@ -31,7 +32,22 @@ class HasAnyRole(permissions.BasePermission):
         return role_of(request.user) is not None
 
 
+def _record_refusal(exc: Exception, context: dict) -> None:
+    """Scope, role and workflow refusals leave an audit trace (sunwu_relief.refusals)."""
+    request = context.get("request")
+    if request is None:
+        return
+    if isinstance(exc, DomainError):
+        if is_refusal(exc):
+            record_refusal(request, status=exc.status_code, exc=exc)
+    elif isinstance(exc, Http404 | exceptions.NotFound):
+        record_refusal(request, status=404, exc=exc)
+    elif isinstance(exc, DjangoPermissionDenied | exceptions.PermissionDenied):
+        record_refusal(request, status=403, exc=exc)
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    _record_refusal(exc, context)
     if isinstance(exc, DomainError):
         body: dict = {"detail": exc.message, "code": exc.code, "codes": exc.codes}
         if exc.field_errors:

@@ -8,12 +8,14 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 
 from .errors import DomainError
+from .refusals import is_refusal, record_refusal
 from .roles import role_of
 from .text import forbidden_characters
 
@@ -34,16 +36,35 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
-def add_domain_error(form: forms.Form, exc: DomainError, *, prefix_map: dict[str, str] | None = None) -> None:
-    """Put a service's field errors on the form's fields (others as a non-field error)."""
+def add_domain_error(
+    form: forms.Form,
+    exc: DomainError,
+    *,
+    request: HttpRequest | None,
+    prefix_map: dict[str, str] | None = None,
+) -> None:
+    """Put a service's field errors on the form's fields (others as a non-field error).
+
+    The UI's one mapping of a domain error to a form: a refusal (scope, role, workflow; not bad
+    input) leaves its audit trace here. `request` is required so that no view forgets it; None
+    only where the caller has recorded the refusal itself."""
+    if request is not None and is_refusal(exc):
+        record_refusal(request, status=exc.status_code, exc=exc)
     prefix_map = prefix_map or {}
     if not exc.field_errors:
         form.add_error(None, exc.message)
         return
-    for field, messages in exc.field_errors.items():
+    for field, texts in exc.field_errors.items():
         name = prefix_map.get(field, field)
-        for message in messages:
+        for message in texts:
             form.add_error(name if name in form.fields else None, message)
+
+
+def domain_error_message(request: HttpRequest, exc: DomainError) -> None:
+    """A service's refusal shown as a message (where no form is involved), with its audit trace."""
+    if is_refusal(exc):
+        record_refusal(request, status=exc.status_code, exc=exc)
+    messages.error(request, exc.message)
 
 
 def client_ip(request: HttpRequest) -> str | None:

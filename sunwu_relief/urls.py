@@ -35,3 +35,7 @@ urlpatterns = [
     path("audits/", include("audits.urls")),
     path("", audit_views.dashboard, name="dashboard"),
 ]
+
+# Refusals are answered by Django's own pages after an audit trace (sunwu_relief.refusals).
+handler403 = "sunwu_relief.views.permission_denied"
+handler404 = "sunwu_relief.views.page_not_found"

@@ -1,10 +1,13 @@
-"""Project-level views: the health check."""
+"""Project-level views: the health check, the 403 and 404 handlers."""
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_GET
+
+from .refusals import record_refusal
 
 
 def _database_ok() -> bool:
@@ -39,3 +42,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def api_not_found(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"detail": str(_("Not found."))}, status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler403: every 403 of the UI and the admin leaves a `refused` audit event."""
+    record_refusal(request, status=403, exc=exception)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: out of scope is answered as not found, and leaves a `refused` audit event."""
+    record_refusal(request, status=404, exc=exception)
+    return defaults.page_not_found(request, exception)
