@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS: dict[str, Any] = {
     "login": _("Logged in"),
+    "refused": _("Refused (not allowed, not found or a refused step)"),
     "logout": _("Logged out"),
     "login.unlock": _("Log-in unlocked"),
     "staff.create": _("Staff account created"),
