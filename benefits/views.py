@@ -247,6 +247,9 @@ def _problems(application: Application) -> list[str]:
         return services.investigation_problems(application)
     if application.status == S.EVALUATING:
         return services.evaluation_problems(application)
+    if application.status == S.TOWNSHIP_REVIEW:
+        # The reviewer sees before deciding which programme conditions the frozen result fails.
+        return services.eligibility_problems(application, assessment=application.assessment)
     if application.status == S.PUBLIC_NOTICE:
         return services.notice_problems(application, on=timezone.localdate())
     if application.status == S.COUNTY_REVIEW:

@@ -601,3 +601,16 @@ def test_an_elderly_couple_can_both_be_supported_as_tekun_but_neither_twice(case
     assert running.count() == 2
     household.refresh_from_db()
     assert household.classification == "key"
+
+
+def test_the_township_reviewer_sees_the_failed_condition_on_the_case_page(cases, client):
+    application, _assessment = _tekun_application(cases)
+    cases.to(ApplicationStatus.INVESTIGATING, application=application)
+    services.obligor_add(
+        actor=cases.caseworker, application=application, name="赵三", relation="child", can_support=True
+    )
+    cases.to(ApplicationStatus.TOWNSHIP_REVIEW, application=application)
+    client.force_login(cases.reviewer)
+    response = client.get(f"/applications/{application.pk}/")
+    assert [p.code for p in response.context["problems"]] == ["tekun.able_obligor"]
+    assert "赵三" in response.content.decode()
