@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
-from sunwu_relief.xlsx import Column, XlsxFileError, read_xlsx
+from sunwu_relief.xlsx import Column, XlsxFileError, iter_xlsx, read_xlsx
 from tests.xlsx_builders import SHEET, padded_bomb, rewrite_part, with_broken_xml_after_row
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,3 +131,32 @@ def test_line_breaks_are_allowed_in_a_multiline_column_but_bidi_is_not():
     result = read(sheet_bytes([["身份证号", "姓名", "地址"], ["a", "甲", "一区\n二号"], ["b", "乙", "一区\u2066二号"]]))
     assert [(e.row, e.column) for e in result.errors] == [(3, "地址")]
     assert result.rows[0].values["address"] == "一区\n二号"
+
+
+def test_a_shared_string_table_too_large_to_keep_in_memory_is_refused_wherever_it_hides():
+    """openpyxl keeps the whole table in memory; its part is found through the manifest, so
+    naming it like a worksheet (which may be large: it is streamed) does not lift the cap."""
+    name = "xl/worksheets/strings.xml"
+    table = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + "".join(f"<si><t>{i:08d}</t></si>" for i in range(100_000))
+        + "</sst>"
+    ).encode()
+    override = (
+        f'<Override PartName="/{name}" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sharedStrings+xml"/></Types>'
+    ).encode()
+    data = sheet_bytes([["身份证号", "姓名"], ["a", "甲"]])
+    data = rewrite_part(data, "[Content_Types].xml", lambda xml: xml.replace(b"</Types>", override))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+        target.writestr(name, table)
+    assert len(table) > 1024 * 1024
+    rows = iter_xlsx(buffer.getvalue(), columns=ID_AND_NAME, header="身份证号", max_part=1024 * 1024)
+    with pytest.raises(XlsxFileError) as caught:
+        next(rows)
+    assert caught.value.code == "xlsx.zip_bomb"
+    # With room for it, the same file reads.
+    assert [r.values["name"] for r in iter_xlsx(buffer.getvalue(), columns=ID_AND_NAME, header="身份证号")] == ["甲"]
