@@ -8,13 +8,14 @@ import random
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+from django.apps import apps
 from django.utils import timezone
 from openpyxl import Workbook
 
 from assessments.models import Assessment
 from households.models import Household, Relationship
 
-from . import services
+from . import rules, services
 from .migration import roll_import
 from .models import Application, BenefitChange
 from .roll import HEADERS
@@ -41,40 +42,97 @@ PLAN = [
     "county_review",
 ]
 BENEFIT_CHANGES = ["lower", "suspend", "phase_out", "stop", None, None]
+TEKUN_PLAN = ["approved", "approved", "county_review"]
 
 
 @contextlib.contextmanager
 def _clock(day: datetime.date) -> Iterator[None]:
-    """Run the services as if on `day`, so approved demo cases have a notice period in the past."""
-    original = services.today
+    """Run the services as if on `day` (their `today()`, `timezone.now()` and the models' "now"
+    defaults), so that demo cases decided months ago carry their own dates throughout: the
+    timeline, the decision, the benefit's start month and its re-verification date. Time still
+    runs forward from 10:00 that day, so the order of the steps is kept."""
+    real_now = timezone.now
+    started = real_now()
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+    def fake_now() -> datetime.datetime:
+        return moment + (real_now() - started)
+
+    defaults = [
+        field
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if getattr(field, "default", None) is real_now
+    ]
+    original_today = services.today
     services.today = lambda: day
+    timezone.now = fake_now
+    for field in defaults:
+        field.default = fake_now
     try:
         yield
     finally:
-        services.today = original
+        for field in defaults:
+            field.default = real_now
+        timezone.now = real_now
+        services.today = original_today
+
+
+# When each kind of case started (days before today); an approved case is decided on its own
+# day, spread over the past 18 months (see `_decision_day`).
+_START_DAYS_AGO = {
+    "withdrawn": 9,
+    "accepted": 1,
+    "evaluating": 6,
+    "township_review": 9,
+    "returned": 12,
+    "public_notice": 12,
+    "objection_open": 12,
+    "objection_dismissed": 12,
+    "objection_upheld": 12,
+    "county_review": 20,
+    "rejected": 40,
+}
+
+
+def _decision_day(index: int, today: datetime.date) -> datetime.date:
+    """The n-th approved demo case is decided 1 to 18 months ago, spread over the months."""
+    months_back = 1 + (index * 7) % 18
+    return rules.add_months(today.replace(day=1), -months_back) + datetime.timedelta(days=(index * 5) % 25)
 
 
 def _walk(
-    application: Application, target: str, *, caseworker, reviewer, bureau, rng: random.Random, to_approve: list
+    application: Application,
+    target: str,
+    *,
+    start: datetime.date,
+    caseworker,
+    reviewer,
+    bureau,
+    to_approve: list,
+    decided_on: datetime.date | None = None,
 ) -> None:
-    today = timezone.localdate()
-    past = today - datetime.timedelta(days=rng.randint(20, 40))
-    if target == "withdrawn":
+    """Walk one case to `target` through the services, each step on its own day from `start`."""
+    day = lambda offset: start + datetime.timedelta(days=offset)  # noqa: E731
+    with _clock(day(0)):
         services.application_submit(actor=caseworker, application=application)
-        services.application_withdraw(actor=caseworker, application=application, comment="申请人外出务工，自愿撤回申请")
-        return
-    services.application_submit(actor=caseworker, application=application)
+        if target == "withdrawn":
+            services.application_withdraw(
+                actor=caseworker, application=application, comment="申请人外出务工，自愿撤回申请"
+            )
+            return
     if target == "accepted":
         return
-    services.application_start_investigation(actor=caseworker, application=application)
-    services.application_finish_investigation(actor=caseworker, application=application)
+    with _clock(day(1)):
+        services.application_start_investigation(actor=caseworker, application=application)
+        services.application_finish_investigation(actor=caseworker, application=application)
     if target == "evaluating":
         return
-    with _clock(past):
+    with _clock(day(6)):
         services.evaluation_record(
             actor=caseworker,
             application=application,
-            held_on=past,
+            held_on=day(6),
             place="村委会会议室",
             participants="村党支部书记、村委会主任、村民代表",
             participant_count=11,
@@ -83,8 +141,9 @@ def _walk(
             outcome="agreed",
         )
         services.application_finish_evaluation(actor=caseworker, application=application)
-        if target == "township_review":
-            return
+    if target == "township_review":
+        return
+    with _clock(day(10)):
         if target == "returned":
             services.application_township_return(
                 actor=reviewer,
@@ -93,43 +152,53 @@ def _walk(
                 comment="缺少残疾证复印件，请补充",
             )
             return
-        fresh = target in ("public_notice", "objection_open", "objection_dismissed", "objection_upheld")
-    with _clock(today - datetime.timedelta(days=2) if fresh else past):
         services.application_township_approve(
             actor=reviewer, application=application, opinion="经调查评议，情况属实，同意纳入"
         )
     if target.startswith("objection"):
-        notice = application.notices.get(superseded=False)
-        objection = services.objection_record(
-            actor=caseworker,
-            notice=notice,
-            raised_by="本村村民",
-            content="反映该户子女在外务工收入较高",
-            raised_on=today,
-        )
-        if target == "objection_dismissed":
-            services.objection_resolve(
-                actor=reviewer, objection=objection, upheld=False, resolution="经核实，子女已分户另过，异议不成立"
+        with _clock(day(11)):
+            notice = application.notices.get(superseded=False)
+            objection = services.objection_record(
+                actor=caseworker,
+                notice=notice,
+                raised_by="本村村民",
+                content="反映该户子女在外务工收入较高",
+                raised_on=day(11),
             )
-        elif target == "objection_upheld":
-            services.objection_resolve(
-                actor=reviewer, objection=objection, upheld=True, resolution="需重新核查子女收入"
-            )
+            if target == "objection_dismissed":
+                services.objection_resolve(
+                    actor=reviewer, objection=objection, upheld=False, resolution="经核实，子女已分户另过，异议不成立"
+                )
+            elif target == "objection_upheld":
+                services.objection_resolve(
+                    actor=reviewer, objection=objection, upheld=True, resolution="需重新核查子女收入"
+                )
         return
     if target == "public_notice":
         return
-    services.application_notice_complete(actor=None, application=application, on=today)
+    notice = application.notices.get(superseded=False)
+    closed = notice.ends_on + datetime.timedelta(days=1)
+    with _clock(closed):
+        services.application_notice_complete(actor=None, application=application, on=closed)
     if target == "county_review":
         return
     if target == "rejected":
-        services.application_county_reject(
-            actor=bureau,
-            application=application,
-            reason_code="income_above_standard",
-            comment="经县级抽查，家庭实际收入高于保障标准",
-        )
+        with _clock(closed + datetime.timedelta(days=3)):
+            services.application_county_reject(
+                actor=bureau,
+                application=application,
+                reason_code="income_above_standard",
+                comment="经县级抽查，家庭实际收入高于保障标准",
+            )
         return
-    to_approve.append(application)
+    to_approve.append((application, decided_on or closed + datetime.timedelta(days=2)))
+
+
+def _start_for(target: str, index: int, today: datetime.date) -> tuple[datetime.date, datetime.date | None]:
+    if target == "approved":
+        decided = _decision_day(index, today)
+        return decided - datetime.timedelta(days=21), decided
+    return today - datetime.timedelta(days=_START_DAYS_AGO[target]), None
 
 
 def seed_cases(
@@ -140,15 +209,22 @@ def seed_cases(
     reviewers: dict,
     bureau,
     draw_spot_checks: Callable[[], None],
+    scenarios: list[Household] = (),
+    tekun_scenarios: list[Household] = (),
 ) -> None:
     """Does nothing when applications exist already (a second seed_demo run). The cases to approve
     wait in county review for one spot-check draw (`draw_spot_checks`, from `audits`); the drawn
-    ones get their county home visit before the decision."""
+    ones get their county home visit before the decision, each on its own past day.
+
+    `scenarios` (households built ready for a case) take the plan first, so every status is
+    present whatever the number of households; `tekun_scenarios` get 特困 cases."""
     if Application.objects.exists():
         return
-    ready = list(
+    today = timezone.localdate()
+    scenario_ids = {h.pk for h in scenarios} | {h.pk for h in tekun_scenarios}
+    ready = list(scenarios) + list(
         Household.objects.filter(
-            pk__in=[h.pk for h in households],
+            pk__in=[h.pk for h in households if h.pk not in scenario_ids],
             assessments__status=Assessment.Status.FINISHED,
             assessments__assets_within_limits=True,
         )
@@ -156,40 +232,66 @@ def seed_cases(
         .order_by("pk")
     )
     plan = iter(PLAN)
-    to_approve: list[Application] = []
+    to_approve: list[tuple[Application, datetime.date]] = []
+    approved_index = 0
     for household in ready:
         assessment = household.assessments.order_by("-created").first()
-        standard = services.standard_for("dibao", timezone.localdate().year)
+        standard = services.standard_for("dibao", today.year)
         if assessment.per_capita_income is None or assessment.per_capita_income >= standard.monthly_standard:
             continue
         target = next(plan, "approved")  # after the plan, the rest are approved: a realistic roll
+        start, decided = _start_for(target, approved_index, today)
+        approved_index += target == "approved"
         caseworker, reviewer = caseworkers[household.township_id], reviewers[household.township_id]
-        application = services.application_create(
-            actor=caseworker, household=household, programme="dibao", reason="家庭收入低，生活困难"
-        )
+        with _clock(start):
+            application = services.application_create(
+                actor=caseworker, household=household, programme="dibao", reason="家庭收入低，生活困难"
+            )
         _walk(
             application,
             target,
+            start=start,
             caseworker=caseworker,
             reviewer=reviewer,
             bureau=bureau,
-            rng=rng,
             to_approve=to_approve,
+            decided_on=decided,
+        )
+    for index, (household, target) in enumerate(zip(tekun_scenarios, TEKUN_PLAN, strict=False)):
+        start, decided = _start_for(target, approved_index + index, today)
+        caseworker, reviewer = caseworkers[household.township_id], reviewers[household.township_id]
+        with _clock(start):
+            application = services.application_create(
+                actor=caseworker,
+                household=household,
+                programme="tekun",
+                single_member=household.members.get(relationship=Relationship.HEAD),
+                reason="年老无劳动能力，无收入来源，无赡养人",
+            )
+        _walk(
+            application,
+            target,
+            start=start,
+            caseworker=caseworker,
+            reviewer=reviewer,
+            bureau=bureau,
+            to_approve=to_approve,
+            decided_on=decided,
         )
     draw_spot_checks()
-    today = timezone.localdate()
-    for application in to_approve:
+    for application, decided in sorted(to_approve, key=lambda pair: pair[1]):
         application.refresh_from_db()
-        if services.county_visit_required(application):
-            services.county_visit_record(
-                actor=bureau,
-                application=application,
-                visited_on=today,
-                visitors=[bureau],
-                result="confirmed",
-                findings="入户抽查，情况与乡镇调查一致",
-            )
-        services.application_county_approve(actor=bureau, application=application)
+        with _clock(min(decided, today)):
+            if services.county_visit_required(application):
+                services.county_visit_record(
+                    actor=bureau,
+                    application=application,
+                    visited_on=min(decided, today),
+                    visitors=[bureau],
+                    result="confirmed",
+                    findings="入户抽查，情况与乡镇调查一致",
+                )
+            services.application_county_approve(actor=bureau, application=application)
     _changes(bureau=bureau)
     drafts = Household.objects.filter(pk__in=[h.pk for h in households], assessments__status=Assessment.Status.OPEN)
     for household in drafts.order_by("pk")[:3]:
@@ -249,3 +351,121 @@ def seed_migrated(*, households: list[Household], bureau, count: int = 3) -> Non
     buffer = io.BytesIO()
     workbook.save(buffer)
     roll_import(actor=bureau, source=buffer.getvalue(), programme="dibao", source_name="legacy-dibao-roll-2024.xlsx")
+
+
+def _person_id(rng: random.Random, birth: datetime.date, *, male: bool, used: set[str]) -> str:
+    from bench.synthetic import make_id_number
+    from households.models import Member
+
+    while True:
+        number = make_id_number(rng, birth, male=male)
+        if number not in used and not Member.all_objects.filter(id_number=number).exists():
+            used.add(number)
+            return number
+
+
+def _name(rng: random.Random, surname: str | None = None) -> str:
+    from bench.synthetic import GIVEN, SURNAMES
+
+    return (surname or rng.choice(SURNAMES)) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def seed_scenarios(
+    *, rng: random.Random, townships: list, caseworkers: dict, count: int, tekun_count: int
+) -> tuple[list[Household], list[Household]]:
+    """Households built ready for a case (a low income, the authorisation, a visit confirmed by
+    both investigators, the result frozen), so that the demo has a case in every status at any
+    size: `count` 低保 families and `tekun_count` elderly people living alone (特困)."""
+    from assessments import services as assessment_services
+    from assessments.demo import _second_investigator
+    from households import services as household_services
+
+    today = timezone.localdate()
+    used: set[str] = set()
+    families: list[Household] = []
+    alone: list[Household] = []
+    for index in range(count + tekun_count):
+        township = townships[index % len(townships)]
+        village = township.villages.order_by("id")[index % max(township.villages.count(), 1)]
+        actor = caseworkers[township.pk]
+        tekun = index >= count
+        surname = rng.choice("王李张刘陈杨赵黄周吴")
+        age = rng.randint(72, 86) if tekun else rng.randint(45, 58)
+        birth = datetime.date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
+        male = rng.random() < 0.6
+        household = household_services.household_create(
+            actor=actor,
+            village=village,
+            address=f"{village.name}{rng.randint(1, 12)}组{rng.randint(1, 80)}号",
+            hukou_number=f"{rng.randrange(10**8, 10**9)}",
+            head=household_services.MemberData(
+                name=_name(rng, surname),
+                id_number=_person_id(rng, birth, male=male, used=used),
+                relationship="head",
+                labour_capacity="lost" if tekun else "weak",
+            ),
+        )
+        if not tekun:
+            spouse_birth = datetime.date(birth.year + rng.randint(-3, 3), rng.randint(1, 12), rng.randint(1, 28))
+            household_services.member_add(
+                actor=actor,
+                household=household,
+                data=household_services.MemberData(
+                    name=_name(rng),
+                    id_number=_person_id(rng, spouse_birth, male=not male, used=used),
+                    relationship="spouse",
+                    labour_capacity="weak",
+                    serious_illness=rng.random() < 0.5,
+                ),
+            )
+        head = household.members.get(relationship=Relationship.HEAD)
+        assessment = assessment_services.assessment_start(actor=actor, household=household)
+        if not tekun:
+            assessment_services.income_add(
+                actor=actor,
+                assessment=assessment,
+                member=head,
+                kind="farming",
+                monthly_amount=Decimal(rng.randrange(150, 400, 10)),
+            )
+        assessment_services.asset_add(
+            actor=actor,
+            assessment=assessment,
+            member=head,
+            kind="housing",
+            quantity=Decimal(1),
+            area=Decimal(rng.randrange(24, 38) if tekun else rng.randrange(40, 75)),
+        )
+        assessment_services.authorisation_record(
+            actor=actor,
+            assessment=assessment,
+            signed_on=today - datetime.timedelta(days=rng.randint(25, 40)),
+            signatory=head.name,
+            scan=_scan_file(),
+        )
+        colleague = _second_investigator(actor)
+        visit = assessment_services.visit_create(
+            actor=actor,
+            assessment=assessment,
+            data=assessment_services.VisitData(
+                visit_date=today - datetime.timedelta(days=rng.randint(22, 30)),
+                housing=rng.choice(["土坯房两间，墙体开裂", "砖瓦房两间，屋顶漏雨"]),
+                living_conditions="家具简陋，冬季取暖靠火炕",
+                livestock="无",
+                equipment="旧电视一台",
+                household_confirmed=True,
+                household_signatory=head.name,
+            ),
+            investigators=[actor, colleague],
+        )
+        assessment_services.visit_sign(actor=actor, visit=visit)
+        assessment_services.visit_sign(actor=colleague, visit=visit)
+        assessment_services.assessment_finish(actor=actor, assessment=assessment)
+        (alone if tekun else families).append(household)
+    return families, alone
+
+
+def _scan_file():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("authorisation.pdf", b"%PDF-1.4 demo scan", content_type="application/pdf")

@@ -193,3 +193,29 @@ def test_seed_demo_users_can_log_in(client, db):
     response = client.post("/accounts/login/", {"username": "caseworker1", "password": "sunwu-demo-2026"})
     assert response.status_code == 302
     assert client.get("/households/").status_code == 200
+
+
+def test_seed_demo_of_40_households_has_every_status_both_programmes_and_18_months_of_decisions(db):
+    from django.utils import timezone
+
+    from benefits.models import Application, ApplicationStatus, Benefit, Holiday
+    from benefits.rules import add_months
+
+    run("seed_demo", "--households", "40")
+    assert Household.objects.count() == 40
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert statuses == set(ApplicationStatus.values)
+    assert set(Application.objects.filter(status="approved").values_list("programme", flat=True)) == {
+        "dibao",
+        "tekun",
+    }
+    today = timezone.localdate()
+    decided = {
+        timezone.localdate(d).replace(day=1) for d in Application.objects.values_list("decided_at", flat=True) if d
+    }
+    assert min(decided) <= add_months(today.replace(day=1), -17)
+    assert len(decided) >= 10  # spread over the months, not all today
+    assert Benefit.objects.filter(start_month__lte=add_months(today.replace(day=1), -12)).exists()
+    assert Holiday.objects.exists()
+    staff = User.objects.filter(staff_profile__isnull=False)
+    assert all(user.get_full_name() for user in staff)

@@ -27,6 +27,21 @@ def township_usernames(township: Township, index: int) -> list[tuple[str, str]]:
     ]
 
 
+# Households built ready for a case (benefits.demo.seed_scenarios): one per status of the plan,
+# and elderly people living alone for 特困; only in a demo of at least SCENARIOS_FROM households.
+SCENARIOS = 18
+TEKUN_SCENARIOS = 3
+SCENARIOS_FROM = 40
+
+
+def demo_name(username: str) -> str:
+    """A made-up real name for a demo user, the same for the same log-in on every machine."""
+    from bench.synthetic import GIVEN, SURNAMES
+
+    rng = random.Random(f"demo-user:{username}")
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
 COUNTY_USERS = {Role.BUREAU_REVIEWER: "bureau", Role.AUDITOR: "auditor", Role.POVERTY_OFFICE: "poverty"}
 
 
@@ -48,7 +63,9 @@ class Command(BaseCommand):
             self.stdout.write("The database is already seeded: nothing changed.")
         else:
             self._contacts(townships)
-            self._households(townships, households, seed)
+            # From SCENARIOS_FROM households on, some are built ready for a case in each status.
+            scenarios = SCENARIOS + TEKUN_SCENARIOS if households >= SCENARIOS_FROM else 0
+            self._households(townships, households - scenarios, seed)
             self._casework(townships, seed)
             self.stdout.write(f"Created {Household.objects.count()} households with assessments, cases and benefits.")
         self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
@@ -63,15 +80,22 @@ class Command(BaseCommand):
         with transaction.atomic():
             for role, username in COUNTY_USERS.items():
                 if username not in existing:
-                    staff_create_or_update(actor=None, username=username, role=role, password=DEMO_PASSWORD)
-                logins.append((username, str(Role(role).label)))
+                    staff_create_or_update(
+                        actor=None, username=username, role=role, password=DEMO_PASSWORD, name=demo_name(username)
+                    )
+                logins.append((username, f"{demo_name(username)} · {Role(role).label}"))
             for index, township in enumerate(townships, start=1):
                 for role, username in township_usernames(township, index):
                     if username not in existing:
                         staff_create_or_update(
-                            actor=None, username=username, role=role, township=township, password=DEMO_PASSWORD
+                            actor=None,
+                            username=username,
+                            role=role,
+                            township=township,
+                            password=DEMO_PASSWORD,
+                            name=demo_name(username),
                         )
-                    logins.append((username, f"{Role(role).label} · {township.name}"))
+                    logins.append((username, f"{demo_name(username)} · {Role(role).label} · {township.name}"))
         return logins
 
     def _contacts(self, townships: list[Township]) -> None:
@@ -138,7 +162,7 @@ class Command(BaseCommand):
         from assessments.demo import seed_assessments
         from audits.demo_ledger import seed_ledger
         from audits.spot_checks import spot_check_draw
-        from benefits.demo import seed_cases, seed_migrated
+        from benefits.demo import seed_cases, seed_migrated, seed_scenarios
 
         users = get_user_model().objects.select_related("staff_profile")
         caseworkers = {t.pk: users.get(username=f"caseworker{i}") for i, t in enumerate(townships, start=1)}
@@ -148,7 +172,19 @@ class Command(BaseCommand):
         seed_assessments(
             rng=random.Random(seed + 2), households=households, caseworkers=caseworkers, reviewers=reviewers
         )
+        families, alone = [], []
+        if len(households) + SCENARIOS + TEKUN_SCENARIOS >= SCENARIOS_FROM:
+            families, alone = seed_scenarios(
+                rng=random.Random(seed + 6),
+                townships=townships,
+                caseworkers=caseworkers,
+                count=SCENARIOS,
+                tekun_count=TEKUN_SCENARIOS,
+            )
+            households = [*households, *families, *alone]
         seed_cases(
+            scenarios=families,
+            tekun_scenarios=alone,
             rng=random.Random(seed + 3),
             households=households,
             caseworkers=caseworkers,
