@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from households.ids import mask_id_number
 from sunwu_relief.admin_base import AccessLoggedAdminMixin, ReadOnlyAdminMixin
 from sunwu_relief.errors import DomainError
+from sunwu_relief.forms import ModelForm, PlainTextAdminMixin
 from sunwu_relief.models import Job
 from sunwu_relief.refusals import is_refusal, record_refusal
 from sunwu_relief.roles import Role, can_see_full_id, role_of
@@ -47,7 +48,7 @@ class CountyViewMixin(ReadOnlyAdminMixin):
         return role_of(request.user) in COUNTY_ADMIN
 
 
-class PolicyLimitsForm(forms.ModelForm):
+class PolicyLimitsForm(ModelForm):
     excluded_income_kinds = forms.MultipleChoiceField(
         label=gettext_lazy("income kinds not counted"),
         choices=IncomeKind.choices,
@@ -72,7 +73,7 @@ class PolicyLimitsForm(forms.ModelForm):
 
 
 @admin.register(PolicyLimits)
-class PolicyLimitsAdmin(SimpleHistoryAdmin):
+class PolicyLimitsAdmin(PlainTextAdminMixin, SimpleHistoryAdmin):
     form = PolicyLimitsForm
     list_display = [
         "year",

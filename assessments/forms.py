@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from households.models import LabourCapacity
+from sunwu_relief.forms import Form
 from sunwu_relief.roles import TOWNSHIP_ROLES
 
 from .models import AssetKind, IncomeKind, Source
@@ -14,7 +15,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_ERRORS = {"invalid": _("Enter an amount in yuan."), "min_value": _("The amount cannot be negative.")}
 
 
-class MemberChoiceForm(forms.Form):
+class MemberChoiceForm(Form):
     member = forms.ModelChoiceField(
         label=_("Member"), queryset=None, error_messages={"required": _("Choose a member.")}
     )
@@ -65,13 +66,13 @@ class AssetForm(MemberChoiceForm):
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
 
-class AuthorisationForm(forms.Form):
+class AuthorisationForm(Form):
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE_INPUT, error_messages={"invalid": _("Enter a date.")})
     signatory = forms.CharField(label=_("Signed by"), max_length=64)
     scan = forms.FileField(label=_("Signed scan (PDF, JPEG or PNG)"))
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     visit_date = forms.DateField(
         label=_("Visit date"), widget=DATE_INPUT, error_messages={"invalid": _("Enter a date.")}
     )
@@ -106,12 +107,12 @@ class VisitForm(forms.Form):
         return VisitData(**{name: data[name] for name in VisitData.__dataclass_fields__})
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     file = forms.FileField(label=_("Photo or signed form (PDF, JPEG or PNG)"))
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 
 
-class LabourAssessmentForm(forms.Form):
+class LabourAssessmentForm(Form):
     result = forms.ChoiceField(label=_("Result"), choices=LabourCapacity.choices)
     assessed_on = forms.DateField(
         label=_("Assessed on"), widget=DATE_INPUT, error_messages={"invalid": _("Enter a date.")}
@@ -119,7 +120,7 @@ class LabourAssessmentForm(forms.Form):
     document = forms.FileField(label=_("Document (PDF, JPEG or PNG)"), required=False)
 
 
-class DepartmentImportForm(forms.Form):
+class DepartmentImportForm(Form):
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     data_date = forms.DateField(
         label=_("Data as of"), widget=DATE_INPUT, error_messages={"invalid": _("Enter a date.")}

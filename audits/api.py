@@ -25,6 +25,7 @@ from sunwu_relief.api import HasRole
 from sunwu_relief.audit import record_event, record_list_access
 from sunwu_relief.parsers import SafeJSONParser
 from sunwu_relief.roles import Role, can_see_full_id
+from sunwu_relief.serializers import ModelSerializer, Serializer
 from sunwu_relief.ui import client_ip
 
 from .assistance import MAX_BULK, assistance_status
@@ -51,14 +52,14 @@ class FindingStatusField(serializers.CharField):
     """open or resolved (inlined in the schema, like the other statuses)."""
 
 
-class ProgrammeStatusSerializer(serializers.Serializer):
+class ProgrammeStatusSerializer(Serializer):
     programme = serializers.ChoiceField(choices=["dibao", "tekun", "medical", "temporary"])
     status = BenefitStatusField()
     monthly_amount = serializers.DecimalField(max_digits=10, decimal_places=2)
     start_month = serializers.CharField(help_text="YYYY-MM")
 
 
-class AssistanceStatusSerializer(serializers.Serializer):
+class AssistanceStatusSerializer(Serializer):
     id_number = serializers.CharField()
     name = serializers.CharField()
     household = serializers.IntegerField(
@@ -70,16 +71,16 @@ class AssistanceStatusSerializer(serializers.Serializer):
     out_of_poverty = serializers.BooleanField()
 
 
-class BulkInSerializer(serializers.Serializer):
+class BulkInSerializer(Serializer):
     # Items are checked one by one in the view, so that every invalid one is named in the same form.
     id_numbers = serializers.ListField(child=serializers.JSONField(allow_null=True), min_length=1, max_length=MAX_BULK)
 
 
-class BulkSchemaSerializer(serializers.Serializer):
+class BulkSchemaSerializer(Serializer):
     id_numbers = serializers.ListField(child=serializers.CharField(), min_length=1, max_length=MAX_BULK)
 
 
-class BulkOutSerializer(serializers.Serializer):
+class BulkOutSerializer(Serializer):
     results = AssistanceStatusSerializer(many=True)
     unknown = serializers.ListField(child=serializers.CharField(), help_text="valid ID numbers that neither side knows")
 
@@ -231,7 +232,7 @@ class FindingFilter(django_filters.FilterSet):
         fields = ["finding", "township", "status"]
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(ModelSerializer):
     finding = serializers.ChoiceField(source="kind", choices=FindingKind.choices)
     id_number = serializers.SerializerMethodField()
     household = serializers.IntegerField(

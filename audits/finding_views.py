@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.forms import Form
 from sunwu_relief.roles import Role, can_see_full_id, is_county_wide, role_of
 from sunwu_relief.ui import add_domain_error, client_ip, query_text, roles_required
 
@@ -22,7 +23,7 @@ VIEW_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Rol
 PAGE_SIZE = 25
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(Form):
     resolution = forms.ChoiceField(
         label=gettext_lazy("What was done"),
         choices=[(value, Resolution(value).label) for value in PERSON_RESOLUTIONS],

@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from sunwu_relief.admin_base import ReadOnlyAdminMixin, snapshot_table, township_name
 from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.forms import Form, ModelForm, PlainTextAdminMixin
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error
 
@@ -41,7 +42,7 @@ from .selectors import (
 )
 
 
-class StandardForm(forms.ModelForm):
+class StandardForm(ModelForm):
     class Meta:
         model = Standard
         # Every policy number; `version` is not editable (the service bumps it on every save).
@@ -61,7 +62,7 @@ class StandardForm(forms.ModelForm):
 
 
 @admin.register(Standard)
-class StandardAdmin(SimpleHistoryAdmin):
+class StandardAdmin(PlainTextAdminMixin, SimpleHistoryAdmin):
     form = StandardForm
     list_display = ["year", "programme", "version", "monthly_standard", "notice_days", "spot_check_ratio", "updated"]
     list_filter = ["programme", "year"]
@@ -87,7 +88,7 @@ class StandardAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(SimpleHistoryAdmin):
+class HolidayAdmin(PlainTextAdminMixin, SimpleHistoryAdmin):
     """The working-day calendar: loaded from the State Council's schedule, corrected here by the
     bureau through the services (audited, with history)."""
 
@@ -183,7 +184,7 @@ class ObligorInline(admin.TabularInline):
         return False
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
         choices=[
@@ -336,7 +337,7 @@ class ApplicationAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
         return redirect("admin:benefits_application_change", application.pk)
 
 
-class BenefitChangeForm(forms.Form):
+class BenefitChangeForm(Form):
     kind = forms.ChoiceField(label=gettext_lazy("Change"), choices=BenefitChange.Kind.choices)
     effective_month = forms.DateField(
         label=gettext_lazy("Effective month"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

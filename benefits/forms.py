@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Member
+from sunwu_relief.forms import Form
 
 from .models import CountyVisit, DemocraticEvaluation, Obligor, Programme, ReasonCode
 
@@ -12,7 +13,7 @@ CARE_LEVEL_CHOICES = [
 ]
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(Form):
     programme = forms.ChoiceField(
         label=_("Programme"),
         choices=[(Programme.DIBAO, Programme.DIBAO.label), (Programme.TEKUN, Programme.TEKUN.label)],
@@ -27,20 +28,20 @@ class ApplicationForm(forms.Form):
         self.fields["single_member"].queryset = household.members.all()
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class RequiredCommentForm(forms.Form):
+class RequiredCommentForm(Form):
     comment = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason_code = forms.ChoiceField(label=_("Reason"), choices=ReasonCode.choices)
     comment = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(Form):
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     place = forms.CharField(label=_("Place"), max_length=120)
     participants = forms.CharField(label=_("Participants"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -51,19 +52,19 @@ class EvaluationForm(forms.Form):
     minutes = forms.FileField(label=_("Minutes (scan)"), required=False)
 
 
-class TownshipApproveForm(forms.Form):
+class TownshipApproveForm(Form):
     opinion = forms.CharField(label=_("Township opinion"), widget=forms.Textarea(attrs={"rows": 3}))
     care_level = forms.ChoiceField(label=_("Self-care ability (特困 only)"), choices=CARE_LEVEL_CHOICES, required=False)
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(Form):
     raised_by = forms.CharField(label=_("Raised by"), max_length=64)
     contact = forms.CharField(label=_("Contact"), max_length=64, required=False)
     raised_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     content = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ObjectionResolveForm(forms.Form):
+class ObjectionResolveForm(Form):
     objection = forms.IntegerField(widget=forms.HiddenInput)
     upheld = forms.TypedChoiceField(
         label=_("Outcome of the objection"),
@@ -73,13 +74,13 @@ class ObjectionResolveForm(forms.Form):
     resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CountyVisitForm(forms.Form):
+class CountyVisitForm(Form):
     visited_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     result = forms.ChoiceField(label=_("Result"), choices=CountyVisit.Result.choices)
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ObligorForm(forms.Form):
+class ObligorForm(Form):
     name = forms.CharField(label=_("Obligor's name"), max_length=64)
     relation = forms.ChoiceField(label=_("Relation to the applicant"), choices=Obligor.Relation.choices)
     can_support = forms.TypedChoiceField(
@@ -95,5 +96,5 @@ class ObligorForm(forms.Form):
     )
 
 
-class ObligorRemoveForm(forms.Form):
+class ObligorRemoveForm(Form):
     obligor = forms.IntegerField(widget=forms.HiddenInput)

@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from sunwu_relief.admin_base import AccessLoggedAdminMixin, ReadOnlyAdminMixin
+from sunwu_relief.forms import PlainTextAdminMixin
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data, role_of
 
 from . import services
@@ -195,7 +196,7 @@ def _is_bureau(request: HttpRequest) -> bool:
 
 
 @admin.register(CountySettings)
-class CountySettingsAdmin(SimpleHistoryAdmin):
+class CountySettingsAdmin(PlainTextAdminMixin, SimpleHistoryAdmin):
     """One row, edited by the bureau through the service (audited); history kept."""
 
     list_display = ["bureau_name", "complaints_telephone", "appeal_body", "court", "updated"]
@@ -227,7 +228,7 @@ class CountySettingsAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Township)
-class TownshipAdmin(SimpleHistoryAdmin):
+class TownshipAdmin(PlainTextAdminMixin, SimpleHistoryAdmin):
     """Read-only but for the service centre's address and telephone, edited by the bureau."""
 
     list_display = ["code", "name", "service_address", "service_telephone"]

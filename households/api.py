@@ -9,6 +9,7 @@ from rest_framework import generics, serializers
 from sunwu_relief.api import HasRole
 from sunwu_relief.audit import record_access, record_list_access
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
+from sunwu_relief.serializers import ModelSerializer, Serializer
 from sunwu_relief.ui import client_ip
 
 from .ids import mask_id_number
@@ -31,14 +32,14 @@ class IdNumberField(serializers.CharField):
         return _shown_id_number(self.context, value)
 
 
-class BenefitSerializer(serializers.Serializer):
+class BenefitSerializer(Serializer):
     programme = serializers.CharField()
     status = serializers.CharField()
     monthly_amount = serializers.DecimalField(max_digits=10, decimal_places=2)
     start_month = serializers.CharField()
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ModelSerializer):
     township = serializers.CharField(source="township.name")
     village = serializers.CharField(source="village.name")
     head_name = serializers.SerializerMethodField()
@@ -103,7 +104,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
         return data
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     id_number = IdNumberField()
     birth_date = serializers.SerializerMethodField()
     disability = serializers.SerializerMethodField()

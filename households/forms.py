@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sunwu_relief.forms import Form
 from sunwu_relief.text import validate_plain_text
 
 from .models import DisabilityKind, Household, LabourCapacity, Relationship, RemovalReason
 from .services import MemberData
 
 
-class MemberForm(forms.Form):
+class MemberForm(Form):
     name = forms.CharField(label=_("Name"), max_length=64)
     id_number = forms.CharField(label=_("ID number"), max_length=30)
     relationship = forms.ChoiceField(label=_("Relationship to head"), choices=Relationship.choices)
@@ -60,7 +61,7 @@ class MemberForm(forms.Form):
         )
 
 
-class HouseholdForm(forms.Form):
+class HouseholdForm(Form):
     village = forms.ModelChoiceField(label=_("Village"), queryset=None)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     hukou_number = forms.CharField(label=_("Household registration number"), max_length=32, required=False)
@@ -93,7 +94,7 @@ class HeadForm(MemberForm):
         return super().member_data()
 
 
-class HouseholdSearchForm(forms.Form):
+class HouseholdSearchForm(Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=40)
     village = forms.ModelChoiceField(label=_("Village"), queryset=None, required=False, empty_label=_("All"))
     # 建档立卡: "yes" is on the ledger and not declared out of poverty; "out" the ones declared out.
@@ -113,7 +114,7 @@ class HouseholdSearchForm(forms.Form):
         self.fields["village"].queryset = villages
 
 
-class MemberMoveForm(forms.Form):
+class MemberMoveForm(Form):
     """Move a person to another household of the township (e.g. marriage within the county)."""
 
     to_household = forms.CharField(label=_("Number of the household moved to"), max_length=32)
@@ -127,7 +128,7 @@ class MemberMoveForm(forms.Form):
         self.fields["relationship"].choices = [("", _("Choose…")), *Relationship.choices]
 
 
-class MemberRemoveForm(forms.Form):
+class MemberRemoveForm(Form):
     reason = forms.ChoiceField(label=_("Reason for the removal"), choices=[("", _("Choose…")), *RemovalReason.choices])
     removed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(

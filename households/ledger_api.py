@@ -22,6 +22,7 @@ from sunwu_relief.api import HasRole
 from sunwu_relief.models import Job
 from sunwu_relief.parsers import SafeJSONParser
 from sunwu_relief.roles import Role
+from sunwu_relief.serializers import Serializer
 
 from .ledger import MAX_FILE_BYTES, MAX_JSON_ROWS, ledger_import_jobs, ledger_import_submit
 
@@ -30,7 +31,7 @@ READ_ROLES = frozenset({Role.POVERTY_OFFICE, Role.BUREAU_REVIEWER, Role.AUDITOR}
 WRITE_ROLES = frozenset({Role.POVERTY_OFFICE})
 
 
-class LedgerRowSerializer(serializers.Serializer):
+class LedgerRowSerializer(Serializer):
     """One person of the ledger, keyed like CONTRACT.md §6. Values are checked by the import job
     (each error reported with its row and column), not here."""
 
@@ -55,19 +56,19 @@ class LedgerRowSerializer(serializers.Serializer):
     health = serializers.CharField(required=False, allow_null=True, help_text="健康状况")
 
 
-class LedgerRowsInSerializer(serializers.Serializer):
+class LedgerRowsInSerializer(Serializer):
     rows = serializers.ListField(
         child=serializers.DictField(), min_length=1, max_length=MAX_JSON_ROWS, help_text="the ledger's rows"
     )
     replace = serializers.BooleanField(default=False, help_text="mark registrations absent from these rows removed")
 
 
-class LedgerRowsSchemaSerializer(serializers.Serializer):
+class LedgerRowsSchemaSerializer(Serializer):
     rows = LedgerRowSerializer(many=True, min_length=1, max_length=MAX_JSON_ROWS)
     replace = serializers.BooleanField(default=False)
 
 
-class LedgerFileInSerializer(serializers.Serializer):
+class LedgerFileInSerializer(Serializer):
     file = serializers.FileField(help_text="the ledger as .xlsx (CONTRACT.md §6)")
     replace = serializers.BooleanField(default=False, help_text="mark registrations absent from the file removed")
 
@@ -86,13 +87,13 @@ class JobStatusField(serializers.CharField):
     """A job's status, inlined in the schema (several resources have a `status` of their own)."""
 
 
-class LedgerImportAcceptedSerializer(serializers.Serializer):
+class LedgerImportAcceptedSerializer(Serializer):
     id = serializers.IntegerField()
     status = JobStatusField()
     url = serializers.CharField(help_text="where to follow the job")
 
 
-class RowErrorSerializer(serializers.Serializer):
+class RowErrorSerializer(Serializer):
     row = serializers.IntegerField(
         allow_null=True,
         help_text="the row (Excel's number, or the position in `rows` from 1); null for the file as a whole",
@@ -103,7 +104,7 @@ class RowErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class LedgerImportSerializer(serializers.Serializer):
+class LedgerImportSerializer(Serializer):
     id = serializers.IntegerField()
     status = JobStatusField()
     rows_total = serializers.IntegerField()

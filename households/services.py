@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from sunwu_relief.audit import model_changes, record_event
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem
 from sunwu_relief.roles import Role, role_of
-from sunwu_relief.text import validate_plain_text
+from sunwu_relief.text import text_field_errors, validate_plain_text
 
 from .classification import household_classify
 from .ids import id_facts, validate_id_number
@@ -73,14 +73,15 @@ def _next_number(township: Township) -> str:
 def _clean_member(
     data: MemberData, *, actor, member: Member | None = None, household: Household | None = None
 ) -> tuple[str, dict[str, list[str]]]:
-    errors: dict[str, list[str]] = {}
+    # Names reach payment rolls and notices: refuse control and bidi characters in every channel.
+    errors: dict[str, list[str]] = text_field_errors(name=data.name, illness_note=data.illness_note, phone=data.phone)
     id_number = ""
     try:
         id_number = validate_id_number(data.id_number)
     except ValidationError as exc:
         errors["id_number"] = list(exc.messages)
     if not data.name.strip():
-        errors["name"] = [_("The name is required.")]
+        errors.setdefault("name", []).append(_("The name is required."))
     if id_number:
         other = Member.objects.filter(id_number=id_number).exclude(pk=getattr(member, "pk", None)).first()
         if other is not None and household is not None and other.household_id == household.pk:
@@ -135,8 +136,10 @@ def household_create(*, actor, village: Village, address: str, hukou_number: str
     _ensure_confirmed(village)
     head.relationship = Relationship.HEAD
     id_number, errors = _clean_member(head, actor=actor)
+    errors = {f"head_{k}": v for k, v in errors.items()}
+    errors.update(text_field_errors(address=address, hukou_number=hukou_number))
     if errors:
-        raise InvalidInput(field_errors={f"head_{k}": v for k, v in errors.items()})
+        raise InvalidInput(field_errors=errors)
     household = Household(
         number=_next_number(village.township),
         township=village.township,
@@ -163,6 +166,8 @@ def household_update(*, actor, household: Household, village: Village, address: 
         raise InvalidInput(field_errors={"village": [_("The village must belong to the household's township.")]})
     if village.pk != household.village_id:
         _ensure_confirmed(village)
+    if errors := text_field_errors(address=address, hukou_number=hukou_number):
+        raise InvalidInput(field_errors=errors)
     old = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS}
     household.village = village
     household.address = address.strip()

@@ -4,10 +4,12 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ReadOnlyAdminMixin, township_name
+from .forms import PlainTextAdminMixin
 from .labels import action_label, model_label
 from .models import AccessLog, AuditEvent, StaffProfile
 from .roles import Role, role_of
@@ -23,7 +25,7 @@ class StaffProfileInline(admin.StackedInline):
     verbose_name_plural = _("role and township")
 
 
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(PlainTextAdminMixin, UserAdmin):
     inlines = [StaffProfileInline]
     list_display = ["username", "real_name", "role", "township", "is_active", "last_login"]
     search_fields = ["username", "first_name", "last_name"]
@@ -70,6 +72,12 @@ class StaffUserAdmin(UserAdmin):
         return None
 
 
+class PlainTextGroupAdmin(PlainTextAdminMixin, GroupAdmin):
+    """Django's group admin (superusers only), its name refusing control characters too."""
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, PlainTextGroupAdmin)
 admin.site.unregister(User)
 admin.site.register(User, StaffUserAdmin)
 

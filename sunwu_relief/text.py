@@ -53,6 +53,18 @@ def validate_multiline_text(value: str) -> None:
     validate_plain_text(value, multiline=True)
 
 
+def text_field_errors(*, multiline: tuple[str, ...] = (), **values: object) -> dict[str, list[str]]:
+    """For services: `{field: [message]}` for each text value that holds a refused character
+    (the fields named in `multiline` may hold line breaks and tabs). Empty when all are clean."""
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        try:
+            validate_plain_text(value, multiline=name in multiline)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            errors[name] = list(exc.messages)
+    return errors
+
+
 def export_safe(value: str) -> str:
     """`value` with what an export must not carry removed: xlsx-illegal control characters and
     every refused character (bidi overrides would reorder a printed roll)."""
