@@ -15,7 +15,8 @@ def _programmes(member: Member) -> list[dict[str, Any]]:
     return [
         {
             "programme": benefit.programme,
-            "status": benefit.status,
+            # This month's decision (before the start month: the first one).
+            "status": benefit.current_status,
             "monthly_amount": benefit.monthly_amount,
             "start_month": f"{benefit.start_month:%Y-%m}",
         }
@@ -38,7 +39,11 @@ def assistance_status(user, id_numbers: list[str]) -> list[dict[str, Any]]:
     ledger places them in that township; one of our members outside the caller's scope is not
     shown at all (never half of them). `shown` is the row each item was read from (a member or a
     ledger record), for the caller's access log; it is not part of the answer."""
-    benefits = Benefit.objects.exclude(status=BenefitStatus.STOPPED).order_by("programme", "-start_month")
+    benefits = (
+        Benefit.objects.exclude(status=BenefitStatus.STOPPED)
+        .order_by("programme", "-start_month")
+        .prefetch_related("changes")
+    )
     members = {
         member.id_number: member
         for member in members_for(user)

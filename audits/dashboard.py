@@ -57,7 +57,7 @@ def dashboard_figures(user, *, on: datetime.date) -> tuple[list[TownshipFigures]
         .filter(start_month__lte=month)
         .filter(Q(end_month__isnull=True) | Q(end_month__gt=month))
         .prefetch_related("changes")
-        .only("id", "township_id", "programme", "status", "monthly_amount", "covered_count", "next_review_due")
+        .only("id", "township_id", "programme", "status", "covered_count", "next_review_due")
     )
     for benefit in benefits:
         status, amount = state_in_month(benefit, month)

@@ -109,11 +109,20 @@ def find_discrepancies() -> dict[str, _Found]:
         if relationship == Relationship.HEAD:
             heads[household_id] = (id_number, name)
     covered: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for household_id, programme, status, amount, start in Benefit.objects.filter(
-        programme__in=COVERING_PROGRAMMES, status__in=COVERING_STATUSES
-    ).values_list("household_id", "programme", "status", "monthly_amount", "start_month"):
-        covered[household_id].append(
-            {"programme": programme, "status": status, "monthly_amount": str(amount), "start_month": f"{start:%Y-%m}"}
+    # Amount and status are this month's decision's (the one rule of every channel).
+    for benefit in (
+        Benefit.objects.filter(programme__in=COVERING_PROGRAMMES, status__in=COVERING_STATUSES)
+        .only("id", "household_id", "programme", "status", "start_month")
+        .prefetch_related("changes")
+        .iterator(chunk_size=2000)
+    ):
+        covered[benefit.household_id].append(
+            {
+                "programme": benefit.programme,
+                "status": benefit.current_status,
+                "monthly_amount": str(benefit.monthly_amount),
+                "start_month": f"{benefit.start_month:%Y-%m}",
+            }
         )
 
     found: dict[str, _Found] = {}

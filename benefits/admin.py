@@ -7,25 +7,26 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments.models import Assessment
 from sunwu_relief.admin_base import ReadOnlyAdminMixin, snapshot_table, township_name
 from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.forms import Form, ModelForm, PlainTextAdminMixin
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error
 
-from . import services
+from . import clock, services
 from .forms import CountyVisitForm
 from .models import (
     Application,
     Benefit,
     BenefitChange,
     Holiday,
+    ManualReason,
     Obligor,
     ReasonCode,
     Standard,
@@ -40,6 +41,7 @@ from .selectors import (
     written_notices_for,
     years_text,
 )
+from .services import BENEFIT_CHANGES
 
 
 class StandardForm(ModelForm):
@@ -114,7 +116,7 @@ class HolidayAdmin(PlainTextAdminMixin, SimpleHistoryAdmin):
     def changelist_view(self, request: HttpRequest, extra_context=None):
         covered = holiday_years_covered()
         coverage = years_text(covered) or _("none")
-        year = timezone.localdate().year
+        year = clock.today().year
         missing = [y for y in (year, year + 1) if y not in covered]
         title = _("Holidays and make-up working days (years covered: %(years)s)") % {"years": coverage}
         if missing:
@@ -338,15 +340,37 @@ class ApplicationAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 class BenefitChangeForm(Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Change"), choices=BenefitChange.Kind.choices)
+    """A decision: a raise or lower rests on a finished assessment (the amount is the rules') or
+    is a manual adjustment with its reason and amount; status changes keep the amount."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Change"),
+        choices=[(k, label) for k, label in BenefitChange.Kind.choices if k in BENEFIT_CHANGES],
+    )
     effective_month = forms.DateField(
         label=gettext_lazy("Effective month"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    assessment = forms.ModelChoiceField(
+        label=gettext_lazy("Assessment the amount rests on (raise or lower)"),
+        queryset=Assessment.objects.none(),
+        required=False,
+    )
+    manual_reason = forms.ChoiceField(
+        label=gettext_lazy("Or: reason of a manual adjustment"),
+        choices=[("", "—"), *ManualReason.choices],
+        required=False,
+    )
     new_amount = forms.DecimalField(
-        label=gettext_lazy("New monthly amount"), required=False, min_value=0, max_digits=10, decimal_places=2
+        label=gettext_lazy("Manual monthly amount"), required=False, min_value=0, max_digits=10, decimal_places=2
     )
     reason_code = forms.ChoiceField(label=gettext_lazy("Reason"), choices=ReasonCode.choices)
     reason = forms.CharField(label=gettext_lazy("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, benefit: Benefit, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].queryset = Assessment.objects.filter(
+            household=benefit.household, status=Assessment.Status.FINISHED
+        ).order_by("-finished_at")
 
 
 class BenefitChangeInline(admin.TabularInline):
@@ -361,6 +385,8 @@ class BenefitChangeInline(admin.TabularInline):
         "new_amount",
         "old_status_name",
         "new_status_name",
+        "basis",
+        "explanation",
         "reason_code",
         "reason",
         "decider",
@@ -391,9 +417,10 @@ class BenefitAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "id",
         "household",
         "programme",
-        "status",
+        "status_this_month",
         "classification",
-        "monthly_amount",
+        "amount_this_month",
+        "next_decision_shown",
         "start_month",
         "next_review_due",
         "migrated",
@@ -404,11 +431,18 @@ class BenefitAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["household"]
     inlines = [BenefitChangeInline]
     exclude = ["covered_members", "township_id", "standard_snapshot", "decided_by"]
-    readonly_fields = ["status_name", "township_name", "decider", "standard_used"]
+    readonly_fields = [
+        "status_name",
+        "amount_this_month",
+        "next_decision_shown",
+        "township_name",
+        "decider",
+        "standard_used",
+    ]
 
-    @admin.display(description=gettext_lazy("status"))
+    @admin.display(description=gettext_lazy("Status this month"))
     def status_name(self, benefit: Benefit) -> str:
-        return benefit.get_status_display()
+        return benefit.get_current_status_display()
 
     @admin.display(description=gettext_lazy("township"))
     def township_name(self, benefit: Benefit) -> str:
@@ -421,7 +455,23 @@ class BenefitAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     standard_used = ApplicationAdmin.standard_used
 
     def get_queryset(self, request: HttpRequest):
-        return benefits_for(request.user).select_related("household")
+        return benefits_for(request.user).select_related("household").prefetch_related("changes")
+
+    # Every column is the decision in force this month (the one rule of every channel).
+    @admin.display(description=gettext_lazy("Status this month"))
+    def status_this_month(self, benefit: Benefit) -> str:
+        return benefit.get_current_status_display()
+
+    @admin.display(description=gettext_lazy("Amount this month"))
+    def amount_this_month(self, benefit: Benefit):
+        return benefit.monthly_amount
+
+    @admin.display(description=gettext_lazy("Next decision"))
+    def next_decision_shown(self, benefit: Benefit) -> str:
+        decision = benefit.next_decision
+        if decision is None:
+            return "—"
+        return f"{decision.effective_month:%Y-%m} {decision.get_new_status_display()} {decision.new_amount}"
 
     @admin.display(description=gettext_lazy("Change"))
     def change_link(self, benefit: Benefit) -> str:
@@ -436,10 +486,14 @@ class BenefitAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if role_of(request.user) != Role.BUREAU_REVIEWER:
             raise PermissionDenied
-        benefit = benefits_for(request.user).filter(pk=pk).select_related("household").first()
+        benefit = (
+            benefits_for(request.user).filter(pk=pk).select_related("household").prefetch_related("changes").first()
+        )
         if benefit is None:
             raise Http404
-        form = BenefitChangeForm(request.POST or None, initial={"effective_month": timezone.localdate().replace(day=1)})
+        form = BenefitChangeForm(
+            request.POST or None, benefit=benefit, initial={"effective_month": clock.current_month()}
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.benefit_change(actor=request.user, benefit=benefit, **form.cleaned_data)

@@ -310,7 +310,7 @@ def _changes(*, bureau) -> None:
             actor=bureau,
             benefit=benefit,
             kind=kind,
-            effective_month=month,
+            effective_month=max(month, benefit.start_month),
             reason_code="circumstances_changed",
             reason={
                 "lower": "家庭成员务工收入增加",
@@ -318,6 +318,8 @@ def _changes(*, bureau) -> None:
                 "phase_out": "收入超过保障标准，实行渐退",
                 "stop": "家庭成员死亡，家庭人口减少后收入超标",
             }[kind],
+            # A manual lowering (the demo has no second assessment to rest a computed one on).
+            manual_reason="other" if kind == BenefitChange.Kind.LOWER else "",
             new_amount=(benefit.monthly_amount - Decimal("100")).max(Decimal("1"))
             if kind == BenefitChange.Kind.LOWER
             else None,

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import IO
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.ids import validate_id_number
@@ -23,8 +22,10 @@ from sunwu_relief.errors import NotAllowed
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.xlsx import Column, XlsxError, XlsxFileError, read_xlsx
 
-from .models import Benefit
-from .selectors import running_benefits
+from . import clock
+from .decisions import benefit_grant_record
+from .models import Benefit, BenefitChange
+from .selectors import running_benefits, standard_for
 
 COLUMNS = [
     Column("乡镇", "township"),
@@ -166,7 +167,9 @@ def roll_import(
         result.errors.sort(key=lambda e: (e.row, e.column))
         return result
     with transaction.atomic():
-        today = timezone.localdate()
+        today = clock.today()
+        standard = standard_for(programme, today.year)
+        snapshot = standard.snapshot() if standard is not None else {}
         for row in rows:
             household = row.member.household
             benefit = Benefit(
@@ -174,9 +177,7 @@ def roll_import(
                 township_id=household.township_id,
                 programme=programme,
                 classification=row.classification,
-                monthly_amount=row.amount,
-                amount_explanation=_("Migrated from the legacy roll %(source)s; amount as paid there.")
-                % {"source": source_name},
+                standard_snapshot=snapshot,
                 covered_count=row.covered,
                 start_month=row.start_month,
                 migrated=True,
@@ -187,6 +188,18 @@ def roll_import(
             benefit._history_user = actor
             benefit.save()
             benefit.covered_members.set([row.member] if row.covered == 1 else list(household.members.all()))
+            # Its first decision: the legacy amount, with the standard in force when taken over (a
+            # later standard change is passed on to it as (new S − this S) × covered persons).
+            benefit_grant_record(
+                benefit=benefit,
+                actor=actor,
+                amount=row.amount,
+                explanation=_("Migrated from the legacy roll %(source)s; amount as paid there.")
+                % {"source": source_name},
+                basis=BenefitChange.Basis.LEGACY,
+                standard_snapshot=snapshot,
+                reason=source_name,
+            )
             record_event(
                 actor=actor, action="benefit.migrate", obj=benefit, source=source_name, row=row.number, note=row.note
             )

@@ -1,8 +1,10 @@
 """Programmes, yearly standards, applications and their workflow, decisions and benefits."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -13,6 +15,8 @@ from simple_history.models import HistoricalRecords
 from households.models import Classification, Household
 from sunwu_relief.text import validate_plain_text
 
+from . import clock
+
 
 class Programme(models.TextChoices):
     DIBAO = "dibao", _("Minimum living allowance (低保)")
@@ -21,43 +25,97 @@ class Programme(models.TextChoices):
     TEMPORARY = "temporary", _("Temporary assistance (临时救助)")
 
 
+def _between(low: str | int, high: str | int) -> list:
+    """The valid range of one policy number (inclusive), checked by the admin form and the service."""
+    if isinstance(low, str):
+        low, high = Decimal(low), Decimal(high)
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
 class Standard(models.Model):
     """One programme's policy numbers for one year (RULES.md: every number is policy, not code).
 
     Edited by county staff in the admin; every edit bumps `version`, and each decision stores a
-    snapshot of the numbers it used, so a later edit never changes a past decision.
+    snapshot of the numbers it used, so a later edit never changes a past decision. Every number
+    has a valid range (its validators): a value outside it is a field error and nothing is saved.
     """
 
     programme = models.CharField(_("programme"), max_length=16, choices=Programme.choices)
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=_between(2000, 2100))
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # 低保 monthly standard S per person (元/月); also the reference for 特困 and temporary caps.
-    monthly_standard = models.DecimalField(_("monthly standard S (yuan per person)"), max_digits=8, decimal_places=2)
+    monthly_standard = models.DecimalField(
+        _("monthly standard S (yuan per person)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=_between("1", "10000"),
+        help_text=_("Set by the county every year (N1 Art. 23); 1 to 10,000 yuan per person and month."),
+    )
     # 特困: basic living standard, at least 1.3 × S, and the care allowances by self-care ability.
     tekun_basic = models.DecimalField(
-        _("特困 basic living standard (yuan/month)"), max_digits=8, decimal_places=2, default=Decimal("0")
+        _("特困 basic living standard (yuan/month)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=_between("0", "20000"),
+        help_text=_("At least the factor below × S (N2: 1.3); 0 means factor × S. At most 20,000."),
     )
     care_full_self_care = models.DecimalField(
-        _("care allowance, full self-care"), max_digits=8, decimal_places=2, default=Decimal("191")
+        _("care allowance, full self-care"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("191"),
+        validators=_between("0", "10000"),
+        help_text=_("Local practice (L); 0 to 10,000 yuan per month."),
     )
     care_semi_disabled = models.DecimalField(
-        _("care allowance, semi-disabled"), max_digits=8, decimal_places=2, default=Decimal("319")
+        _("care allowance, semi-disabled"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("319"),
+        validators=_between("0", "10000"),
+        help_text=_("Local practice (L); 0 to 10,000 yuan per month."),
     )
     care_fully_disabled = models.DecimalField(
-        _("care allowance, fully disabled"), max_digits=8, decimal_places=2, default=Decimal("478")
+        _("care allowance, fully disabled"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("478"),
+        validators=_between("0", "10000"),
+        help_text=_("Local practice (L); 0 to 10,000 yuan per month."),
     )
     # 分类施保 add-ons, as a share of S per qualifying member (default 0: none).
     addon_elderly_70 = models.DecimalField(
-        _("add-on share for members 70+"), max_digits=4, decimal_places=3, default=Decimal("0")
+        _("add-on share for members 70+"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=_between("0", "1"),
+        help_text=_("A share of S (L: 0.1–0.3); between 0 and 1."),
     )
     addon_severe_disability = models.DecimalField(
-        _("add-on share for severe disability"), max_digits=4, decimal_places=3, default=Decimal("0")
+        _("add-on share for severe disability"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=_between("0", "1"),
+        help_text=_("A share of S (L: 0.1–0.3); between 0 and 1."),
     )
     addon_serious_illness = models.DecimalField(
-        _("add-on share for serious illness"), max_digits=4, decimal_places=3, default=Decimal("0")
+        _("add-on share for serious illness"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=_between("0", "1"),
+        help_text=_("A share of S (L: 0.1–0.3); between 0 and 1."),
     )
     addon_minor = models.DecimalField(
-        _("add-on share for minors"), max_digits=4, decimal_places=3, default=Decimal("0")
+        _("add-on share for minors"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=_between("0", "1"),
+        help_text=_("A share of S (L: 0.1–0.3); between 0 and 1."),
     )
     # The employment-cost deduction is one setting, per member with wage income: the economic-status
     # check's PolicyLimits.employment_deduction (assessments), never a second one here.
@@ -134,23 +192,53 @@ class Standard(models.Model):
     )
     # 医疗救助
     medical_ratio_dibao = models.DecimalField(
-        _("medical aid ratio, 低保 inpatient"), max_digits=4, decimal_places=3, default=Decimal("0.85")
+        _("medical aid ratio, 低保 inpatient"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.85"),
+        validators=_between("0", "1"),
+        help_text=_("The seed: 85%; between 0 and 1."),
     )
     medical_ratio_tekun = models.DecimalField(
-        _("medical aid ratio, 特困"), max_digits=4, decimal_places=3, default=Decimal("1.00")
+        _("medical aid ratio, 特困"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("1.00"),
+        validators=_between("0", "1"),
+        help_text=_("The seed: 100%; between 0 and 1."),
     )
     medical_deductible_dibao = models.DecimalField(
-        _("medical deductible, 低保 (yuan/year)"), max_digits=8, decimal_places=2, default=Decimal("0")
+        _("medical deductible, 低保 (yuan/year)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=_between("0", "100000"),
+        help_text=_("N4: at most 5% of last year's per-capita disposable income; 0 to 100,000."),
     )
     medical_annual_cap = models.DecimalField(
-        _("medical aid yearly cap (yuan)"), max_digits=10, decimal_places=2, default=Decimal("50000")
+        _("medical aid yearly cap (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("50000"),
+        validators=_between("0", "10000000"),
+        help_text=_("Set by the county (N4); 0 to 10,000,000 yuan."),
     )
     # 临时救助
     temporary_cap_months = models.DecimalField(
-        _("temporary aid cap, in months of S"), max_digits=5, decimal_places=2, default=Decimal("10")
+        _("temporary aid cap, in months of S"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=_between("0", "120"),
+        help_text=_("Local practice (L): 10 months of S; 0 to 120."),
     )
     temporary_township_limit = models.DecimalField(
-        _("temporary aid township approval limit (yuan)"), max_digits=10, decimal_places=2, default=Decimal("1000")
+        _("temporary aid township approval limit (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("1000"),
+        validators=_between("0", "10000000"),
+        help_text=_("Above it the county approves (N3); 0 to 10,000,000 yuan."),
     )
     # Procedure
     spot_check_ratio = models.DecimalField(
@@ -158,30 +246,72 @@ class Standard(models.Model):
         max_digits=4,
         decimal_places=3,
         default=Decimal("0.5"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        validators=_between("0", "1"),
         help_text=_(
             "The county checks at least this share of new cases (低保: one half); also used for a year without a standard."
         ),
     )
-    notice_days = models.PositiveSmallIntegerField(_("public notice period (days)"), default=7)
+    notice_days = models.PositiveSmallIntegerField(
+        _("public notice period (days)"),
+        default=7,
+        validators=_between(1, 60),
+        help_text=_("N1: 7 days; 1 to 60."),
+    )
     evaluation_required = models.BooleanField(_("democratic evaluation required"), default=True)
     investigation_start_days = models.PositiveSmallIntegerField(
-        _("investigation starts within (working days)"), default=3
+        _("investigation starts within (working days)"),
+        default=3,
+        validators=_between(1, 60),
+        help_text=_("N1: 3 working days; 1 to 60."),
     )
-    decision_days = models.PositiveSmallIntegerField(_("decision within (working days of acceptance)"), default=30)
-    decision_days_extended = models.PositiveSmallIntegerField(_("decision within, extended (working days)"), default=45)
-    township_opinion_days = models.PositiveSmallIntegerField(_("township opinion within (working days)"), default=15)
+    decision_days = models.PositiveSmallIntegerField(
+        _("decision within (working days of acceptance)"),
+        default=30,
+        validators=_between(1, 120),
+        help_text=_("N1: 30 working days; 1 to 120."),
+    )
+    decision_days_extended = models.PositiveSmallIntegerField(
+        _("decision within, extended (working days)"),
+        default=45,
+        validators=_between(1, 180),
+        help_text=_("N1: 45 working days; not below the normal period; at most 180."),
+    )
+    township_opinion_days = models.PositiveSmallIntegerField(
+        _("township opinion within (working days)"),
+        default=15,
+        validators=_between(1, 60),
+        help_text=_("N2: 15 working days; 1 to 60."),
+    )
     county_decision_days = models.PositiveSmallIntegerField(
-        _("county decision within (working days of receipt)"), default=10
+        _("county decision within (working days of receipt)"),
+        default=10,
+        validators=_between(1, 60),
+        help_text=_("N1: 10 working days (N2: 15 for 特困); 1 to 60."),
     )
-    written_notice_days = models.PositiveSmallIntegerField(_("written notice within (working days)"), default=3)
+    written_notice_days = models.PositiveSmallIntegerField(
+        _("written notice within (working days)"),
+        default=3,
+        validators=_between(1, 30),
+        help_text=_("N1: 3 working days; 1 to 30."),
+    )
     phase_out_months = models.PositiveSmallIntegerField(
-        _("phase-out period (months)"), default=6, validators=[MinValueValidator(1), MaxValueValidator(12)]
+        _("phase-out period (months)"),
+        default=6,
+        validators=_between(1, 12),
+        help_text=_("N1: 6 months by default; 1 to 12 (L)."),
     )
     review_months_key = models.PositiveSmallIntegerField(
-        _("re-verification interval, key and long-term (months)"), default=12
+        _("re-verification interval, key and long-term (months)"),
+        default=12,
+        validators=_between(1, 24),
+        help_text=_("N1: once a year; 1 to 24."),
     )
-    review_months_general = models.PositiveSmallIntegerField(_("re-verification interval, general (months)"), default=6)
+    review_months_general = models.PositiveSmallIntegerField(
+        _("re-verification interval, general (months)"),
+        default=6,
+        validators=_between(1, 24),
+        help_text=_("N1: every 6 months; 1 to 24."),
+    )
     updated = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
@@ -193,6 +323,17 @@ class Standard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_programme_display()} v{self.version}"
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.decision_days is not None
+            and self.decision_days_extended is not None
+            and self.decision_days_extended < self.decision_days
+        ):
+            raise ValidationError(
+                {"decision_days_extended": _("The extended period cannot be shorter than the normal one.")}
+            )
 
     def snapshot(self) -> dict:
         """The numbers a decision used, stored beside it."""
@@ -316,6 +457,8 @@ class Application(models.Model):
     standard_snapshot = models.JSONField(_("standard used"), default=dict, blank=True, editable=False)
     # 特困: the three conditions as checked at township approval, each with its evidence.
     eligibility = models.JSONField(_("eligibility as checked"), default=list, blank=True, editable=False)
+    # 特困: the self-care ability the proposed amount used (a recompute needs it again).
+    care_level = models.CharField(_("self-care ability"), max_length=16, blank=True, editable=False)
     # Set by the county's spot-check draw (audits), read by the county-approval guard.
     spot_check_required = models.BooleanField(_("in the spot-check sample"), default=False, editable=False)
     deadline_extended = models.BooleanField(_("decision deadline extended"), default=False, editable=False)
@@ -534,7 +677,9 @@ COVERED_STATUSES = frozenset({BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT})
 
 
 class Benefit(models.Model):
-    """An approved (or migrated) benefit of a household: the decision and its current state."""
+    """An approved (or migrated) benefit of a household. Its amount and status of any month are
+    those of its decision in force that month (`BenefitChange`, see benefits/DECISIONS.md);
+    `status` is kept equal to this month's decision by the services (and the daily task)."""
 
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="benefits", verbose_name=_("household")
@@ -545,8 +690,7 @@ class Benefit(models.Model):
         _("status"), max_length=16, choices=BenefitStatus.choices, default=BenefitStatus.ACTIVE, editable=False
     )
     classification = models.CharField(_("classification"), max_length=16, choices=Classification.choices, blank=True)
-    monthly_amount = models.DecimalField(_("monthly amount"), max_digits=10, decimal_places=2)
-    amount_explanation = models.TextField(_("amount explanation"))
+    # The numbers of the first decision (each decision keeps its own snapshot).
     standard_snapshot = models.JSONField(_("standard used"), default=dict, blank=True)
     covered_members = models.ManyToManyField(
         "households.Member", related_name="benefits_covering", verbose_name=_("covered members")
@@ -579,17 +723,86 @@ class Benefit(models.Model):
                 condition=Q(status__in=["active", "phasing_out", "suspended"]) & ~Q(programme="tekun"),
                 name="benefit_one_running_per_household_programme",
             ),
-            models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="benefit_amount_not_negative"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_programme_display()} · {self.household} · {self.monthly_amount}"
+        return f"{self.get_programme_display()} · {self.household_id} · {self.start_month:%Y-%m}"
+
+    # The decision in force: one rule for every channel (page, admin, API, roll, payments).
+    # Read through the `changes` relation, so that a prefetch of `changes` answers it for lists.
+
+    def decisions(self) -> list["BenefitChange"]:
+        """Every decision in the order they take effect: by effective month, then as decided."""
+        return sorted(self.changes.all(), key=lambda d: (d.effective_month, d.created, d.pk))
+
+    def decision_in(self, month: datetime.date) -> "BenefitChange | None":
+        """The decision in force in `month`: the last decided of those effective by then; None
+        before the benefit starts."""
+        month = month.replace(day=1)
+        found = None
+        for decision in self.decisions():
+            if decision.effective_month > month:
+                break
+            found = decision
+        return found
+
+    def _shown_month(self, decisions: list["BenefitChange"]) -> datetime.date:
+        # Before the start month, the first month of the benefit stands for "now".
+        return max(clock.current_month(), decisions[0].effective_month)
+
+    @property
+    def current_decision(self) -> "BenefitChange | None":
+        """This month's decision; before the start month, the start month's (what will be paid)."""
+        decisions = self.decisions()
+        return self.decision_in(self._shown_month(decisions)) if decisions else None
+
+    @property
+    def next_decision(self) -> "BenefitChange | None":
+        """The decision already taken for a later month (the first month that changes)."""
+        decisions = self.decisions()
+        if not decisions:
+            return None
+        month = self._shown_month(decisions)
+        later = [d for d in decisions if d.effective_month > month]
+        return self.decision_in(later[0].effective_month) if later else None
+
+    @property
+    def monthly_amount(self) -> Decimal:
+        decision = self.current_decision
+        return decision.new_amount if decision is not None else Decimal("0")
+
+    @property
+    def amount_explanation(self) -> str:
+        decision = self.current_decision
+        return decision.explanation if decision is not None else ""
+
+    @property
+    def current_status(self) -> str:
+        decision = self.current_decision
+        return decision.new_status if decision is not None else self.status
+
+    def get_current_status_display(self) -> str:
+        return BenefitStatus(self.current_status).label
+
+
+class ManualReason(models.TextChoices):
+    """Why an amount is set by hand instead of by the rules (an exception, approved by the county)."""
+
+    SPECIAL_HARDSHIP = "special_hardship", _("Special hardship not covered by the rules")
+    REVIEW_DECISION = "review_decision", _("Set by an administrative review or a court")
+    LEGACY_CORRECTION = "legacy_correction", _("Correction of a migrated amount")
+    OTHER = "other", _("Other exception, explained")
 
 
 class BenefitChange(models.Model):
-    """A decision that changes a benefit (有进有出、有升有降), with its written notice."""
+    """One decision on a benefit (有进有出、有升有降): from its effective month, this status and
+    amount, until a later decision. The first decision (grant) is the approval or the migration.
+
+    Append-only: a decision is never edited; a later one replaces it from its own month, and a
+    standard change re-states the decisions it affects (`supersedes`)."""
 
     class Kind(models.TextChoices):
+        GRANT = "grant", _("Granted")
         RAISE = "raise", _("Raise")
         LOWER = "lower", _("Lower")
         SUSPEND = "suspend", _("Suspend")
@@ -598,28 +811,62 @@ class BenefitChange(models.Model):
         STOP = "stop", _("Stop")
         RECOMPUTE = "recompute", _("Recomputed for a new standard")
 
+    class Basis(models.TextChoices):
+        """Where the amount comes from."""
+
+        ASSESSMENT = "assessment", _("Computed by the rules from an assessment")
+        MANUAL = "manual", _("Manual adjustment")
+        LEGACY = "legacy", _("Amount of a legacy roll")
+
     benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="changes")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     effective_month = models.DateField(_("effective month"))
-    old_status = models.CharField(max_length=16, choices=BenefitStatus.choices)
+    old_status = models.CharField(max_length=16, choices=BenefitStatus.choices, blank=True)
     new_status = models.CharField(max_length=16, choices=BenefitStatus.choices)
     old_amount = models.DecimalField(max_digits=10, decimal_places=2)
     new_amount = models.DecimalField(max_digits=10, decimal_places=2)
     explanation = models.TextField(_("explanation"), blank=True)
-    reason_code = models.CharField(_("reason"), max_length=32, choices=ReasonCode.choices)
-    reason = models.TextField(_("reason text"))
+    basis = models.CharField(_("amount basis"), max_length=16, choices=Basis.choices, default=Basis.ASSESSMENT)
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessment the amount rests on"),
+    )
+    manual_reason = models.CharField(
+        _("manual adjustment reason"), max_length=32, choices=ManualReason.choices, blank=True
+    )
+    care_level = models.CharField(_("self-care ability"), max_length=16, blank=True)
+    standard_snapshot = models.JSONField(_("standard used"), default=dict, blank=True)
+    supersedes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("re-states")
+    )
+    # Set by bulk work (a standard's recompute) so that running it twice decides nothing twice.
+    source_key = models.CharField(max_length=64, blank=True, editable=False)
+    reason_code = models.CharField(_("reason"), max_length=32, choices=ReasonCode.choices, blank=True)
+    reason = models.TextField(_("reason text"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created = models.DateTimeField(_("decided"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("benefit change")
-        verbose_name_plural = _("benefit changes")
-        ordering = ["created", "id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["effective_month", "created", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(new_amount__gte=0), name="benefit_decision_amount_not_negative"),
+            models.UniqueConstraint(
+                fields=["benefit", "source_key", "effective_month"],
+                condition=~Q(source_key=""),
+                name="benefit_decision_once_per_source",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.effective_month:%Y-%m}"
+        return f"{self.get_kind_display()} {self.effective_month:%Y-%m} {self.new_amount}"
 
 
 class WrittenNotice(models.Model):

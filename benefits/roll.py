@@ -1,7 +1,8 @@
 """The payment roll 台帐 (CONTRACT.md §7): who is paid what in a month, and its xlsx form.
 
-A month's roll is answered from the decisions (benefit changes) in force that month, so a roll of
-a past month stays what it was when later decisions change amounts or stop benefits.
+A month's roll is answered from the decisions in force that month (`Benefit.decision_in`, the one
+rule of every channel), so a roll of a past month stays what it was when later decisions change
+amounts or stop benefits.
 """
 
 import datetime
@@ -38,16 +39,12 @@ class RollRow:
 
 
 def state_in_month(benefit: Benefit, month: datetime.date) -> tuple[str, Decimal]:
-    """(status, amount) in force in `month`, from the benefit's decisions (prefetched `changes`)."""
-    changes = sorted(benefit.changes.all(), key=lambda c: (c.effective_month, c.created, c.pk))
-    if not changes:
-        return benefit.status, benefit.monthly_amount
-    before = [c for c in changes if c.effective_month <= month]
-    if before:
-        last = before[-1]
-        return last.new_status, last.new_amount
-    first = changes[0]
-    return first.old_status, first.old_amount
+    """(status, amount) of the decision in force in `month` (prefetch `changes`); before the
+    benefit starts, not paid."""
+    decision = benefit.decision_in(month)
+    if decision is None:
+        return "", Decimal("0")
+    return decision.new_status, decision.new_amount
 
 
 def roll_benefits(
@@ -74,7 +71,7 @@ def roll_rows(*, programme: str, month: datetime.date, township_ids=None) -> lis
     rows = []
     for benefit in roll_benefits(programme=programme, month=month, township_ids=township_ids):
         status, amount = state_in_month(benefit, month)
-        if status not in PAYING or (benefit.end_month and benefit.end_month <= month):
+        if status not in PAYING:
             continue
         head = benefit.household.heads[0] if benefit.household.heads else None
         notes = []

@@ -332,6 +332,18 @@ def single_person_amount(
     return Amount(own.value, f"{context}：{own.explanation}"), ""
 
 
+def standard_change(*, amount: Decimal, old_standard: Decimal, new_standard: Decimal, persons: int) -> Amount:
+    """A change of the per-person standard passed on to an amount the rules did not compute (a
+    manual adjustment, a legacy roll's amount): amount + (new − old) × persons, rounded up to the
+    yuan, never below 0."""
+    amount, old, new = Decimal(amount), Decimal(old_standard), Decimal(new_standard)
+    value = max(Decimal("0"), (amount + (new - old) * persons).quantize(YUAN, rounding=ROUND_CEILING))
+    return Amount(
+        value,
+        f"原月保障金额 {_fmt(amount)} 元 + 标准调整 ({_fmt(new)} − {_fmt(old)}) × {persons} 人 = {_fmt(value)} 元/月",
+    )
+
+
 CARE_LEVELS = {"full_self_care": "全自理", "semi_disabled": "半失能", "fully_disabled": "全失能"}
 
 

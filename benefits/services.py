@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,7 @@ from sunwu_relief.audit import model_changes, record_event
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem, WorkflowError
 from sunwu_relief.roles import Role, role_of, township_id_of
 
-from . import eligibility, rules
+from . import clock, eligibility, rules
 from .hooks import approval_check_problems, filing_reasons
 from .models import (
     IN_PROCEDURE,
@@ -50,7 +49,7 @@ WORKFLOW_PROGRAMMES = frozenset({Programme.DIBAO, Programme.TEKUN})
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 # Holiday calendar (the working days every deadline counts) -------------------------------------
@@ -717,6 +716,7 @@ def application_township_approve(
     application.amount_explanation = amount.explanation
     application.proposed_classification = classification
     application.standard_snapshot = standard.snapshot()
+    application.care_level = care_level if application.programme == Programme.TEKUN else ""
     _move(
         application,
         "township_approve",
@@ -729,6 +729,7 @@ def application_township_approve(
             "proposed_classification",
             "standard_snapshot",
             "eligibility",
+            "care_level",
         ),
     )
     _open_notice(application, standard=standard)
@@ -796,6 +797,9 @@ def objection_record(
         errors["raised_on"] = [_("The date must lie within the notice period, not in the future.")]
     if errors:
         raise InvalidInput(field_errors=errors)
+    repeat = notice.objections.filter(raised_by=raised_by.strip(), content=content.strip()).first()
+    if repeat is not None:
+        return repeat  # the same person's same objection submitted twice is recorded once
     objection = Objection.objects.create(
         notice=notice,
         raised_by=raised_by.strip(),
@@ -970,8 +974,6 @@ def _create_benefit(application: Application, *, actor) -> Benefit:
         township_id=application.township_id,
         programme=application.programme,
         classification=classification,
-        monthly_amount=application.proposed_amount,
-        amount_explanation=application.amount_explanation,
         standard_snapshot=application.standard_snapshot,
         covered_count=len(covered),
         start_month=rules.next_month(decided),
@@ -982,12 +984,22 @@ def _create_benefit(application: Application, *, actor) -> Benefit:
     benefit._history_user = actor
     benefit.save()
     benefit.covered_members.set(covered)
+    benefit_grant_record(
+        benefit=benefit,
+        actor=actor,
+        amount=application.proposed_amount,
+        explanation=application.amount_explanation,
+        basis=BenefitChange.Basis.ASSESSMENT,
+        assessment=application.assessment,
+        care_level=application.care_level,
+        standard_snapshot=application.standard_snapshot,
+    )
     record_event(
         actor=actor,
         action="benefit.create",
         obj=benefit,
         application=application.pk,
-        amount=str(benefit.monthly_amount),
+        amount=str(application.proposed_amount),
     )
     if application.programme == Programme.TEKUN:
         _release_from_dibao(application, actor=actor, effective=benefit.start_month)
@@ -1004,35 +1016,36 @@ def _release_from_dibao(application: Application, *, actor, effective: datetime.
         .select_related("application__assessment")
         .distinct()
     )
-    for dibao in running:
+    for dibao in running.prefetch_related("changes"):
         remaining = [m for m in dibao.covered_members.order_by("id") if m.pk != person.pk]
         reason = f"{person.name}自{effective:%Y年%m月}起纳入特困供养，不再计入低保家庭（不重复享受）。"
-        kind, amount = BenefitChange.Kind.STOP, None
-        if remaining and dibao.status != BenefitStatus.SUSPENDED:
+        in_force = dibao.decision_in(effective)
+        change: dict | None = {"kind": BenefitChange.Kind.STOP}
+        if remaining and in_force is not None and in_force.new_status != BenefitStatus.ACTIVE:
+            change = None  # suspended or phasing out: only the persons change; the amount is decided later
+        elif remaining:
+            # The rules on the assessment it rests on, for the members left (the 特困 person is
+            # already supported, so the rule leaves them out).
             assessment = _benefit_assessment(dibao)
-            decision = dibao_decision(
-                standard=_standard(Programme.DIBAO, effective),
-                covered=remaining,
-                count=len(remaining),
-                income=eligibility.dibao_income(assessment, remaining),
+            amount = _decisions.rule_amount(
+                benefit=dibao, assessment=assessment, standard=_standard(Programme.DIBAO, effective)
             )
-            if decision.value > 0:
-                amount = decision
-                kind = BenefitChange.Kind.LOWER if decision.value < dibao.monthly_amount else BenefitChange.Kind.RAISE
-                if decision.value == dibao.monthly_amount:
-                    kind = BenefitChange.Kind.RECOMPUTE
-        if remaining and dibao.status == BenefitStatus.SUSPENDED:
-            kind = None  # suspended: only the persons change; the amount is decided on resumption
-        if kind is not None:
+            current = in_force.new_amount if in_force is not None else amount.value
+            if amount.value <= 0:
+                change = {"kind": BenefitChange.Kind.STOP}
+            elif amount.value == current:
+                change = None
+            else:
+                kind = BenefitChange.Kind.LOWER if amount.value < current else BenefitChange.Kind.RAISE
+                change = {"kind": kind, "assessment": assessment}
+        if change is not None:
             benefit_change(
                 actor=actor,
                 benefit=dibao,
-                kind=kind,
                 effective_month=effective,
                 reason_code=ReasonCode.CIRCUMSTANCES_CHANGED,
                 reason=reason,
-                new_amount=amount.value if amount else None,
-                explanation=amount.explanation if amount else "",
+                **change,
             )
         dibao.refresh_from_db()
         dibao.covered_members.remove(person)
@@ -1165,217 +1178,19 @@ def application_mark_for_spot_check(*, actor, application: Application) -> Appli
     return application
 
 
-# Changes to a benefit ------------------------------------------------------------------------
+# Decisions on benefits and the standards they use live in `benefits.decisions`; these names are
+# part of this module's interface.
+from . import decisions as _decisions  # noqa: E402
 
-# kind: (allowed from-statuses, new status or None to keep)
-BENEFIT_CHANGES: dict[str, tuple[frozenset[str], str | None]] = {
-    BenefitChange.Kind.RAISE: (frozenset({BenefitStatus.ACTIVE}), None),
-    BenefitChange.Kind.LOWER: (frozenset({BenefitStatus.ACTIVE}), None),
-    BenefitChange.Kind.RECOMPUTE: (frozenset({BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT}), None),
-    BenefitChange.Kind.SUSPEND: (frozenset({BenefitStatus.ACTIVE}), BenefitStatus.SUSPENDED),
-    BenefitChange.Kind.RESUME: (frozenset({BenefitStatus.SUSPENDED}), BenefitStatus.ACTIVE),
-    BenefitChange.Kind.PHASE_OUT: (frozenset({BenefitStatus.ACTIVE}), BenefitStatus.PHASING_OUT),
-    BenefitChange.Kind.STOP: (
-        frozenset({BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT, BenefitStatus.SUSPENDED}),
-        BenefitStatus.STOPPED,
-    ),
-}
-
-
-@transaction.atomic
-def benefit_change(
-    *,
-    actor,
-    benefit: Benefit,
-    kind: str,
-    effective_month: datetime.date,
-    reason_code: str,
-    reason: str,
-    new_amount: Decimal | None = None,
-    explanation: str = "",
-) -> BenefitChange:
-    benefit = Benefit.objects.select_for_update().select_related("household").get(pk=benefit.pk)
-    if actor is not None:
-        _ensure_role(actor, None, Role.BUREAU_REVIEWER, township_id=benefit.township_id)
-    if kind not in BENEFIT_CHANGES:
-        raise InvalidInput(field_errors={"kind": [_("Unknown kind of change.")]})
-    allowed, new_status = BENEFIT_CHANGES[kind]
-    if benefit.status not in allowed:
-        raise WorkflowError(
-            _("This change is not possible while the benefit is “%(status)s”.")
-            % {"status": benefit.get_status_display()}
-        )
-    _require_reason(reason_code, reason)
-    effective_month = effective_month.replace(day=1)
-    old_amount, old_status = benefit.monthly_amount, benefit.status
-    amount = old_amount
-    if kind in (BenefitChange.Kind.RAISE, BenefitChange.Kind.LOWER, BenefitChange.Kind.RECOMPUTE):
-        if new_amount is None or new_amount < 0:
-            raise InvalidInput(field_errors={"new_amount": [_("Give the new monthly amount.")]})
-        if kind == BenefitChange.Kind.RAISE and new_amount <= old_amount:
-            raise InvalidInput(field_errors={"new_amount": [_("A raise must be above the current amount.")]})
-        if kind == BenefitChange.Kind.LOWER and new_amount >= old_amount:
-            raise InvalidInput(field_errors={"new_amount": [_("A lowering must be below the current amount.")]})
-        amount = new_amount
-    change = BenefitChange.objects.create(
-        benefit=benefit,
-        kind=kind,
-        effective_month=effective_month,
-        old_status=old_status,
-        new_status=new_status or old_status,
-        old_amount=old_amount,
-        new_amount=amount,
-        explanation=explanation,
-        reason_code=reason_code,
-        reason=reason.strip(),
-        actor=actor if getattr(actor, "pk", None) else None,
-    )
-    benefit.monthly_amount = amount
-    if explanation:
-        benefit.amount_explanation = explanation
-    if new_status:
-        benefit.status = new_status
-    if kind == BenefitChange.Kind.PHASE_OUT:
-        months = int(benefit.standard_snapshot.get("phase_out_months", 6))
-        benefit.phase_out_until = rules.add_months(effective_month, months)
-    if kind == BenefitChange.Kind.STOP:
-        benefit.end_month = effective_month
-    benefit._history_user = actor
-    benefit.save()
-    record_event(
-        actor=actor,
-        action=f"benefit.{kind}",
-        obj=benefit,
-        old_amount=str(old_amount),
-        new_amount=str(amount),
-        old_status=old_status,
-        new_status=benefit.status,
-        reason_code=reason_code,
-    )
-    head = benefit.household.members.filter(relationship=Relationship.HEAD).first()
-    body = (
-        f"{head.name if head else ''}：\n您家庭享受的{benefit.get_programme_display()}待遇，自{effective_month:%Y年%m月}起"
-        f"{change.get_kind_display()}。原月保障金额 {old_amount} 元，现月保障金额 {amount} 元。\n"
-        f"理由：{ReasonCode(reason_code).label}。{reason.strip()}\n{appeal_text(benefit.household)}"
-    )
-    _written_notice(
-        kind=WrittenNotice.Kind.CHANGE,
-        household=benefit.household,
-        township_id=benefit.township_id,
-        addressee=head.name if head else "",
-        reason_code=reason_code,
-        body=body,
-        benefit_change=change,
-        standard=benefit.standard_snapshot,
-    )
-    return change
-
-
-def phase_outs_complete(*, on: datetime.date | None = None) -> int:
-    """Stop the benefits whose phase-out period is over (idempotent; run monthly by beat)."""
-    on = (on or today()).replace(day=1)
-    stopped = 0
-    for benefit in Benefit.objects.filter(status=BenefitStatus.PHASING_OUT, phase_out_until__lte=on):
-        benefit_change(
-            actor=None,
-            benefit=benefit,
-            kind=BenefitChange.Kind.STOP,
-            effective_month=benefit.phase_out_until,
-            reason_code=ReasonCode.CIRCUMSTANCES_CHANGED,
-            reason="渐退期满，停发保障金。",
-        )
-        stopped += 1
-    return stopped
-
-
-def standard_problem(
-    *, programme: str | None, monthly: Decimal | None, tekun_basic: Decimal | None, factor: Decimal | None = None
-) -> str:
-    """特困's basic living standard is at least factor × S (N2: 1.3); empty when the numbers are fine."""
-    factor = factor if factor is not None else Standard._meta.get_field("tekun_basic_factor").get_default()
-    if programme == Programme.TEKUN and monthly and tekun_basic and tekun_basic < monthly * factor:
-        return _("The 特困 basic living standard must be at least %(factor)s × S.") % {"factor": factor}
-    return ""
-
-
-@transaction.atomic
-def standard_save(*, actor, standard: Standard) -> Standard:
-    """Create or edit a yearly standard; every edit is a new version (history keeps the old)."""
-    if role_of(actor) != Role.BUREAU_REVIEWER:
-        raise NotAllowed()
-    old_monthly = None
-    if standard.pk:
-        old_monthly = Standard.objects.select_for_update().get(pk=standard.pk).monthly_standard
-        standard.version += 1
-    if (
-        standard.programme == Programme.TEKUN
-        and standard.tekun_basic
-        and standard.tekun_basic < standard.monthly_standard * standard.tekun_basic_factor
-    ):
-        raise InvalidInput(
-            field_errors={
-                "tekun_basic": [
-                    _("The 特困 basic living standard must be at least %(factor)s × S.")
-                    % {"factor": standard.tekun_basic_factor}
-                ]
-            }
-        )
-    standard._history_user = actor
-    standard.save()
-    record_event(actor=actor, action="standard.save", obj=standard, version=standard.version)
-    if old_monthly is not None and old_monthly != standard.monthly_standard and standard.programme == Programme.DIBAO:
-        standard_recompute_start(actor=actor, standard=standard)
-    return standard
-
-
-def standard_recompute_start(*, actor, standard: Standard):
-    """Queue the bulk recomputation of running benefits for a changed standard, as a job."""
-    from sunwu_relief.jobs import job_create, job_enqueue
-
-    from .tasks import recompute_for_standard
-
-    job = job_create(
-        kind="benefits.recompute", actor=actor, params={"standard_id": standard.pk, "version": standard.version}
-    )
-    job_enqueue(job, recompute_for_standard)
-    return job
-
-
-def benefits_recompute_for_standard(*, actor, standard: Standard) -> dict[str, int]:
-    """After a 低保 standard change: recompute each running household benefit as a decision."""
-    counts = {"changed": 0, "unchanged": 0, "skipped": 0}
-    benefits = (
-        running_benefits()
-        .filter(programme=standard.programme, status=BenefitStatus.ACTIVE)
-        .select_related("application__assessment")
-    )
-    effective = rules.next_month(today())
-    for benefit in benefits.filter(Q(application__assessment__isnull=False)):
-        assessment = benefit.application.assessment
-        if benefit.application.single_member_id or standard.programme != Programme.DIBAO:
-            counts["skipped"] += 1
-            continue
-        amount = dibao_decision(
-            standard=standard,
-            covered=list(benefit.covered_members.all()),
-            count=benefit.covered_count,
-            income=eligibility.dibao_income(assessment, list(benefit.covered_members.all())),
-        )
-        if amount.value == benefit.monthly_amount or amount.value <= 0:
-            counts["unchanged" if amount.value == benefit.monthly_amount else "skipped"] += 1
-            continue
-        benefit_change(
-            actor=None,
-            benefit=benefit,
-            kind=BenefitChange.Kind.RECOMPUTE,
-            effective_month=effective,
-            reason_code=ReasonCode.CIRCUMSTANCES_CHANGED,
-            reason=f"{standard.year}年保障标准调整（第{standard.version}版）",
-            new_amount=amount.value,
-            explanation=amount.explanation,
-        )
-        counts["changed"] += 1
-    return counts
+BENEFIT_CHANGES = _decisions.BENEFIT_CHANGES
+benefit_change = _decisions.benefit_change
+benefit_grant_record = _decisions.benefit_grant_record
+benefits_recompute_for_standard = _decisions.benefits_recompute_for_standard
+benefits_take_effect = _decisions.benefits_take_effect
+phase_outs_complete = _decisions.phase_outs_complete
+standard_problem = _decisions.standard_problem
+standard_recompute_start = _decisions.standard_recompute_start
+standard_save = _decisions.standard_save
 
 
 # Obligors of a 特困 applicant ----------------------------------------------------------------

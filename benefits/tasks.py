@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from sunwu_relief.jobs import job_claim, job_finish
+from sunwu_relief.jobs import job_run
 
 from . import services
 from .models import Standard
@@ -19,13 +19,17 @@ def complete_phase_outs() -> int:
 
 
 @shared_task(acks_late=True)
+def take_decisions_into_effect() -> int:
+    """Beat, daily: each benefit's status becomes the one of its decision of the new month."""
+    return services.benefits_take_effect()
+
+
+@shared_task(acks_late=True)
 def recompute_for_standard(job_id: int) -> None:
-    job = job_claim(job_id)
-    if job is None:
-        return  # gone or already run (a redelivered message)
-    standard = Standard.objects.filter(pk=job.params.get("standard_id")).first()
-    if standard is None:
-        job_finish(job, succeeded=False, errors=[{"row": 0, "column": "", "message": "standard not found"}])
-        return
-    counts = services.benefits_recompute_for_standard(actor=job.created_by, standard=standard)
-    job_finish(job, succeeded=True, counts=counts)
+    def work(job):
+        standard = Standard.objects.filter(pk=job.params.get("standard_id")).first()
+        if standard is None:
+            raise LookupError("standard not found")
+        return services.benefits_recompute_for_standard(actor=job.created_by, standard=standard)
+
+    job_run(job_id, work)

@@ -88,10 +88,11 @@ class HouseholdSerializer(ModelSerializer):
     @extend_schema_field(BenefitSerializer(many=True))
     def get_benefits(self, household: Household) -> list[dict]:
         # Benefit rows belong to the higher `benefits` app; read through the prefetched relation.
+        # Status and amount are this month's decision's (before the start month: the first one).
         return [
             {
                 "programme": benefit.programme,
-                "status": benefit.status,
+                "status": benefit.current_status,
                 "monthly_amount": f"{benefit.monthly_amount:.2f}",
                 "start_month": f"{benefit.start_month:%Y-%m}",
             }

@@ -128,8 +128,9 @@ def household_list(user, *, search: str = "") -> QuerySet[Household]:
         .select_related("township", "village")
         .prefetch_related(
             Prefetch("members", queryset=Member.objects.filter(relationship=Relationship.HEAD), to_attr="heads"),
-            # Benefits are the higher `benefits` app's rows, reached by their relation name only.
-            "benefits",
+            # Benefits are the higher `benefits` app's rows, reached by their relation name only;
+            # their decisions (`changes`) answer the amount and status of a month.
+            "benefits__changes",
         )
     )
     queryset = _annotate_size(_ledger_flags(queryset))
@@ -145,7 +146,7 @@ def household_detail(user, *, pk: int) -> Household:
         .select_related("township", "village")
         .prefetch_related(
             Prefetch("members", queryset=Member.objects.order_by("id")),
-            "benefits",
+            "benefits__changes",
         )
     )
     household = queryset.get(pk=pk)

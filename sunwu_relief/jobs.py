@@ -1,11 +1,14 @@
 """The life of a job record: created with the request, claimed once by a task, finished once."""
 
+import logging
 from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Job
+
+logger = logging.getLogger(__name__)
 
 
 def job_create(*, kind: str, actor, params: dict | None = None, township_id: int | None = None, **fields) -> Job:
@@ -47,3 +50,19 @@ def job_finish(job: Job, *, succeeded: bool, counts: dict | None = None, errors:
     job.finished = timezone.now()
     job.save(update_fields=["status", "counts", "errors", "finished", "rows_done", "rows_total"])
     return job
+
+
+def job_run(job_id: int, work: Callable[[Job], tuple[dict, list]]) -> Job | None:
+    """Claim the job, run `work(job)` → (counts, row errors) and finish it: succeeded, or failed
+    with its reason when `work` raises — a job never stays `running` because its task broke."""
+    job = job_claim(job_id)
+    if job is None:
+        return None  # gone or already run (a redelivered message)
+    try:
+        counts, errors = work(job)
+    except Exception as exc:  # noqa: BLE001  (any failure ends the job, with its reason)
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        return job_finish(
+            job, succeeded=False, errors=[{"row": None, "column": None, "message": f"{type(exc).__name__}: {exc}"}]
+        )
+    return job_finish(job, succeeded=True, counts=counts, errors=errors)

@@ -269,6 +269,10 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
+    "take-decisions-into-effect": {
+        "task": "benefits.tasks.take_decisions_into_effect",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "complete-public-notices": {
         "task": "benefits.tasks.complete_public_notices",
         "schedule": crontab(hour=1, minute=0),

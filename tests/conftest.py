@@ -144,3 +144,19 @@ def pytest_collection_modifyitems(items) -> None:
 
 # The case builder walks applications through the workflow; every app's tests may use it.
 from tests.builders import bureau_reviewer2, cases  # noqa: E402, F401
+
+
+class Clock:
+    """The benefits app's "today" (its services, selectors and pages read `benefits.clock`)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self._monkeypatch = monkeypatch
+
+    def move_to(self, day) -> None:
+        self._monkeypatch.setattr("benefits.clock.today", lambda: day)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Move the date forward after building a case with the real one: `clock.move_to(date)`."""
+    return Clock(monkeypatch)

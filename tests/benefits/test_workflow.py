@@ -228,10 +228,10 @@ def test_withdraw_needs_a_reason(cases):
     assert application.status == ApplicationStatus.WITHDRAWN
 
 
-def test_benefit_changes_phase_out_and_stop(cases):
+def test_benefit_changes_phase_out_and_stop(cases, clock):
     application = cases.to(ApplicationStatus.APPROVED)
     benefit = application.benefit
-    month = timezone.localdate().replace(day=1)
+    month = benefit.start_month
     services.benefit_change(
         actor=cases.bureau,
         benefit=benefit,
@@ -239,6 +239,7 @@ def test_benefit_changes_phase_out_and_stop(cases):
         effective_month=month,
         reason_code="circumstances_changed",
         reason="务工收入增加",
+        manual_reason="other",
         new_amount=Decimal("500"),
     )
     change = services.benefit_change(
@@ -256,13 +257,19 @@ def test_benefit_changes_phase_out_and_stop(cases):
     assert services.phase_outs_complete(on=benefit.phase_out_until) == 1
     assert services.phase_outs_complete(on=benefit.phase_out_until) == 0
     benefit.refresh_from_db()
+    # The stop is decided for the month the phase-out ends; the benefit runs until then.
+    assert benefit.end_month == benefit.phase_out_until
+    assert benefit.status == BenefitStatus.PHASING_OUT
+    clock.move_to(benefit.phase_out_until)
+    services.benefits_take_effect()
+    benefit.refresh_from_db()
     assert benefit.status == BenefitStatus.STOPPED
     with pytest.raises(WorkflowError):
         services.benefit_change(
             actor=cases.bureau,
             benefit=benefit,
             kind="resume",
-            effective_month=month,
+            effective_month=benefit.phase_out_until,
             reason_code="other",
             reason="x",
         )
