@@ -90,7 +90,8 @@ def _yuan(value: Decimal) -> str:
 
 def _locked(benefit: Benefit) -> Benefit:
     return (
-        Benefit.objects.select_for_update()
+        # Lock the benefit row only (PostgreSQL refuses FOR UPDATE on the nullable joined side).
+        Benefit.objects.select_for_update(of=("self",))
         .select_related("household", "application__single_member")
         .prefetch_related("changes__assessment", "covered_members")
         .get(pk=benefit.pk)
