@@ -72,13 +72,16 @@ def dashboard_figures(user, *, on: datetime.date) -> tuple[list[TownshipFigures]
     starting = (
         benefits_for(user)
         .filter(start_month__gt=month, status__in=COVERED_STATUSES, created__date__lte=on)
-        .only("id", "township_id", "programme", "monthly_amount", "covered_count")
+        .only("id", "township_id", "programme", "covered_count", "start_month")
+        .prefetch_related("changes")
     )
     for benefit in starting:
         figures = townships[benefit.township_id]
         figures.starting_households[benefit.programme] += 1
         figures.starting_persons[benefit.programme] += benefit.covered_count
-        figures.starting_total += benefit.monthly_amount
+        # The amount of the decision in force in its first month.
+        _status, first_amount = state_in_month(benefit, benefit.start_month)
+        figures.starting_total += first_amount
     total = TownshipFigures(name="")
     for figures in townships.values():
         total.households += figures.households
