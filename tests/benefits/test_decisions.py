@@ -65,6 +65,7 @@ def reassess(cases, household, *, spouse_wages: Decimal):
         investigators=[cases.caseworker, cases.caseworker2],
     )
     assessment_services.visit_sign(actor=cases.caseworker, visit=visit)
+    assessment_services.visit_sign(actor=cases.caseworker2, visit=visit)
     return assessment_services.assessment_finish(actor=cases.caseworker, assessment=assessment)
 
 
