@@ -366,10 +366,10 @@ class BenefitChangeForm(Form):
     reason_code = forms.ChoiceField(label=gettext_lazy("Reason"), choices=ReasonCode.choices)
     reason = forms.CharField(label=gettext_lazy("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, benefit: Benefit, **kwargs) -> None:
+    def __init__(self, *args, household, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assessment"].queryset = Assessment.objects.filter(
-            household=benefit.household, status=Assessment.Status.FINISHED
+            household=household, status=Assessment.Status.FINISHED
         ).order_by("-finished_at")
 
 
@@ -492,7 +492,7 @@ class BenefitAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
         if benefit is None:
             raise Http404
         form = BenefitChangeForm(
-            request.POST or None, benefit=benefit, initial={"effective_month": clock.current_month()}
+            request.POST or None, household=benefit.household, initial={"effective_month": clock.current_month()}
         )
         if request.method == "POST" and form.is_valid():
             try:
