@@ -726,7 +726,7 @@ class Benefit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_programme_display()} · {self.household_id} · {self.start_month:%Y-%m}"
+        return f"{self.get_programme_display()} · {self.household} · {self.start_month:%Y-%m}"
 
     # The decision in force: one rule for every channel (page, admin, API, roll, payments).
     # Read through the `changes` relation, so that a prefetch of `changes` answers it for lists.
