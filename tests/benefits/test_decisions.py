@@ -343,6 +343,19 @@ def test_a_repeated_recompute_decides_nothing_twice(cases, benefit_1350, django_
     assert WrittenNotice.objects.filter(benefit_change__in=recomputed).count() == 1
 
 
+def test_a_new_years_standard_applies_from_its_january(cases, benefit_1350, django_capture_on_commit_callbacks):
+    next_year = timezone.localdate().year + 1
+    standard = Standard(programme="dibao", year=next_year, monthly_standard=Decimal("500"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.standard_save(actor=cases.bureau, standard=standard)
+    assert Job.objects.get(kind="benefits.recompute").status == Job.Status.SUCCEEDED
+    benefit = fresh(benefit_1350)
+    january = datetime.date(next_year, 1, 1)
+    assert benefit.decision_in(january).new_amount == Decimal("1410")
+    if benefit.start_month < january:
+        assert benefit.decision_in(benefit.start_month).new_amount == Decimal("1350")
+
+
 def test_saving_a_standard_unchanged_is_a_no_op(cases):
     standard = services.standard_for("dibao", timezone.localdate().year)
     version = standard.version
