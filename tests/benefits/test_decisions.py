@@ -464,3 +464,25 @@ def test_a_double_submitted_objection_is_recorded_once(cases):
             raised_on=timezone.localdate(),
         )
     assert notice.objections.count() == 1
+
+
+def test_the_admin_change_page_refuses_a_backdated_or_unbounded_change_and_decides_a_valid_one(
+    client, cases, benefit_1350
+):
+    client.force_login(cases.bureau)
+    url = f"/admin/benefits/benefit/{benefit_1350.pk}/decide/"
+    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    base = {"kind": "lower", "reason_code": "other", "reason": "人工调整", "manual_reason": "other"}
+    for data, field in (
+        ({"effective_month": last_month.isoformat(), "new_amount": "1000"}, "effective_month"),
+        ({"effective_month": benefit_1350.start_month.isoformat(), "new_amount": "99999"}, "new_amount"),
+    ):
+        response = client.post(url, {**base, **data})
+        assert response.status_code == 200
+        assert field in response.context["form"].errors
+    assert not BenefitChange.objects.filter(benefit=benefit_1350).exclude(kind="grant").exists()
+    response = client.post(url, {**base, "effective_month": benefit_1350.start_month.isoformat(), "new_amount": "1000"})
+    assert response.status_code == 302
+    decision = BenefitChange.objects.get(benefit=benefit_1350, kind="lower")
+    assert decision.new_amount == Decimal("1000")
+    assert decision.actor == cases.bureau
