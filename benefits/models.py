@@ -900,3 +900,17 @@ class WrittenNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.addressee} {self.issued_on}"
+
+
+# Payments live in their own module; imported here so that Django registers them with the app.
+from .models_payments import (  # noqa: E402, F401
+    FROZEN_BATCH_STATUSES,
+    Bank,
+    BankResultImport,
+    BatchStatus,
+    ItemKind,
+    ItemResult,
+    Payee,
+    PaymentBatch,
+    PaymentItem,
+)

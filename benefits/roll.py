@@ -6,7 +6,7 @@ amounts or stop benefits.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,6 +36,8 @@ class RollRow:
     amount: Decimal
     start_month: str
     note: str
+    # The benefit behind the row (payments build their items from the roll); not a cell.
+    benefit: Benefit | None = field(default=None, compare=False, repr=False)
 
 
 def state_in_month(benefit: Benefit, month: datetime.date) -> tuple[str, Decimal]:
@@ -90,6 +92,7 @@ def roll_rows(*, programme: str, month: datetime.date, township_ids=None) -> lis
                 amount=amount,
                 start_month=f"{benefit.start_month:%Y-%m}",
                 note="；".join(notes),
+                benefit=benefit,
             )
         )
     return rows
