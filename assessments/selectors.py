@@ -77,3 +77,18 @@ def members_with_labour(household) -> QuerySet[Member]:
 def limits_for_year(year: int) -> PolicyLimits | None:
     """The limits of the year, or of the latest earlier year when the bureau has not set them yet."""
     return PolicyLimits.objects.filter(year__lte=year).order_by("-year").first()
+
+
+# The 低保 monthly standard lives in the higher `benefits` app; it registers where to read it
+# (dependencies run one way), so that the verification form prints income against the standard.
+_standard_provider = None
+
+
+def register_standard_provider(provider) -> None:
+    global _standard_provider
+    _standard_provider = provider
+
+
+def monthly_standard_for(year: int):
+    """The 低保 monthly standard S per person of a year, or None when no provider or standard."""
+    return _standard_provider(year) if _standard_provider is not None else None

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.selectors import households_for, members_for
@@ -34,6 +35,7 @@ from .selectors import (
     departmental_records,
     labour_assessments_for,
     members_with_labour,
+    monthly_standard_for,
     signed_visit,
     visits_for,
 )
@@ -386,8 +388,28 @@ def visit_print_view(request: HttpRequest, pk: int) -> HttpResponse:
             "assets": assessment.assets.select_related("member"),
             "discrepancies": assessment.discrepancies.select_related("member"),
             "investigators": list(visit.investigators.all()),
+            **_income_against_standard(assessment),
+            "today": timezone.localdate(),
         },
     )
+
+
+def _income_against_standard(assessment: Assessment) -> dict:
+    """Per-capita income (frozen, or provisional while the investigation is open) and the 低保
+    standard of the year, for the verification form."""
+    per_capita, provisional = assessment.per_capita_income, False
+    if assessment.is_open:
+        try:
+            per_capita, provisional = services.economic_result(assessment).income.per_capita_income, True
+        except DomainError:
+            per_capita = None
+    standard = monthly_standard_for(timezone.localdate().year)
+    return {
+        "per_capita": per_capita,
+        "provisional": provisional,
+        "monthly_standard": standard,
+        "below_standard": per_capita is not None and standard is not None and per_capita < standard,
+    }
 
 
 # --- labour capacity -------------------------------------------------------------------------

@@ -14,10 +14,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.models import Assessment
 from sunwu_relief.admin_base import ReadOnlyAdminMixin, snapshot_table, township_name
+from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.forms import Form, ModelForm, PlainTextAdminMixin
 from sunwu_relief.roles import Role, role_of
-from sunwu_relief.ui import add_domain_error
+from sunwu_relief.ui import add_domain_error, client_ip
 
 from . import clock, services
 from .forms import CountyVisitForm
@@ -37,6 +38,7 @@ from .selectors import (
     application_detail,
     applications_for,
     benefits_for,
+    decision_evidence,
     holiday_years_covered,
     written_notices_for,
     years_text,
@@ -302,10 +304,20 @@ class ApplicationAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
                 raise Http404 from exc
             except DomainError as exc:
                 add_domain_error(decision_form if "decide" in request.POST else visit_form, exc, request=request)
+        # The evidence shows health facts (disability, serious illness): one access-log row.
+        record_access(
+            user=request.user,
+            obj=application.household,
+            channel="admin",
+            full_id_numbers=False,
+            health_data=True,
+            ip_address=client_ip(request),
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": _("County decision"),
             "application": application,
+            "evidence": decision_evidence(application),
             "problems": services.approval_problems(application, request.user)
             if application.status == "county_review"
             else [],

@@ -14,3 +14,10 @@ class BenefitsConfig(AppConfig):
         from .eligibility import classification_thresholds
 
         register_thresholds_provider(classification_thresholds)
+
+        # The verification form prints per-capita income against the 低保 standard.
+        from assessments.selectors import register_standard_provider
+
+        from .selectors import dibao_monthly_standard
+
+        register_standard_provider(dibao_monthly_standard)

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,3 +155,62 @@ def application_deadlines(
     days = numbers["decision_days_extended"] if application.deadline_extended else numbers["decision_days"]
     deadlines.append((_("Decision"), calendar.deadline(accepted, days)))
     return [{"label": label, "due": due, "overdue": due < on} for label, due in deadlines]
+
+
+def decision_evidence(application: Application) -> dict:
+    """Everything a county reviewer decides from, on one screen: who is in the household, what
+    they declared and what the departments hold, the visit, the evaluation, the notice and its
+    objections, the spot check and the county's own visits. The caller has scoped `application`."""
+    from assessments.models import Assessment
+    from assessments.selectors import departmental_records, signed_visit
+
+    household = application.household
+    members = list(household.members.order_by("id"))
+    assessment = application.assessment
+    if assessment is None:
+        assessment = Assessment.objects.filter(household=household).order_by("-created", "-id").first()
+    incomes = assets = discrepancies = records = []
+    visit = None
+    if assessment is not None:
+        incomes = list(assessment.incomes.select_related("member"))
+        assets = list(assessment.assets.select_related("member"))
+        discrepancies = list(assessment.discrepancies.select_related("member"))
+        records = list(departmental_records([m.id_number for m in members]))
+        visit = signed_visit(assessment)
+    on = timezone.localdate()
+    standard = standard_for(application.programme, on.year)
+    spot_check = getattr(application, "spot_check", None) if hasattr(application, "spot_check") else None
+    names = {m.id_number: m.name for m in members}
+    return {
+        "members": [{"member": m, "age": m.age_on(on)} for m in members],
+        "assessment": assessment,
+        "monthly_standard": standard.monthly_standard if standard else None,
+        "incomes": incomes,
+        "assets": assets,
+        "records": [{"record": r, "member_name": names.get(r.id_number, "")} for r in records],
+        "discrepancies": discrepancies,
+        "visit": visit,
+        "visit_investigators": list(visit.investigators.all()) if visit else [],
+        "visit_confirmations": list(visit.confirmations.select_related("investigator")) if visit else [],
+        "evaluations": list(application.evaluations.all()),
+        "notices": list(application.notices.prefetch_related("objections")),
+        "spot_check": spot_check,
+        "county_visits": list(application.county_visits.prefetch_related("visitors")),
+        "obligors": list(application.obligors.all()) if application.programme == "tekun" else [],
+    }
+
+
+def written_notice_number(notice: WrittenNotice) -> str:
+    """The notice's document number 文号, 〔year〕n号: its place among the year's notices, which
+    are never deleted, so the number stays the same on every print."""
+    year = notice.issued_on.year
+    earlier = WrittenNotice.objects.filter(issued_on__year=year).filter(
+        Q(issued_on__lt=notice.issued_on) | Q(issued_on=notice.issued_on, pk__lte=notice.pk)
+    )
+    return f"〔{year}〕{earlier.count()}号"
+
+
+def dibao_monthly_standard(year: int):
+    """The 低保 monthly standard S of a year (None without a standard); for the lower apps."""
+    standard = standard_for("dibao", year)
+    return standard.monthly_standard if standard is not None else None

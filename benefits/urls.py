@@ -7,6 +7,7 @@ app_name = "benefits"
 urlpatterns = [
     path("applications/", views.application_list_view, name="applications"),
     path("applications/<int:pk>/", views.application_detail_view, name="application"),
+    path("applications/<int:pk>/papers/<slug:paper>/", views.application_paper_view, name="application-paper"),
     path("applications/<int:pk>/<slug:step>/", views.application_step_view, name="application-step"),
     path("households/<int:household_pk>/apply/", views.application_create_view, name="application-create"),
     path("notices/", views.notice_list_view, name="notices"),

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 
 from households.models import Classification, Household
 from households.selectors import contacts_for, household_detail, townships_for, villages_for
+from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, OutOfScope
-from sunwu_relief.roles import Role, role_of
-from sunwu_relief.ui import add_domain_error, post_only, query_int, roles_required
+from sunwu_relief.roles import Role, can_see_full_id, role_of
+from sunwu_relief.ui import add_domain_error, client_ip, post_only, query_int, roles_required
 
 from . import services
 from .forms import (
@@ -42,6 +43,7 @@ from .selectors import (
     applications_for,
     notices_for,
     standard_for,
+    written_notice_number,
     written_notices_for,
 )
 from .workflow import ALLOWED
@@ -416,7 +418,13 @@ def written_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
     except WrittenNotice.DoesNotExist as exc:
         raise Http404 from exc
     return render(
-        request, "benefits/written_notice.html", {"notice": notice, "contacts": contacts_for(notice.household.township)}
+        request,
+        "benefits/written_notice.html",
+        {
+            "notice": notice,
+            "contacts": contacts_for(notice.household.township),
+            "document_number": written_notice_number(notice),
+        },
     )
 
 
@@ -441,6 +449,66 @@ def written_notice_list_view(request: HttpRequest) -> HttpResponse:
             "kinds": WrittenNotice.Kind.choices,
             "kind": kind,
             "query": f"kind={kind}" if kind else "",
+            "today": timezone.localdate(),
+        },
+    )
+
+
+PAPERS = {
+    "application": "benefits/paper_application.html",
+    "authorisation": "benefits/paper_authorisation.html",
+    "approval": "benefits/paper_approval.html",
+}
+
+
+def _last_transition(application: Application, actions: tuple[str, ...]):
+    found = [t for t in application.transitions.all() if t.action in actions]
+    return found[-1] if found else None
+
+
+@roles_required(*CASE_READERS)
+def application_paper_view(request: HttpRequest, pk: int, paper: str) -> HttpResponse:
+    """The printable papers of a case: 申请书 and 授权核对书 the family signs, and the 审核审批表
+    with the township's and the county's opinions and seal boxes. A4, one page where it fits."""
+    if paper not in PAPERS:
+        raise Http404
+    application = _get_application(request, pk)
+    household = application.household
+    full_ids = can_see_full_id(request.user)
+    record_access(
+        user=request.user,
+        obj=household,
+        channel="ui",
+        full_id_numbers=full_ids,
+        health_data=False,
+        ip_address=client_ip(request),
+    )
+    members = list(household.members.order_by("id"))
+    head = next((m for m in members if m.relationship == "head"), None)
+    assessment = application.assessment
+    snapshot = application.standard_snapshot or {}
+    standard = standard_for(application.programme, timezone.localdate(application.created).year)
+    monthly_standard = snapshot.get("monthly_standard") or (standard.monthly_standard if standard else None)
+    evaluations = list(application.evaluations.all())
+    notices = [n for n in application.notices.all() if not n.superseded]
+    return render(
+        request,
+        PAPERS[paper],
+        {
+            "application": application,
+            "household": household,
+            "members": members,
+            "head": head,
+            "full_ids": full_ids,
+            "contacts": contacts_for(household.township),
+            "assessment": assessment,
+            "authorisation": assessment.authorisations.order_by("-signed_on").first() if assessment else None,
+            "monthly_standard": monthly_standard,
+            "evaluation": evaluations[0] if evaluations else None,
+            "notice": notices[0] if notices else None,
+            "township_step": _last_transition(application, ("township_approve", "township_return")),
+            "county_step": _last_transition(application, ("county_approve", "county_reject", "county_return")),
+            "benefit": getattr(application, "benefit", None) if application.status == S.APPROVED else None,
             "today": timezone.localdate(),
         },
     )
