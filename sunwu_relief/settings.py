@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "simple_history",
-    "axes",
+    "sunwu_relief.login_protection.LoginProtectionConfig",  # django-axes, named in Chinese in the admin
     "django_celery_beat",
     "sunwu_relief",
     "households",

@@ -171,3 +171,11 @@ def test_history_shows_changed_fields_and_values_in_words(client, cases, bureau_
     assert "removal_reason:" not in changes
     assert "moved_away" not in changes
     assert "None" not in changes
+
+
+def test_the_lock_out_app_has_a_name_for_the_admin_menu():
+    from django.apps import apps
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert str(apps.get_app_config("axes").verbose_name) == "Log-in protection"
