@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Assessment, HouseholdVisit
-from benefits import services
+from benefits import clock, services
 from benefits.models import Application, ApplicationStatus, Benefit
 from benefits.views import STEPS
 from households.models import Household
@@ -186,11 +186,11 @@ def test_a_new_dibao_case_goes_from_a_new_household_to_the_county_decision(
     page.goto(f"{live_server.url}/notices/?village={village.pk}")
     expect(page.get_by_test_id("notice-table")).to_contain_text(application.applicant_name)
 
-    # 7. The notice period runs out: the clock is moved past its end (services read "today"
-    # through benefits.services.today), and the notice is closed and sent to the county.
+    # 7. The notice period runs out: the clock is moved past its end (the benefits app reads
+    # "today" from benefits.clock.today), and the notice is closed and sent to the county.
     notice = application.notices.get(superseded=False)
     after = notice.ends_on + datetime.timedelta(days=1)
-    monkeypatch.setattr(services, "today", lambda: after)
+    monkeypatch.setattr(clock, "today", lambda: after)
     page.goto(f"{live_server.url}/applications/{application.pk}/")
     close_step = next((name for name in STEPS if "notice" in name and "objection" not in name), None)
     if close_step is not None:
