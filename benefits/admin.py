@@ -21,8 +21,9 @@ from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error, client_ip
 
 from . import clock, services
-from .forms import CountyVisitForm
+from .forms import CountyVisitForm, DiscrepancyOverrideForm, ExtensionForm
 from .models import (
+    IN_PROCEDURE,
     Application,
     Benefit,
     BenefitChange,
@@ -35,6 +36,7 @@ from .models import (
     WrittenNotice,
 )
 from .selectors import (
+    application_deadlines,
     application_detail,
     applications_for,
     benefits_for,
@@ -290,7 +292,11 @@ class ApplicationAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
             raise Http404 from exc
         decision_form = DecisionForm(request.POST if "decide" in request.POST else None, prefix="decision")
         visit_form = CountyVisitForm(request.POST if "visit" in request.POST else None, prefix="visit")
+        override_form = DiscrepancyOverrideForm(request.POST if "override" in request.POST else None, prefix="override")
+        extension_form = ExtensionForm(request.POST if "extend" in request.POST else None, prefix="extend")
         if request.method == "POST":
+            form_in_use = {"decide": decision_form, "override": override_form, "extend": extension_form}
+            failed = next((f for name, f in form_in_use.items() if name in request.POST), visit_form)
             try:
                 if "visit" in request.POST and visit_form.is_valid():
                     services.county_visit_record(
@@ -298,12 +304,27 @@ class ApplicationAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
                     )
                     messages.success(request, _("The county home visit was recorded."))
                     return redirect(request.path)
+                if "override" in request.POST and override_form.is_valid():
+                    visit = application.county_visits.filter(pk=override_form.cleaned_data["visit"]).first()
+                    if visit is None:
+                        raise Http404
+                    services.county_visit_override(
+                        actor=request.user, visit=visit, reason=override_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, _("The reason why eligibility stands was recorded."))
+                    return redirect(request.path)
+                if "extend" in request.POST and extension_form.is_valid():
+                    services.application_extend_deadline(
+                        actor=request.user, application=application, reason=extension_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, _("The decision deadline was extended to 45 working days."))
+                    return redirect(request.path)
                 if "decide" in request.POST and decision_form.is_valid():
                     return self._decide(request, application, decision_form)
             except OutOfScope as exc:
                 raise Http404 from exc
             except DomainError as exc:
-                add_domain_error(decision_form if "decide" in request.POST else visit_form, exc, request=request)
+                add_domain_error(failed, exc, request=request)
         # The evidence shows health facts (disability, serious illness): one access-log row.
         record_access(
             user=request.user,
@@ -322,6 +343,24 @@ class ApplicationAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
             if application.status == "county_review"
             else [],
             "visit_required": services.county_visit_required(application),
+            "discrepancies": [
+                {
+                    "visit": v,
+                    "form": override_form
+                    if override_form.is_bound and override_form.data.get("override-visit") == str(v.pk)
+                    else DiscrepancyOverrideForm(prefix="override", initial={"visit": v.pk}),
+                }
+                for v in services.open_discrepancies(application)
+            ]
+            if application.status == "county_review"
+            else [],
+            "override_form": override_form,
+            "extension_form": extension_form,
+            "can_extend": role_of(request.user) == Role.BUREAU_REVIEWER
+            and application.programme == "dibao"
+            and not application.deadline_extended
+            and application.status in IN_PROCEDURE,
+            "deadlines": application_deadlines(application, on=clock.today()),
             "decision_form": decision_form,
             "visit_form": visit_form,
             "can_decide": role_of(request.user) == Role.BUREAU_REVIEWER and application.status == "county_review",
@@ -507,8 +546,20 @@ class BenefitAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
             request.POST or None, household=benefit.household, initial={"effective_month": clock.current_month()}
         )
         if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
             try:
-                services.benefit_change(actor=request.user, benefit=benefit, **form.cleaned_data)
+                if data["kind"] == BenefitChange.Kind.STOP and benefit.programme == "tekun":
+                    # A 特困 stop is published for 7 days first; the nightly task decides it afterwards.
+                    notice = services.tekun_stop_propose(
+                        actor=request.user, benefit=benefit, reason_code=data["reason_code"], reason=data["reason"]
+                    )
+                    messages.success(
+                        request,
+                        _("The proposed stop is under public notice until %(date)s; it is decided after that.")
+                        % {"date": notice.ends_on.isoformat()},
+                    )
+                    return redirect("admin:benefits_benefit_change", benefit.pk)
+                services.benefit_change(actor=request.user, benefit=benefit, **data)
             except DomainError as exc:
                 add_domain_error(form, exc, request=request)
             else:

@@ -361,7 +361,7 @@ def benefit_change(
     A raise or lower rests either on a finished `assessment` (the amount is the rules') or is a
     manual adjustment (`manual_reason` and `new_amount`, 0 < amount ≤ `manual_ceiling`). Status
     changes keep the amount in force. The same decision submitted twice is decided once."""
-    from .services import _ensure_role, _require_reason
+    from .services import _ensure_role, _ensure_stop_noticed, _require_reason
 
     benefit = _locked(benefit)
     if actor is not None:
@@ -370,6 +370,8 @@ def benefit_change(
         raise InvalidInput(field_errors={"kind": [_("Unknown kind of change.")]}, code="decision.unknown_kind")
     allowed, new_status = BENEFIT_CHANGES[kind]
     _require_reason(reason_code, reason)
+    if kind == BenefitChange.Kind.STOP and benefit.programme == Programme.TEKUN:
+        _ensure_stop_noticed(benefit)  # a 特困 stop is publicly noticed for 7 days first
     reason = reason.strip()
     effective_month = _month(effective_month)
     if effective_month < clock.current_month():

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from households.models import Member
 from sunwu_relief.forms import Form
 
-from .models import CountyVisit, DemocraticEvaluation, Obligor, Programme, ReasonCode
+from .models import CountyVisit, DeliveryMethod, DemocraticEvaluation, Obligor, Programme, ReasonCode
 
 CARE_LEVEL_CHOICES = [
     ("full_self_care", _("Fully able to care for oneself")),
@@ -98,3 +98,23 @@ class ObligorForm(Form):
 
 class ObligorRemoveForm(Form):
     obligor = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Special circumstance needing more time"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DiscrepancyOverrideForm(forms.Form):
+    visit = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why eligibility stands despite the discrepancy"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DeliveryForm(forms.Form):
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label=_("How"), choices=DeliveryMethod.choices)
+    received_by = forms.CharField(label=_("Signed for by"), max_length=64)
+    receipt = forms.FileField(label=_("Signed receipt (送达回证), scan"))

@@ -312,6 +312,19 @@ class Standard(models.Model):
         validators=_between(1, 24),
         help_text=_("N1: every 6 months; 1 to 24."),
     )
+    # After an upheld objection: the township's new opinion within (N1 / 特困人员认定办法: 15 working days).
+    objection_opinion_days = models.PositiveSmallIntegerField(
+        _("new township opinion after an upheld objection within (working days)"),
+        default=15,
+        validators=_between(1, 60),
+        help_text=_("An upheld objection: the township's new opinion within 15 working days (N1, 特困人员认定办法)."),
+    )
+    notice_minor_age = models.PositiveSmallIntegerField(
+        _("特困 notices do not list persons under (years)"),
+        default=18,
+        validators=_between(1, 18),
+        help_text=_("Minors are not listed on 特困 public notices (local practice; 未成年人保护法: their privacy)."),
+    )
     updated = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
@@ -462,6 +475,19 @@ class Application(models.Model):
     # Set by the county's spot-check draw (audits), read by the county-approval guard.
     spot_check_required = models.BooleanField(_("in the spot-check sample"), default=False, editable=False)
     deadline_extended = models.BooleanField(_("decision deadline extended"), default=False, editable=False)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True, editable=False)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("extended by"),
+    )
+    extended_at = models.DateTimeField(_("extended"), null=True, blank=True, editable=False)
+    # When the latest upheld objection sent the case back: the new township opinion is due from it.
+    objection_upheld_at = models.DateTimeField(_("objection upheld"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
@@ -656,6 +682,13 @@ class CountyVisit(models.Model):
     findings = models.TextField(_("findings"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(_("recorded"), default=timezone.now)
+    # A discrepancy blocks approval until the case is returned, or the reviewer records here why
+    # eligibility stands nonetheless (a reasoned, audited override).
+    override_reason = models.TextField(_("why eligibility stands"), blank=True, editable=False)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    override_at = models.DateTimeField(_("override recorded"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("county home visit")
@@ -869,6 +902,51 @@ class BenefitChange(models.Model):
         return f"{self.get_kind_display()} {self.effective_month:%Y-%m} {self.new_amount}"
 
 
+class StopNotice(models.Model):
+    """The public notice of a proposed stop of 特困 support (特困人员认定办法: 7 days in the village
+    before the stop is decided). Shows the same fields as an application's notice."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Under public notice")
+        DONE = "done", _("Stop decided")
+        CANCELLED = "cancelled", _("Withdrawn")
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="stop_notices")
+    township_id = models.IntegerField(db_index=True)
+    village_id = models.IntegerField(db_index=True)
+    person_name = models.CharField(_("person"), max_length=64)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    reason_code = models.CharField(_("reason"), max_length=32, choices=ReasonCode.choices)
+    reason = models.TextField(_("reason text"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    change = models.OneToOneField(
+        BenefitChange, on_delete=models.PROTECT, null=True, blank=True, related_name="stop_notice"
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("特困 stop notice")
+        verbose_name_plural = _("特困 stop notices")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["benefit"], condition=Q(status="running"), name="stop_notice_one_running_per_benefit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on}–{self.ends_on} {self.person_name}"
+
+
+class DeliveryMethod(models.TextChoices):
+    IN_PERSON = "in_person", _("Handed to the addressee (直接送达)")
+    FAMILY = "family", _("Handed to an adult family member (代收)")
+    LEFT = "left", _("Left at the residence before witnesses (留置送达)")
+    POST = "post", _("By registered post (邮寄送达)")
+
+
 class WrittenNotice(models.Model):
     """书面通知: a refusal or a change, with reasons and how to appeal; printable."""
 
@@ -892,6 +970,22 @@ class WrittenNotice(models.Model):
     issued_on = models.DateField(_("issued on"))
     due_on = models.DateField(_("due by"))
     created = models.DateTimeField(default=timezone.now)
+    # Service 送达 (recorded by township staff with the signed receipt 送达回证).
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True, editable=False)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("delivered by"),
+    )
+    delivery_method = models.CharField(
+        _("delivery method"), max_length=16, choices=DeliveryMethod.choices, blank=True, editable=False
+    )
+    received_by = models.CharField(_("received by"), max_length=64, blank=True, editable=False)
+    receipt = models.FileField(_("receipt (送达回证)"), upload_to=upload_to_case, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("written notice")

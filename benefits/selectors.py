@@ -19,6 +19,7 @@ from .models import (
     Objection,
     PublicNotice,
     Standard,
+    StopNotice,
     Transition,
     WrittenNotice,
 )
@@ -67,6 +68,86 @@ def notices_for(user, *, village_id: int | None = None, on: datetime.date | None
     if on is not None:
         queryset = queryset.filter(starts_on__lte=on, ends_on__gte=on)
     return queryset.select_related("application__household__village")
+
+
+def _minor_age(calendar: "WorkingCalendar | None", on: datetime.date) -> int:
+    standard = (calendar or WorkingCalendar()).standard("tekun", on.year)
+    return int(getattr(standard, "notice_minor_age", 18))
+
+
+def board_notices_for(user, *, village_id: int | None = None, on: datetime.date) -> list[PublicNotice]:
+    """The village board's running notices: as `notices_for`, without the 特困 cases of minors
+    (the age threshold is the 特困 standard's `notice_minor_age`)."""
+    minor_age = _minor_age(None, on)
+    notices = notices_for(user, village_id=village_id, on=on).select_related("application__single_member")
+    return [
+        n
+        for n in notices.order_by("application__household__village__name", "id")
+        if not (
+            n.application.programme == "tekun"
+            and n.application.single_member is not None
+            and n.application.single_member.age_on(on) < minor_age
+        )
+    ]
+
+
+def stop_notices_for(user, *, village_id: int | None = None, on: datetime.date) -> list[StopNotice]:
+    """Running public notices of proposed 特困 stops (minors not listed)."""
+    minor_age = _minor_age(None, on)
+    queryset = StopNotice.objects.filter(
+        benefit__in=benefits_for(user), status=StopNotice.Status.RUNNING, starts_on__lte=on, ends_on__gte=on
+    ).prefetch_related("benefit__covered_members")
+    if village_id is not None:
+        queryset = queryset.filter(village_id=village_id)
+    return [
+        n
+        for n in queryset.order_by("village_id", "id")
+        if all(m.age_on(on) >= minor_age for m in n.benefit.covered_members.all())
+    ]
+
+
+def standing_list_for(user, *, village_id: int | None = None, on: datetime.date) -> list[dict]:
+    """长期公示: the households receiving 低保 or 特困 support, with only the fields a notice may
+    show (village, name, household size, programme, monthly amount); 特困 minors not listed."""
+    minor_age = _minor_age(None, on)
+    queryset = (
+        benefits_for(user)
+        .filter(status__in=COVERED_STATUSES, programme__in=["dibao", "tekun"])
+        .select_related("household__village", "application")
+        .prefetch_related("covered_members", "household__members")
+        .order_by("household__village__township__code", "household__village__name", "household__number", "programme")
+    )
+    if village_id is not None:
+        queryset = queryset.filter(household__village_id=village_id)
+    rows = []
+    for benefit in queryset:
+        covered = list(benefit.covered_members.all())
+        if benefit.programme == "tekun" and any(m.age_on(on) < minor_age for m in covered):
+            continue
+        if benefit.application is not None:
+            name = benefit.application.applicant_name
+        else:
+            head = next((m for m in benefit.household.members.all() if m.relationship == "head"), None)
+            name = head.name if head else ""
+        rows.append(
+            {
+                "village": benefit.household.village.name,
+                "name": name,
+                "household_size": benefit.covered_count,
+                "programme": benefit.get_programme_display(),
+                "monthly_amount": benefit.monthly_amount,
+                "start_month": benefit.start_month,
+            }
+        )
+    return rows
+
+
+def undelivered_notices_for(user, *, on: datetime.date, overdue_only: bool = False) -> QuerySet[WrittenNotice]:
+    """Written notices not yet delivered (送达), the oldest first; `overdue_only`: past their due day."""
+    queryset = written_notices_for(user).filter(delivered_on__isnull=True)
+    if overdue_only:
+        queryset = queryset.filter(due_on__lt=on)
+    return queryset.select_related("household__village").order_by("due_on", "id")
 
 
 def objections_for(user) -> QuerySet[Objection]:
@@ -128,6 +209,7 @@ _DEADLINE_DEFAULTS = (
     ("decision_days_extended", 45),
     ("county_decision_days", 10),
     ("township_opinion_days", 15),
+    ("objection_opinion_days", 15),
 )
 _BEFORE_TOWNSHIP_OPINION = frozenset({S.ACCEPTED, S.INVESTIGATING, S.EVALUATING, S.TOWNSHIP_REVIEW})
 
@@ -147,13 +229,25 @@ def application_deadlines(
     deadlines = []
     if application.status == S.ACCEPTED:
         deadlines.append((_("Investigation starts"), calendar.deadline(accepted, numbers["investigation_start_days"])))
-    if application.programme == "tekun" and application.status in _BEFORE_TOWNSHIP_OPINION:
+    reopened = application.objection_upheld_at is not None and application.status in _BEFORE_TOWNSHIP_OPINION
+    if reopened:
+        # An upheld objection restarts the township's work: its new opinion is due from that day.
+        upheld = timezone.localdate(application.objection_upheld_at)
+        deadlines.append(
+            (
+                _("New township opinion after the upheld objection"),
+                calendar.deadline(upheld, numbers["objection_opinion_days"]),
+            )
+        )
+    elif application.programme == "tekun" and application.status in _BEFORE_TOWNSHIP_OPINION:
         deadlines.append((_("Township opinion"), calendar.deadline(accepted, numbers["township_opinion_days"])))
     if application.status == S.COUNTY_REVIEW and application.received_by_county_at:
         received = timezone.localdate(application.received_by_county_at)
         deadlines.append((_("County decision"), calendar.deadline(received, numbers["county_decision_days"])))
-    days = numbers["decision_days_extended"] if application.deadline_extended else numbers["decision_days"]
-    deadlines.append((_("Decision"), calendar.deadline(accepted, days)))
+    if application.deadline_extended:
+        deadlines.append((_("Decision (extended)"), calendar.deadline(accepted, numbers["decision_days_extended"])))
+    else:
+        deadlines.append((_("Decision"), calendar.deadline(accepted, numbers["decision_days"])))
     return [{"label": label, "due": due, "overdue": due < on} for label, due in deadlines]
 
 

@@ -18,8 +18,9 @@ from assessments.services import check_document
 from households.ids import validate_id_number
 from households.models import Household, Member, Relationship
 from sunwu_relief.audit import model_changes, record_event
-from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem, WorkflowError
+from sunwu_relief.errors import DomainError, InvalidInput, NotAllowed, OutOfScope, Problem, WorkflowError
 from sunwu_relief.roles import Role, role_of, township_id_of
+from sunwu_relief.text import validate_multiline_text, validate_plain_text
 
 from . import clock, eligibility, rules
 from .hooks import approval_check_problems, filing_reasons
@@ -31,6 +32,7 @@ from .models import (
     BenefitChange,
     BenefitStatus,
     CountyVisit,
+    DeliveryMethod,
     DemocraticEvaluation,
     Holiday,
     Objection,
@@ -39,6 +41,7 @@ from .models import (
     PublicNotice,
     ReasonCode,
     Standard,
+    StopNotice,
     Transition,
     WrittenNotice,
 )
@@ -839,13 +842,14 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: 
         # Back to investigating; a new notice follows the new township opinion.
         application.notices.filter(superseded=False).update(superseded=True)
         application.assessment = None  # the frozen result stays on record; a new assessment follows
+        application.objection_upheld_at = objection.resolved_at  # the new opinion is due from here
         _move(
             application,
             "objection_upheld",
             actor=actor,
             reason_code=ReasonCode.FACTS_UNCLEAR,
             comment=resolution,
-            fields=("assessment",),
+            fields=("assessment", "objection_upheld_at"),
         )
     return objection
 
@@ -853,41 +857,109 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: 
 def notice_problems(application: Application, *, on: datetime.date) -> list[str]:
     notice = application.notices.filter(superseded=False).first()
     if notice is None:
-        return [_("There is no public notice.")]
+        return [Problem("notice.missing", _("There is no public notice."))]
     problems = []
     if on <= notice.ends_on:
-        problems.append(_("The notice period runs until %(date)s.") % {"date": notice.ends_on.isoformat()})
+        problems.append(
+            Problem(
+                "notice.period_running",
+                _("The notice period runs until %(date)s.") % {"date": notice.ends_on.isoformat()},
+            )
+        )
     if notice.objections.filter(status=Objection.Status.OPEN).exists():
-        problems.append(_("An objection is still open."))
+        problems.append(Problem("notice.objection_open", _("An objection is still open.")))
     return problems
 
 
 @transaction.atomic
 def application_notice_complete(*, actor, application: Application, on: datetime.date | None = None) -> Application:
+    """公示期满，报送县级审批: the township's own step (actor: its staff) or the nightly task (actor None),
+    with the same guards: the notice period is over and no objection is open."""
     application = _lock(application)
+    if actor is not None:
+        _ensure_role(actor, application, Role.CASEWORKER, Role.TOWNSHIP_REVIEWER)
+        on = today()  # staff send the case up today, never on a date of their choosing
     if application.status == ApplicationStatus.COUNTY_REVIEW:
         return application
+    _check_allowed(application, "notice_complete")
     problems = notice_problems(application, on=on or today())
     if problems:
-        raise WorkflowError(" ".join(problems))
+        raise WorkflowError(problems=problems)
     application.received_by_county_at = timezone.now()
     return _move(application, "notice_complete", actor=actor, fields=("received_by_county_at",))
 
 
-def notices_complete_due(*, on: datetime.date | None = None) -> int:
-    """Move every case whose notice is over without open objection to county review (idempotent)."""
+def notices_complete_by_township(*, on: datetime.date | None = None) -> dict[int, int]:
+    """Move every case whose notice is over without open objection to county review
+    (idempotent); the count moved per township id."""
     on = on or today()
     due = Application.objects.filter(
         status=ApplicationStatus.PUBLIC_NOTICE, notices__superseded=False, notices__ends_on__lt=on
     ).exclude(notices__superseded=False, notices__objections__status=Objection.Status.OPEN)
-    moved = 0
+    moved: dict[int, int] = {}
     for application in due.distinct():
         try:
             application_notice_complete(actor=None, application=application, on=on)
         except WorkflowError:
             continue  # changed meanwhile; the next run sees it again
-        moved += 1
+        moved[application.township_id] = moved.get(application.township_id, 0) + 1
     return moved
+
+
+def notices_complete_due(*, on: datetime.date | None = None) -> int:
+    return sum(notices_complete_by_township(on=on).values())
+
+
+# Deadline extension (低保: 30 → 45 working days) ---------------------------------------------
+
+
+@transaction.atomic
+def application_extend_deadline(*, actor, application: Application, reason: str) -> Application:
+    """Grant the extension of the 低保 decision deadline (N1: 30 working days, 45 in special
+    circumstances) with its reason, before the first deadline has passed. Audited; repeats do nothing."""
+    from .selectors import WorkingCalendar
+
+    application = _lock(application)
+    _ensure_role(actor, application, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER)
+    if application.deadline_extended:
+        return application
+    problems = []
+    if application.programme != Programme.DIBAO:
+        problems.append(Problem("extension.not_dibao", _("Only the 低保 decision deadline can be extended.")))
+    if application.status not in IN_PROCEDURE or application.accepted_at is None:
+        problems.append(
+            Problem("extension.not_in_procedure", _("The deadline runs only while the application is in procedure."))
+        )
+    else:
+        snapshot = application.standard_snapshot or {}
+        standard = standard_for(application.programme, today().year)
+        days = int(snapshot.get("decision_days", getattr(standard, "decision_days", 30)))
+        due = WorkingCalendar().deadline(timezone.localdate(application.accepted_at), days)
+        if due < today():
+            problems.append(
+                Problem(
+                    "extension.too_late",
+                    _("The decision deadline (%(date)s) has passed: an extension is granted before it.")
+                    % {"date": due.isoformat()},
+                )
+            )
+    if problems:
+        raise WorkflowError(problems=problems)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(field_errors={"reason": [_("Record the special circumstance that needs more time.")]})
+    try:
+        validate_multiline_text(reason)
+    except ValidationError as exc:
+        raise InvalidInput(field_errors={"reason": exc.messages}) from exc
+    application.deadline_extended = True
+    application.extension_reason = reason
+    application.extended_by = actor
+    application.extended_at = timezone.now()
+    application._history_user = actor
+    application.save(update_fields=["deadline_extended", "extension_reason", "extended_by", "extended_at"])
+    record_event(actor=actor, action="application.extend_deadline", obj=application, reason=reason)
+    return application
 
 
 # County decision -----------------------------------------------------------------------------
@@ -930,8 +1002,67 @@ def county_visit_record(
     return visit
 
 
+def open_discrepancies(application: Application) -> list[CountyVisit]:
+    """County visits of this round (since the case last reached the county) that found a
+    discrepancy and have no recorded reason why eligibility stands."""
+    visits = application.county_visits.filter(result=CountyVisit.Result.DISCREPANCY, override_at__isnull=True)
+    if application.received_by_county_at is not None:
+        visits = visits.filter(created__gte=application.received_by_county_at)
+    return list(visits.order_by("created", "id"))
+
+
+@transaction.atomic
+def county_visit_override(*, actor, visit: CountyVisit, reason: str) -> CountyVisit:
+    """The county reviewer records why eligibility stands despite a visit's discrepancy (the other
+    way out is returning the case for re-investigation). Audited; a repeat does nothing."""
+    visit = CountyVisit.objects.select_for_update().select_related("application").get(pk=visit.pk)
+    application = _lock(visit.application)
+    _ensure_role(actor, application, Role.BUREAU_REVIEWER)
+    if visit.override_at is not None:
+        return visit
+    problems = []
+    if visit.result != CountyVisit.Result.DISCREPANCY:
+        problems.append(Problem("county_visit.no_discrepancy", _("This visit found no discrepancy.")))
+    if application.status != ApplicationStatus.COUNTY_REVIEW:
+        problems.append(
+            Problem("county_visit.not_in_review", _("A discrepancy is settled while the case is in county review."))
+        )
+    if problems:
+        raise WorkflowError(problems=problems)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(field_errors={"reason": [_("Explain why eligibility stands despite the discrepancy.")]})
+    try:
+        validate_multiline_text(reason)
+    except ValidationError as exc:
+        raise InvalidInput(field_errors={"reason": exc.messages}) from exc
+    visit.override_reason = reason
+    visit.override_by = actor
+    visit.override_at = timezone.now()
+    visit.save(update_fields=["override_reason", "override_by", "override_at"])
+    record_event(
+        actor=actor,
+        action="county_visit.override",
+        obj=visit,
+        township_id=application.township_id,
+        application=application.pk,
+        reason=reason,
+    )
+    return visit
+
+
 def approval_problems(application: Application, actor) -> list[str]:
     problems = []
+    if open_discrepancies(application):
+        problems.append(
+            Problem(
+                "county_visit.discrepancy",
+                _(
+                    "The county home visit found a discrepancy: return the case for re-investigation, or record why "
+                    "eligibility stands."
+                ),
+            )
+        )
     if actor is not None and actor.pk in _worked_on(application, TOWNSHIP_ACTIONS):
         problems.append(_("A reviewer who worked this case at township level may not approve it."))
     if county_visit_required(application) and not application.county_visits.exists():
@@ -953,10 +1084,35 @@ def application_county_approve(*, actor, application: Application) -> Benefit:
     _check_allowed(application, "county_approve")
     problems = approval_problems(application, actor)
     if problems:
-        raise WorkflowError(" ".join(problems))
+        raise WorkflowError(problems=problems)
     application.decided_at = timezone.now()
     _move(application, "county_approve", actor=actor, fields=("decided_at",))
-    return _create_benefit(application, actor=actor)
+    benefit = _create_benefit(application, actor=actor)
+    _approval_notice(application, benefit)
+    return benefit
+
+
+def _approval_notice(application: Application, benefit: Benefit) -> WrittenNotice:
+    """批准通知书: what was granted, from when, how it was computed, and how to appeal."""
+    accepted = timezone.localdate(application.accepted_at or application.created)
+    body = (
+        f"{application.applicant_name}：\n"
+        f"您于{accepted:%Y年%m月%d日}提出的{application.get_programme_display()}申请，经审核审批，决定予以批准。"
+        f"自{benefit.start_month:%Y年%m月}起每月发放 {benefit.monthly_amount} 元"
+        f"（{benefit.amount_explanation}），保障人数 {benefit.covered_count} 人。\n"
+        "家庭人口、收入、财产状况发生变化的，请及时告知乡镇人民政府。\n"
+        f"{appeal_text(application.household)}"
+    )
+    return _written_notice(
+        kind=WrittenNotice.Kind.APPROVAL,
+        household=application.household,
+        township_id=application.township_id,
+        addressee=application.applicant_name,
+        reason_code="",
+        body=body,
+        application=application,
+        standard=application.standard_snapshot,
+    )
 
 
 def _create_benefit(application: Application, *, actor) -> Benefit:
@@ -1126,6 +1282,174 @@ def _written_notice(
     )
 
 
+# Delivery of written notices (送达) ----------------------------------------------------------
+
+
+@transaction.atomic
+def written_notice_deliver(
+    *,
+    actor,
+    notice: WrittenNotice,
+    delivered_on: datetime.date,
+    method: str,
+    received_by: str,
+    receipt=None,
+) -> WrittenNotice:
+    """Record how a written notice reached the family: on which day, by whom (the actor), how,
+    who received it, and the signed receipt 送达回证. Township staff of the household's township
+    (or the bureau). A notice is delivered once: a repeat changes nothing."""
+    from assessments.services import check_document
+
+    notice = WrittenNotice.objects.select_for_update().get(pk=notice.pk)
+    _ensure_role(
+        actor, None, Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, township_id=notice.township_id
+    )
+    if notice.delivered_on is not None:
+        return notice
+    errors: dict[str, list[str]] = {}
+    if delivered_on > today() or delivered_on < notice.issued_on:
+        errors["delivered_on"] = [_("The date lies between the issue date and today.")]
+    if method not in DeliveryMethod.values:
+        errors["method"] = [_("Choose how the notice was delivered.")]
+    received_by = received_by.strip()
+    if not received_by:
+        errors["received_by"] = [_("Who received the notice?")]
+    else:
+        try:
+            validate_plain_text(received_by)
+        except ValidationError as exc:
+            errors["received_by"] = exc.messages
+    if receipt is None:
+        errors["receipt"] = [_("Upload the signed receipt (送达回证).")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    check_document(receipt, field="receipt")
+    notice.delivered_on = delivered_on
+    notice.delivered_by = actor
+    notice.delivery_method = method
+    notice.received_by = received_by
+    notice.receipt = receipt
+    notice.save(update_fields=["delivered_on", "delivered_by", "delivery_method", "received_by", "receipt"])
+    record_event(
+        actor=actor,
+        action="written_notice.deliver",
+        obj=notice,
+        delivered_on=delivered_on,
+        method=method,
+        late=delivered_on > notice.due_on,
+    )
+    return notice
+
+
+# Stopping 特困 support: 7 days of public notice first (特困人员认定办法) ------------------------
+
+
+def _ensure_stop_noticed(benefit: Benefit) -> None:
+    """A 特困 stop is decided only after its own public notice ran its full period."""
+    notice = benefit.stop_notices.filter(status=StopNotice.Status.RUNNING).first()
+    if notice is None:
+        raise WorkflowError(
+            problems=[
+                Problem(
+                    "tekun.stop_needs_notice",
+                    _("Stopping 特困 support is first published for 7 days in the village: propose the stop."),
+                )
+            ]
+        )
+    if notice.ends_on >= today():
+        raise WorkflowError(
+            problems=[
+                Problem(
+                    "tekun.stop_notice_running",
+                    _("The stop notice runs until %(date)s.") % {"date": notice.ends_on.isoformat()},
+                )
+            ]
+        )
+
+
+@transaction.atomic
+def tekun_stop_propose(*, actor, benefit: Benefit, reason_code: str, reason: str) -> StopNotice:
+    """Publish the proposed stop of a 特困 benefit in the person's village (notice period of the
+    standard, 7 days); the stop itself follows when the period is over (`stop_notices_complete`)."""
+    benefit = Benefit.objects.select_for_update().select_related("household").get(pk=benefit.pk)
+    _ensure_role(actor, None, Role.BUREAU_REVIEWER, township_id=benefit.township_id)
+    running = benefit.stop_notices.filter(status=StopNotice.Status.RUNNING).first()
+    if running is not None:
+        return running
+    if benefit.programme != Programme.TEKUN:
+        raise WorkflowError(problems=[Problem("stop_notice.not_tekun", _("Only a 特困 stop is publicly noticed."))])
+    if benefit.status == BenefitStatus.STOPPED:
+        raise WorkflowError(problems=[Problem("stop_notice.already_stopped", _("This benefit is already stopped."))])
+    _require_reason(reason_code, reason)
+    person = benefit.covered_members.order_by("pk").first()
+    standard = standard_for(Programme.TEKUN, today().year)
+    days = int((benefit.standard_snapshot or {}).get("notice_days", getattr(standard, "notice_days", 7)))
+    start = today()
+    notice = StopNotice.objects.create(
+        benefit=benefit,
+        township_id=benefit.township_id,
+        village_id=benefit.household.village_id,
+        person_name=person.name if person else "",
+        starts_on=start,
+        ends_on=start + datetime.timedelta(days=days),
+        reason_code=reason_code,
+        reason=reason.strip(),
+        requested_by=actor,
+    )
+    record_event(actor=actor, action="stop_notice.open", obj=notice, benefit=benefit.pk, reason_code=reason_code)
+    return notice
+
+
+@transaction.atomic
+def stop_notice_cancel(*, actor, notice: StopNotice, reason: str) -> StopNotice:
+    """Withdraw a proposed stop (an objection showed the person still qualifies). Audited."""
+    notice = StopNotice.objects.select_for_update().get(pk=notice.pk)
+    _ensure_role(actor, None, Role.BUREAU_REVIEWER, township_id=notice.township_id)
+    if notice.status != StopNotice.Status.RUNNING:
+        return notice
+    if not reason.strip():
+        raise InvalidInput(field_errors={"reason": [_("Record why the stop is withdrawn.")]})
+    notice.status = StopNotice.Status.CANCELLED
+    notice.save(update_fields=["status"])
+    record_event(actor=actor, action="stop_notice.cancel", obj=notice, reason=reason.strip())
+    return notice
+
+
+def stop_notices_complete(*, on: datetime.date | None = None) -> int:
+    """Decide the stops whose notice period is over (nightly, and `close_notices`): each a
+    decision with its written notice, from the month after. Idempotent."""
+    on = on or today()
+    done = 0
+    for pk in StopNotice.objects.filter(status=StopNotice.Status.RUNNING, ends_on__lt=min(on, today())).values_list(
+        "pk", flat=True
+    ):
+        try:
+            done += _stop_notice_complete(pk)
+        except DomainError:
+            continue  # changed meanwhile (e.g. the benefit was stopped otherwise); the next run sees it
+    return done
+
+
+@transaction.atomic
+def _stop_notice_complete(pk: int) -> int:
+    notice = StopNotice.objects.select_for_update().get(pk=pk)
+    if notice.status != StopNotice.Status.RUNNING:
+        return 0
+    change = benefit_change(
+        actor=None,
+        benefit=notice.benefit,
+        kind=BenefitChange.Kind.STOP,
+        effective_month=rules.next_month(today()),
+        reason_code=notice.reason_code,
+        reason=f"{notice.reason}（已于{notice.starts_on:%Y年%m月%d日}至{notice.ends_on:%m月%d日}公示）",
+    )
+    notice.status = StopNotice.Status.DONE
+    notice.change = change
+    notice.save(update_fields=["status", "change"])
+    record_event(actor=None, action="stop_notice.complete", obj=notice, change=change.pk)
+    return 1
+
+
 @transaction.atomic
 def application_county_reject(*, actor, application: Application, reason_code: str, comment: str) -> WrittenNotice:
     application = _lock(application)
@@ -1230,7 +1554,7 @@ def obligor_add(
     note: str = "",
 ) -> Obligor:
     """Record one 法定赡养、抚养、扶养义务人 with their capacity, and why they cannot support."""
-    from sunwu_relief.text import validate_multiline_text, validate_plain_text
+    from sunwu_relief.text import validate_multiline_text
 
     application = _lock(application)
     _ensure_role(actor, application, Role.CASEWORKER)

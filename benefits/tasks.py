@@ -8,8 +8,11 @@ from .models import Standard
 
 @shared_task(acks_late=True)
 def complete_public_notices() -> int:
-    """Beat, daily: cases whose notice period is over without open objection go to the county."""
-    return services.notices_complete_due()
+    """Beat, daily: cases whose notice period is over without open objection go to the county,
+    and 特困 stops whose notice period is over are decided."""
+    moved = services.notices_complete_due()
+    services.stop_notices_complete()
+    return moved
 
 
 @shared_task(acks_late=True)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("applications/<int:pk>/<slug:step>/", views.application_step_view, name="application-step"),
     path("households/<int:household_pk>/apply/", views.application_create_view, name="application-create"),
     path("notices/", views.notice_list_view, name="notices"),
+    path("notices/standing/", views.standing_list_view, name="standing-list"),
     path("written-notices/", views.written_notice_list_view, name="written-notices"),
     path("written-notices/<int:pk>/", views.written_notice_view, name="written-notice"),
+    path("written-notices/<int:pk>/deliver/", views.written_notice_deliver_view, name="written-notice-deliver"),
 ]

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +26,9 @@ from . import services
 from .forms import (
     ApplicationForm,
     CommentForm,
+    DeliveryForm,
     EvaluationForm,
+    ExtensionForm,
     ObjectionForm,
     ObjectionResolveForm,
     ObligorForm,
@@ -34,15 +37,18 @@ from .forms import (
     RequiredCommentForm,
     TownshipApproveForm,
 )
-from .models import Application, ApplicationStatus, Objection, Obligor, Programme, WrittenNotice
+from .models import IN_PROCEDURE, Application, ApplicationStatus, Objection, Obligor, Programme, WrittenNotice
 from .models import ApplicationStatus as S
 from .selectors import (
     WorkingCalendar,
     application_deadlines,
     application_detail,
     applications_for,
-    notices_for,
+    board_notices_for,
     standard_for,
+    standing_list_for,
+    stop_notices_for,
+    undelivered_notices_for,
     written_notice_number,
     written_notices_for,
 )
@@ -60,6 +66,8 @@ class Step:
     form: type[forms.Form]
     run: Callable[..., object]
     primary: bool = True
+    # Offered only for the applications this returns true for (default: all of its statuses).
+    offered: Callable[[Application], bool] | None = None
 
 
 def _current_notice(application: Application):
@@ -194,6 +202,24 @@ STEPS: dict[str, Step] = {
         lambda actor, application, data: _remove_obligor(actor=actor, application=application, data=data),
         primary=False,
     ),
+    "notice_complete": Step(
+        gettext_lazy("Notice period over: send to the county for approval"),
+        TOWNSHIP_ROLES,
+        _FROM["notice_complete"],
+        CommentForm,
+        lambda actor, application, data: services.application_notice_complete(actor=actor, application=application),
+    ),
+    "extend_deadline": Step(
+        gettext_lazy("Extend the decision deadline to 45 working days"),
+        (Role.TOWNSHIP_REVIEWER,),
+        frozenset(IN_PROCEDURE),
+        ExtensionForm,
+        lambda actor, application, data: services.application_extend_deadline(
+            actor=actor, application=application, reason=data["reason"]
+        ),
+        primary=False,
+        offered=lambda application: application.programme == Programme.DIBAO and not application.deadline_extended,
+    ),
     "withdraw": Step(
         gettext_lazy("Withdraw (at the applicant's request)"),
         (Role.CASEWORKER,),
@@ -270,6 +296,8 @@ def _render_case(request: HttpRequest, pk: int, forms_with_errors: dict | None =
     steps = []
     for name, step in STEPS.items():
         if role in step.roles and application.status in step.statuses:
+            if step.offered is not None and not step.offered(application):
+                continue
             form = (forms_with_errors or {}).get(name) or _step_form(name, step, application)
             if name in ("add_obligor", "remove_obligor") and application.programme != Programme.TEKUN:
                 continue
@@ -386,22 +414,70 @@ def notice_list_view(request: HttpRequest) -> HttpResponse:
     village_id = query_int(request, "village")
     village = villages.filter(pk=village_id).first() if village_id else None
     today = timezone.localdate()
-    notices = notices_for(request.user, village_id=village.pk if village else None, on=today).order_by(
-        "application__household__village__name"
-    )
-    township = (
-        village.township if village else (townships_for(request.user).first() if _one_township(request) else None)
-    )
+    village_pk = village.pk if village else None
     return render(
         request,
         "benefits/notice_list.html",
         {
-            "notices": notices,
+            "notices": board_notices_for(request.user, village_id=village_pk, on=today),
+            "stop_notices": stop_notices_for(request.user, village_id=village_pk, on=today),
             "villages": villages,
             "village": village,
             "today": today,
-            "contacts": contacts_for(township),
+            "contacts": contacts_for(_board_township(request, village)),
         },
+    )
+
+
+def _board_township(request: HttpRequest, village):
+    if village is not None:
+        return village.township
+    return townships_for(request.user).first() if _one_township(request) else None
+
+
+@roles_required(*CASE_READERS)
+def standing_list_view(request: HttpRequest) -> HttpResponse:
+    """长期公示: the beneficiaries per village, only the fields a notice may show; printable."""
+    villages = villages_for(request.user)
+    village_id = query_int(request, "village")
+    village = villages.filter(pk=village_id).first() if village_id else None
+    today = timezone.localdate()
+    return render(
+        request,
+        "benefits/standing_list.html",
+        {
+            "rows": standing_list_for(request.user, village_id=village.pk if village else None, on=today),
+            "villages": villages,
+            "village": village,
+            "today": today,
+            "contacts": contacts_for(_board_township(request, village)),
+        },
+    )
+
+
+@roles_required(*TOWNSHIP_ROLES, Role.BUREAU_REVIEWER)
+def written_notice_deliver_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The township's record of delivery (送达): date, how, who received it, the signed receipt."""
+    try:
+        notice = written_notices_for(request.user).get(pk=pk)
+    except WrittenNotice.DoesNotExist as exc:
+        raise Http404 from exc
+    form = DeliveryForm(request.POST or None, request.FILES or None, initial={"delivered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.written_notice_deliver(actor=request.user, notice=notice, **form.cleaned_data)
+        except OutOfScope as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The delivery was recorded."))
+            return redirect("benefits:written-notice", pk=notice.pk)
+    return render(
+        request,
+        "benefits/written_notice_deliver.html",
+        {"notice": notice, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -424,6 +500,7 @@ def written_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
             "notice": notice,
             "contacts": contacts_for(notice.household.township),
             "document_number": written_notice_number(notice),
+            "today": timezone.localdate(),
         },
     )
 
@@ -432,15 +509,21 @@ def written_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
 def written_notice_list_view(request: HttpRequest) -> HttpResponse:
     """The written notices of the user's scope, those still to be served first (township staff
     deliver them; the county sees all)."""
-    queryset = (
-        written_notices_for(request.user)
-        .select_related("household__village", "application")
-        .order_by("-issued_on", "-id")
+    today = timezone.localdate()
+    state = request.GET.get("state", "")
+    if state in ("undelivered", "overdue"):
+        queryset = undelivered_notices_for(request.user, on=today, overdue_only=state == "overdue")
+    else:
+        state = ""
+        queryset = written_notices_for(request.user)
+    queryset = queryset.select_related("household__village", "application").order_by(
+        F("delivered_on").asc(nulls_first=True), "-issued_on", "-id"
     )
     kind = request.GET.get("kind", "")
     if kind in WrittenNotice.Kind.values:
         queryset = queryset.filter(kind=kind)
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    query = "&".join(f"{name}={value}" for name, value in (("kind", kind), ("state", state)) if value)
     return render(
         request,
         "benefits/written_notice_list.html",
@@ -448,8 +531,9 @@ def written_notice_list_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "kinds": WrittenNotice.Kind.choices,
             "kind": kind,
-            "query": f"kind={kind}" if kind else "",
-            "today": timezone.localdate(),
+            "state": state,
+            "query": query,
+            "today": today,
         },
     )
 

@@ -1,0 +1,34 @@
+"""`close_notices [--on YYYY-MM-DD]`: what the nightly task does, on demand."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from benefits import services
+from households.models import Township
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--on: not a date (YYYY-MM-DD): {value}") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Move every application whose public notice is over, with no open objection, to county review; "
+        "decide the 特困 stops whose notice is over. Prints the count per township."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--on", help="the date to judge the notice periods by (default: today)")
+
+    def handle(self, *args, on: str | None, **options) -> None:
+        day = _date(on) if on else None
+        moved = services.notices_complete_by_township(on=day)
+        for township_id, name in Township.objects.order_by("code").values_list("pk", "name"):
+            if moved.get(township_id):
+                self.stdout.write(f"{name}: {moved[township_id]}")
+        self.stdout.write(f"moved to county review: {sum(moved.values())}")
+        self.stdout.write(f"特困 stops decided after their notice: {services.stop_notices_complete(on=day)}")
