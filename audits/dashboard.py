@@ -45,6 +45,7 @@ def dashboard_figures(user, *, on: datetime.date) -> tuple[list[TownshipFigures]
         "accepted_at",
         "received_by_county_at",
         "deadline_extended",
+        "objection_upheld_at",
         "standard_snapshot",
     ):
         figures = townships[application.township_id]

@@ -32,6 +32,7 @@ from .models import (
     Obligor,
     ReasonCode,
     Standard,
+    StopNotice,
     Transition,
     WrittenNotice,
 )
@@ -424,6 +425,10 @@ class BenefitChangeForm(Form):
         ).order_by("-finished_at")
 
 
+class StopWithdrawForm(Form):
+    reason = forms.CharField(label=gettext_lazy("Why the stop is withdrawn"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class BenefitChangeInline(admin.TabularInline):
     model = BenefitChange
     extra = 0
@@ -542,8 +547,18 @@ class BenefitAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
         )
         if benefit is None:
             raise Http404
+        running_stop = benefit.stop_notices.filter(status=StopNotice.Status.RUNNING).first()
+        withdraw_form = StopWithdrawForm(request.POST if "withdraw_stop" in request.POST else None, prefix="withdraw")
+        if "withdraw_stop" in request.POST and running_stop is not None and withdraw_form.is_valid():
+            services.stop_notice_cancel(
+                actor=request.user, notice=running_stop, reason=withdraw_form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The proposed stop was withdrawn; the support continues."))
+            return redirect(request.path)
         form = BenefitChangeForm(
-            request.POST or None, household=benefit.household, initial={"effective_month": clock.current_month()}
+            (request.POST or None) if "withdraw_stop" not in request.POST else None,
+            household=benefit.household,
+            initial={"effective_month": clock.current_month()},
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -570,6 +585,8 @@ class BenefitAdmin(CaseReaderMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
             "title": _("Change a benefit"),
             "benefit": benefit,
             "form": form,
+            "running_stop": running_stop,
+            "withdraw_form": withdraw_form,
             "opts": self.model._meta,
         }
         return render(request, "admin/benefits/benefit_decide.html", context)

@@ -100,20 +100,20 @@ class ObligorRemoveForm(Form):
     obligor = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(Form):
     reason = forms.CharField(
         label=_("Special circumstance needing more time"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class DiscrepancyOverrideForm(forms.Form):
+class DiscrepancyOverrideForm(Form):
     visit = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Why eligibility stands despite the discrepancy"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(Form):
     delivered_on = forms.DateField(label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}))
     method = forms.ChoiceField(label=_("How"), choices=DeliveryMethod.choices)
     received_by = forms.CharField(label=_("Signed for by"), max_length=64)

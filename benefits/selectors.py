@@ -109,18 +109,25 @@ def stop_notices_for(user, *, village_id: int | None = None, on: datetime.date) 
 def standing_list_for(user, *, village_id: int | None = None, on: datetime.date) -> list[dict]:
     """长期公示: the households receiving 低保 or 特困 support, with only the fields a notice may
     show (village, name, household size, programme, monthly amount); 特困 minors not listed."""
+    from .roll import state_in_month
+
     minor_age = _minor_age(None, on)
+    month = on.replace(day=1)
     queryset = (
         benefits_for(user)
-        .filter(status__in=COVERED_STATUSES, programme__in=["dibao", "tekun"])
+        .filter(status__in=[*COVERED_STATUSES, BenefitStatus.STOPPED], programme__in=["dibao", "tekun"])
         .select_related("household__village", "application")
-        .prefetch_related("covered_members", "household__members")
+        .prefetch_related("covered_members", "household__members", "changes")
         .order_by("household__village__township__code", "household__village__name", "household__number", "programme")
     )
     if village_id is not None:
         queryset = queryset.filter(household__village_id=village_id)
     rows = []
     for benefit in queryset:
+        # The decision in force this month (or in the first month paid, for one approved just now).
+        status, amount = state_in_month(benefit, max(month, benefit.start_month))
+        if status not in COVERED_STATUSES:
+            continue
         covered = list(benefit.covered_members.all())
         if benefit.programme == "tekun" and any(m.age_on(on) < minor_age for m in covered):
             continue
@@ -135,7 +142,7 @@ def standing_list_for(user, *, village_id: int | None = None, on: datetime.date)
                 "name": name,
                 "household_size": benefit.covered_count,
                 "programme": benefit.get_programme_display(),
-                "monthly_amount": benefit.monthly_amount,
+                "monthly_amount": amount,
                 "start_month": benefit.start_month,
             }
         )

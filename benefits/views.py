@@ -469,7 +469,7 @@ def written_notice_deliver_view(request: HttpRequest, pk: int) -> HttpResponse:
         except OutOfScope as exc:
             raise Http404 from exc
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, request=request)
         else:
             messages.success(request, _("The delivery was recorded."))
             return redirect("benefits:written-notice", pk=notice.pk)

@@ -484,3 +484,18 @@ def test_benefit_amount_is_unchanged_by_the_notice(cases):
     # The approval notice is a record: issuing it changes nothing of the benefit.
     application = cases.to(ApplicationStatus.APPROVED)
     assert application.benefit.monthly_amount == Decimal("660")
+
+
+def test_admin_withdraws_a_proposed_stop(client, cases):
+    benefit = approved_tekun(cases)
+    notice = services.tekun_stop_propose(
+        actor=cases.bureau, benefit=benefit, reason_code="other", reason="已入住子女家"
+    )
+    client.force_login(cases.bureau)
+    url = reverse("admin:benefits_benefit_decide", args=[benefit.pk])
+    assert 'data-testid="stop-notice"' in client.get(url).content.decode()
+    response = client.post(url, {"withdraw_stop": "1", "withdraw-reason": "公示期间核实其仍独居本村"})
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.status == StopNotice.Status.CANCELLED
+    assert AuditEvent.objects.filter(action="stop_notice.cancel", object_id=str(notice.pk)).exists()
