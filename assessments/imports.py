@@ -425,7 +425,8 @@ def department_import_job_run(*, job_id: int) -> Job | None:
     except ImportFailed as exc:
         return job_finish(job, succeeded=False, errors=[e.as_dict() for e in exc.errors])
     except DomainError as exc:
-        return job_finish(job, succeeded=False, errors=[{"row": None, "column": None, "message": exc.message}])
+        error = {"row": None, "column": None, "message": exc.message, "code": exc.code}
+        return job_finish(job, succeeded=False, errors=[error])
     except Exception:
         # Not retried: a file that broke the import once breaks it again. The job says so.
         logger.exception("department import job %s failed", job.pk)

@@ -84,9 +84,11 @@ def test_a_sheet_broken_part_way_is_a_clear_error_not_a_500(
     data = with_broken_xml_after_row(xlsx_bytes(VEHICLE_HEADERS, rows), 3)
     response = upload_and_follow(client, django_capture_on_commit_callbacks, data=data)
     assert response.status_code == 200
-    assert "damaged after row 3" in response.content.decode()
     assert not DepartmentRecord.objects.exists()
-    assert Job.objects.get(kind="department_import").status == Job.Status.FAILED
+    job = Job.objects.get(kind="department_import")
+    assert job.status == Job.Status.FAILED
+    assert [error["code"] for error in job.errors] == ["xlsx.damaged"]
+    assert job.errors[0]["message"] in response.content.decode()  # the page shows the job's error
 
 
 def test_auditor_sees_results_but_cannot_import_or_edit_limits(client, auditor, assessment_sunwu):

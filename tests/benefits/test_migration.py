@@ -123,7 +123,7 @@ def test_a_roll_broken_part_way_is_a_clear_command_error_and_nothing_is_written(
 ):
     path = roll_file(tmp_path / "roll.xlsx", [_row(household_sunwu), _row(household_chenqing)])
     path.write_bytes(with_broken_xml_after_row(path.read_bytes(), 3))
-    with pytest.raises(CommandError, match="damaged after row 3"):
+    with pytest.raises(CommandError, match=r"3.*\(xlsx\.damaged\)"):
         call_command("import_roll", str(path), "--programme", "dibao", "--user", bureau_reviewer.username)
     assert not Benefit.objects.exists()
 

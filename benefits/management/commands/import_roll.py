@@ -29,7 +29,7 @@ class Command(BaseCommand):
                 actor=actor, source=source, programme=programme, source_name=source.name, dry_run=dry_run
             )
         except DomainError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(f"{exc.message} ({exc.code})") from exc  # the code is stable, the message translated
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))
