@@ -596,3 +596,23 @@ def application_paper_view(request: HttpRequest, pk: int, paper: str) -> HttpRes
             "today": timezone.localdate(),
         },
     )
+
+
+@roles_required(*CASE_READERS)
+def written_notice_receipt_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 送达回证 of a written notice: the township serves the notice and the household signs it."""
+    try:
+        notice = (
+            written_notices_for(request.user).select_related("household__village", "household__township").get(pk=pk)
+        )
+    except WrittenNotice.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "benefits/paper_receipt.html",
+        {
+            "notice": notice,
+            "contacts": contacts_for(notice.household.township),
+            "document_number": written_notice_number(notice),
+        },
+    )

@@ -86,3 +86,19 @@ def test_verification_form_prints_income_against_the_standard(client, cases):
     assert response.context["monthly_standard"] is not None
     assert response.context["per_capita"] == application.assessment.per_capita_income
     assert response.context["below_standard"] is True
+
+
+def test_proof_of_service_of_a_written_notice(client, cases, caseworker_chenqing):
+    application = cases.to(ApplicationStatus.COUNTY_REVIEW)
+    cases.ready_for_approval(application)
+    services.application_county_reject(
+        actor=cases.bureau, application=application, reason_code="income_above_standard", comment="收入超标"
+    )
+    notice = WrittenNotice.objects.get(application=application)
+    client.force_login(cases.caseworker)
+    response = client.get(reverse("benefits:written-notice-receipt", args=[notice.pk]))
+    assert response.status_code == 200
+    assert response.context["document_number"] == written_notice_number(notice)
+    assert notice.addressee in response.content.decode()
+    client.force_login(caseworker_chenqing)
+    assert client.get(reverse("benefits:written-notice-receipt", args=[notice.pk])).status_code == 404

@@ -1,5 +1,5 @@
 """Every printed paper renders in real Chromium to an A4 PDF of one page: 申请书, 授权核对书,
-审核审批表, 核查表, 公示 and 书面通知, with the office, the date and the seal line."""
+审核审批表, 核查表, 公示, 书面通知 and its 送达回证, with the office, the date and the seal line."""
 
 import os
 import re
@@ -86,6 +86,7 @@ def test_each_paper_prints_on_one_a4_page(
         "verification-form": f"{base}/assessments/visits/{visit.pk}/print/",
         "public-notice": f"{base}/notices/?village={on_notice.household.village_id}",
         "written-notice": f"{base}/written-notices/{notice.pk}/",
+        "proof-of-service": f"{base}/written-notices/{notice.pk}/receipt/",
     }
     for name, url in papers.items():
         pdf = _render(page, url, name, directory)
