@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -19,10 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from households.ids import mask_id_number, validate_id_number
+from households.ids import ID_NUMBER_SCHEMA, mask_id_number, validate_id_number
 from households.ledger_api import FORBIDDEN, UNAUTHORISED
 from sunwu_relief.api import HasRole
 from sunwu_relief.audit import record_event, record_list_access
+from sunwu_relief.filters import StrictChoiceFilter
 from sunwu_relief.parsers import SafeJSONParser
 from sunwu_relief.roles import Role, can_see_full_id
 from sunwu_relief.serializers import ModelSerializer, Serializer
@@ -76,8 +76,13 @@ class BulkInSerializer(Serializer):
     id_numbers = serializers.ListField(child=serializers.JSONField(allow_null=True), min_length=1, max_length=MAX_BULK)
 
 
+@extend_schema_field(ID_NUMBER_SCHEMA, component_name="IdNumber")
+class IdNumberSchemaField(serializers.CharField):
+    """An ID number in a request, documented with its pattern."""
+
+
 class BulkSchemaSerializer(Serializer):
-    id_numbers = serializers.ListField(child=serializers.CharField(), min_length=1, max_length=MAX_BULK)
+    id_numbers = serializers.ListField(child=IdNumberSchemaField(), min_length=1, max_length=MAX_BULK)
 
 
 class BulkOutSerializer(Serializer):
@@ -121,7 +126,7 @@ class AssistanceStatusApi(APIView):
         description="Bulk look-ups go in the body of `POST assistance-status/`, which keeps ID numbers out of URLs.",
         parameters=[
             OpenApiParameter(
-                "id_number", OpenApiTypes.STR, OpenApiParameter.PATH, description="18-character resident ID number"
+                "id_number", ID_NUMBER_SCHEMA, OpenApiParameter.PATH, description="18-character resident ID number"
             )
         ],
         responses={
@@ -221,11 +226,9 @@ class AssistanceStatusBulkApi(APIView):
 
 
 class FindingFilter(django_filters.FilterSet):
-    finding = django_filters.ChoiceFilter(
-        field_name="kind", choices=FindingKind.choices, help_text="the kind of finding"
-    )
+    finding = StrictChoiceFilter(field_name="kind", choices=FindingKind.choices, help_text="the kind of finding")
     township = django_filters.CharFilter(field_name="township__name", help_text="Township name, e.g. 孙吴镇")
-    status = django_filters.ChoiceFilter(choices=FindingStatus.choices)
+    status = StrictChoiceFilter(choices=FindingStatus.choices)
 
     class Meta:
         model = Finding

@@ -8,6 +8,7 @@ from rest_framework import generics, serializers
 
 from sunwu_relief.api import HasRole
 from sunwu_relief.audit import record_access, record_list_access
+from sunwu_relief.filters import StrictBooleanFilter, StrictChoiceFilter
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
 from sunwu_relief.serializers import ModelSerializer, Serializer
 from sunwu_relief.ui import client_ip
@@ -162,9 +163,9 @@ class HouseholdDetailSerializer(HouseholdSerializer):
 class HouseholdFilter(django_filters.FilterSet):
     township = django_filters.CharFilter(field_name="township__name", help_text="Township name, e.g. 孙吴镇")
     village = django_filters.CharFilter(field_name="village__name", help_text="Village name")
-    classification = django_filters.ChoiceFilter(choices=Classification.choices)
-    registered_poor = django_filters.BooleanFilter(field_name="registered_poor")
-    programme = django_filters.ChoiceFilter(
+    classification = StrictChoiceFilter(choices=Classification.choices)
+    registered_poor = StrictBooleanFilter(field_name="registered_poor")
+    programme = StrictChoiceFilter(
         method="filter_programme",
         choices=[("dibao", "dibao"), ("tekun", "tekun"), ("medical", "medical"), ("temporary", "temporary")],
         help_text="Households with a running (active, phasing out or suspended) benefit of this programme",

@@ -31,46 +31,90 @@ READ_ROLES = frozenset({Role.POVERTY_OFFICE, Role.BUREAU_REVIEWER, Role.AUDITOR}
 WRITE_ROLES = frozenset({Role.POVERTY_OFFICE})
 
 
-class LedgerRowSerializer(Serializer):
-    """One person of the ledger, keyed like CONTRACT.md §6. Values are checked by the import job
-    (each error reported with its row and column), not here."""
+class StrictBooleanField(serializers.BooleanField):
+    """true or false only (JSON booleans, or the words in a multipart form): `0`, `1`, `yes` and
+    the like are a 400, as the schema says, rather than read as a guess."""
 
-    household_number = serializers.CharField(help_text="户编号, the poverty office's household number")
-    name = serializers.CharField(help_text="姓名")
-    id_number = serializers.CharField(
-        help_text="身份证号: 18 characters, GB 11643 checksum, final X allowed; text, never a number"
+    def to_internal_value(self, data: object) -> bool:
+        if isinstance(data, bool):
+            return data
+        if isinstance(data, str) and data.strip().lower() in ("true", "false"):
+            return data.strip().lower() == "true"
+        self.fail("invalid", input=data)
+
+
+class StrictCharField(serializers.CharField):
+    """JSON text only: a number or an object where text belongs is a 400, not read as text."""
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only (not `"3"`, `3.5` or `true`)."""
+
+    def to_internal_value(self, data: object) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class LedgerRowSerializer(Serializer):
+    """One person of the ledger, keyed like CONTRACT.md §6. The request checks each row's shape
+    (the required keys, text as text, integers as integers): a 400 naming the row and key. The
+    values (ID checksum, township, relationship …) are checked by the import job, each error
+    reported with its row and column."""
+
+    text_checked_by = "households.ledger (the import job reports each refused character with its row and key)"
+
+    household_number = StrictCharField(allow_blank=True, help_text="户编号, the poverty office's household number")
+    name = StrictCharField(allow_blank=True, help_text="姓名")
+    id_number = StrictCharField(
+        allow_blank=True, help_text="身份证号: 18 characters, GB 11643 checksum, final X allowed; text, never a number"
     )
-    relationship = serializers.CharField(
-        help_text="与户主关系: 户主, 配偶, 之子, 之女, 之儿媳, 之女婿, 之孙子, 之孙女, 之父, 之母, 之兄弟姐妹, 其他"
+    relationship = StrictCharField(
+        allow_blank=True,
+        help_text="与户主关系: 户主, 配偶, 之子, 之女, 之儿媳, 之女婿, 之孙子, 之孙女, 之父, 之母, 之兄弟姐妹, 其他",
     )
-    township = serializers.CharField(help_text="乡镇: a township of the county")
-    village = serializers.CharField(help_text="行政村: a village of that township (a new one is added)")
-    household_size = serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text="家庭人口数")
-    poverty_attribute = serializers.CharField(
-        help_text="贫困户属性: 一般贫困户, 低保贫困户, 特困供养贫困户 (五保贫困户 accepted)"
+    township = StrictCharField(allow_blank=True, help_text="乡镇: a township of the county")
+    village = StrictCharField(allow_blank=True, help_text="行政村: a village of that township (a new one is added)")
+    household_size = StrictIntegerField(required=False, allow_null=True, min_value=1, help_text="家庭人口数")
+    poverty_attribute = StrictCharField(
+        allow_blank=True, help_text="贫困户属性: 一般贫困户, 低保贫困户, 特困供养贫困户 (五保贫困户 accepted)"
     )
-    poverty_status = serializers.CharField(help_text="脱贫状态: 未脱贫, 已脱贫")
-    exit_year = serializers.IntegerField(required=False, allow_null=True, help_text="脱贫年度, required when 已脱贫")
-    poverty_cause = serializers.CharField(required=False, allow_null=True, help_text="主要致贫原因")
-    labour_capacity = serializers.CharField(required=False, allow_null=True, help_text="劳动能力")
-    health = serializers.CharField(required=False, allow_null=True, help_text="健康状况")
+    poverty_status = StrictCharField(allow_blank=True, help_text="脱贫状态: 未脱贫, 已脱贫")
+    exit_year = StrictIntegerField(required=False, allow_null=True, help_text="脱贫年度, required when 已脱贫")
+    poverty_cause = StrictCharField(required=False, allow_null=True, allow_blank=True, help_text="主要致贫原因")
+    labour_capacity = StrictCharField(required=False, allow_null=True, allow_blank=True, help_text="劳动能力")
+    health = StrictCharField(required=False, allow_null=True, allow_blank=True, help_text="健康状况")
 
 
 class LedgerRowsInSerializer(Serializer):
     rows = serializers.ListField(
         child=serializers.DictField(), min_length=1, max_length=MAX_JSON_ROWS, help_text="the ledger's rows"
     )
-    replace = serializers.BooleanField(default=False, help_text="mark registrations absent from these rows removed")
+    replace = StrictBooleanField(default=False, help_text="mark registrations absent from these rows removed")
+
+    def validate_rows(self, rows: list[dict]) -> list[dict]:
+        # The shape of each row here (a 400 per row and key); the values in the job.
+        shape = LedgerRowSerializer(data=rows, many=True)
+        if not shape.is_valid():
+            raise serializers.ValidationError(shape.errors)
+        return rows
 
 
 class LedgerRowsSchemaSerializer(Serializer):
-    rows = LedgerRowSerializer(many=True, min_length=1, max_length=MAX_JSON_ROWS)
-    replace = serializers.BooleanField(default=False)
+    # A ListField, not `many=True`: drf-spectacular documents its bounds (minItems, maxItems).
+    rows = serializers.ListField(child=LedgerRowSerializer(), min_length=1, max_length=MAX_JSON_ROWS)
+    replace = StrictBooleanField(default=False)
 
 
 class LedgerFileInSerializer(Serializer):
-    file = serializers.FileField(help_text="the ledger as .xlsx (CONTRACT.md §6)")
-    replace = serializers.BooleanField(default=False, help_text="mark registrations absent from the file removed")
+    # An empty file is the job's to report (not an xlsx file), like any other bad file.
+    file = serializers.FileField(allow_empty_file=True, help_text="the ledger as .xlsx (CONTRACT.md §6)")
+    replace = StrictBooleanField(default=False, help_text="mark registrations absent from the file removed")
 
     def validate_file(self, value):
         if value.size > MAX_FILE_BYTES:

@@ -13,7 +13,7 @@ class Pagination(PageNumberPagination):
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None or raw == "":
+        if raw is None:
             return self.page_size
         try:
             size = int(raw)
@@ -24,6 +24,22 @@ class Pagination(PageNumberPagination):
                 {"page_size": [_("page_size must be a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}]}
             )
         return size
+
+    def get_page_number(self, request, paginator) -> str:
+        # `?page=` (empty) is not page 1: like any page that is not a whole number, a 404.
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.strip():
+            raise exceptions.NotFound(_("Invalid page."))
+        return super().get_page_number(request, paginator)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
+        return parameters
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         response = super().get_paginated_response_schema(schema)

@@ -20,7 +20,7 @@ api_v1 = [
     path("", include("assessments.api_urls")),
     path("", include("benefits.api_urls")),
     path("", include("audits.api_urls")),
-    re_path(r"^.*$", views.api_not_found),  # unmatched API paths answer in JSON, not the HTML page
+    re_path(r"^[\s\S]*$", views.api_not_found),  # unmatched API paths answer in JSON, not the HTML page
 ]
 
 urlpatterns = [

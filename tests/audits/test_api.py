@@ -427,3 +427,42 @@ def test_the_schema_documents_every_endpoint_of_the_link(client, poverty_office)
     assert {"200", "400", "401", "403", "404"} <= set(
         paths["/api/v1/assistance-status/{id_number}/"]["get"]["responses"]
     )
+
+
+def test_an_empty_ledger_file_fails_the_job_not_the_request(
+    api, poverty_office, client, django_capture_on_commit_callbacks
+):
+    _instance, token = AuthToken.objects.create(user=poverty_office)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            IMPORTS,
+            {"file": SimpleUploadedFile("x.xlsx", b""), "replace": "false"},
+            HTTP_AUTHORIZATION=f"Token {token}",
+        )
+    assert response.status_code == 202
+    assert api(poverty_office).get(response.json()["url"]).json()["status"] == "failed"
+
+
+@pytest.mark.parametrize("replace", ["0", "1", "yes", "maybe"])
+def test_replace_is_true_or_false_only(api, poverty_office, replace):
+    response = api(poverty_office).post(IMPORTS, {"rows": [ledger_row()], "replace": replace})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "row",
+    [{"name": 123}, {"household_size": "3"}, {"exit_year": 2020.5}, {"township": ["孙吴镇"]}],
+    ids=["name-number", "size-text", "year-float", "township-list"],
+)
+def test_a_ledger_row_of_the_wrong_shape_is_a_400(api, poverty_office, row):
+    response = api(poverty_office).post(IMPORTS, {"rows": [ledger_row(**row)]})
+    assert response.status_code == 400
+    assert set(response.json()["rows"]["0"]) == set(row)
+
+
+def test_a_ledger_row_missing_a_required_key_is_a_400(api, poverty_office):
+    row = ledger_row()
+    del row["village"]
+    response = api(poverty_office).post(IMPORTS, {"rows": [row]})
+    assert response.status_code == 400
+    assert "village" in response.json()["rows"]["0"]

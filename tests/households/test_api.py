@@ -364,3 +364,28 @@ def test_list_query_count_with_many_households_and_a_large_page(
     client, django_assert_num_queries, caseworker_sunwu, make_household
 ):
     _query_count_for(client, django_assert_num_queries, caseworker_sunwu, make_household, 12, 500)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"registered_poor": "null"},
+        {"registered_poor": "1"},
+        {"programme": ""},
+        {"classification": ""},
+        {"page_size": ""},
+    ],
+)
+def test_a_filter_value_the_schema_does_not_allow_is_a_400(client, poverty_office, query):
+    from knox.models import AuthToken
+
+    _token, key = AuthToken.objects.create(user=poverty_office)
+    response = client.get("/api/v1/households/", query, HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 400
+
+
+def test_an_empty_page_is_a_404(client, poverty_office):
+    from knox.models import AuthToken
+
+    _token, key = AuthToken.objects.create(user=poverty_office)
+    assert client.get("/api/v1/households/", {"page": ""}, HTTP_AUTHORIZATION=f"Token {key}").status_code == 404

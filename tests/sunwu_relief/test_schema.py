@@ -62,3 +62,36 @@ def test_schema_answers_a_token(client, poverty_office):
 
     _token, key = AuthToken.objects.create(user=poverty_office)
     assert client.get("/api/v1/schema/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+
+def _parameter(schema: dict, path: str, name: str) -> dict:
+    return next(p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name)
+
+
+def test_page_and_page_size_bounds_are_documented(schema):
+    for path in ("/api/v1/households/", "/api/v1/reconciliation/findings/"):
+        assert _parameter(schema, path, "page")["schema"] == {"type": "integer", "minimum": 1}
+        assert _parameter(schema, path, "page_size")["schema"] == {"type": "integer", "minimum": 1, "maximum": 500}
+
+
+def test_ledger_rows_and_bulk_id_numbers_need_at_least_one_item(schema):
+    rows = schema["components"]["schemas"]["LedgerRowsSchemaRequest"]["properties"]["rows"]
+    assert rows["minItems"] == 1
+    ids = schema["components"]["schemas"]["BulkSchemaRequest"]["properties"]["id_numbers"]
+    assert ids["minItems"] == 1
+
+
+def test_the_id_number_path_parameter_has_its_pattern(schema):
+    parameter = _parameter(schema, "/api/v1/assistance-status/{id_number}/", "id_number")
+    assert parameter["schema"]["pattern"] == "^[0-9]{17}[0-9Xx]$"
+
+
+def test_every_operation_documents_its_error_answers(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            statuses = set(operation["responses"])
+            assert {"401", "403"} <= statuses, (method, path)
+            if "{" in path:
+                assert "404" in statuses, (method, path)
+            if method == "post" or any(p["in"] == "query" for p in operation.get("parameters", [])):
+                assert "400" in statuses, (method, path)

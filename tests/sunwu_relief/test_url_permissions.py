@@ -17,9 +17,9 @@ PUBLIC = {
     "accounts/logout/": "POST only; logs out nobody when nobody is logged in",
     "admin/login/": "the admin's log-in page",
     "admin/logout/": "logs out nobody when nobody is logged in",
-    "api/v1/.*$": "the JSON 404 for unknown API paths, no data",
+    "api/v1/[\\s\\S]*$": "the JSON 404 for unknown API paths, no data",
 }
-CATCH_ALL = "api/v1/.*$"
+CATCH_ALL = "api/v1/[\\s\\S]*$"
 # Pages a logged-in user without a role may still open (they show nothing: fail closed).
 OPEN_TO_ANY_USER = {"": "the dashboard says that the account has no role yet"}
 
