@@ -609,3 +609,6 @@ class WrittenNoticeAdmin(CaseReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Print"))
     def print_link(self, notice: WrittenNotice) -> str:
         return format_html('<a href="{}">{}</a>', reverse("benefits:written-notice", args=[notice.pk]), _("Print"))
+
+
+from .payments import admin as payments_admin  # noqa: E402, F401  (registers the payment pages)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .payments import views as payment_views
 
 app_name = "benefits"
 
@@ -16,4 +17,6 @@ urlpatterns = [
     path("written-notices/<int:pk>/", views.written_notice_view, name="written-notice"),
     path("written-notices/<int:pk>/receipt/", views.written_notice_receipt_view, name="written-notice-receipt"),
     path("written-notices/<int:pk>/deliver/", views.written_notice_deliver_view, name="written-notice-deliver"),
+    path("benefits/<int:benefit_pk>/payee/", payment_views.payee_edit_view, name="payee"),
+    path("payments/failed/", payment_views.failed_payments_view, name="failed-payments"),
 ]

@@ -1,0 +1,93 @@
+"""Township pages of the payments: the payee form of a benefit, the failed payments work list."""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from households.models import Member
+from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.forms import Form
+from sunwu_relief.roles import Role, role_of
+from sunwu_relief.ui import add_domain_error, roles_required
+
+from ..models import Benefit
+from ..models_payments import Bank
+from ..selectors import benefits_for
+from . import services
+from .selectors import account_for, failed_payments_for, payee_of
+
+
+class PayeeForm(Form):
+    member = forms.ModelChoiceField(
+        label=gettext_lazy("Member receiving the money"),
+        queryset=Member.objects.none(),
+        required=False,
+        help_text=gettext_lazy("Normally the head of the household; leave empty for a guardian who is not a member."),
+    )
+    guardian_name = forms.CharField(label=gettext_lazy("Guardian's name"), max_length=64, required=False)
+    guardian_id_number = forms.CharField(label=gettext_lazy("Guardian's ID number"), max_length=18, required=False)
+    bank = forms.ModelChoiceField(label=gettext_lazy("Bank"), queryset=Bank.objects.filter(active=True))
+    account_number = forms.CharField(
+        label=gettext_lazy("Account or card number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (another payee than the head, or a change)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, household, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = household.members.filter(removed_on__isnull=True)
+
+
+def _benefit(request: HttpRequest, pk: int) -> Benefit:
+    benefit = benefits_for(request.user).select_related("household").filter(pk=pk).first()
+    if benefit is None:
+        raise Http404
+    return benefit
+
+
+@roles_required(Role.CASEWORKER)
+def payee_edit_view(request: HttpRequest, benefit_pk: int) -> HttpResponse:
+    benefit = _benefit(request, benefit_pk)
+    current = payee_of(benefit)
+    initial = {}
+    if current is not None:
+        initial = {"member": current.member_id, "bank": current.bank_id, "account_number": current.account_number}
+        if current.member_id is None:
+            initial.update(guardian_name=current.name, guardian_id_number=current.id_number)
+    else:
+        head = benefit.household.members.filter(relationship="head").first()
+        initial = {"member": head.pk if head else None}
+    form = PayeeForm(request.POST or None, household=benefit.household, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payee_set(actor=request.user, benefit=benefit, **form.cleaned_data)
+        except OutOfScope as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            add_domain_error(form, exc, request=request)
+        else:
+            messages.success(request, _("The payee and account were saved."))
+            return redirect("households:detail", pk=benefit.household_id)
+    return render(request, "benefits/payee_form.html", {"form": form, "benefit": benefit, "payee": current})
+
+
+@roles_required(Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
+def failed_payments_view(request: HttpRequest) -> HttpResponse:
+    items = list(failed_payments_for(request.user)[:500])
+    for item in items:
+        payee = payee_of(item.benefit)
+        item.shown_account = account_for(request.user, item.account_number)
+        item.fixed = payee is not None and item.result_at is not None and payee.changed > item.result_at
+    return render(
+        request,
+        "benefits/failed_payments.html",
+        {"items": items, "can_fix": role_of(request.user) == Role.CASEWORKER},
+    )
