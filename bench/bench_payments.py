@@ -1,0 +1,249 @@
+"""Benchmark: prepare and export a monthly 低保 payment batch of N households.
+
+    .venv/bin/python bench/bench_payments.py --households 100000
+
+Sets up its own database (a temporary SQLite file, migrated from scratch) and bulk-inserts N
+households with a head, a running 低保 benefit (its granting decision) and a payee account (the
+set-up is not measured: it writes rows directly, as no service would for 100,000 households).
+Then it reports the time and database queries of `payment_batch_prepare` (the roll of the month,
+one item per household), of a second prepare a month later (the arrears check over the paid
+month), of `payment_batch_export` (the bank file), and beside it the time openpyxl's write-only
+mode alone takes to write the same rows. Not part of the test suite.
+"""
+
+import argparse
+import datetime
+import io
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(database: Path) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunwu_relief.settings")
+    os.environ.pop("CELERY_BROKER_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+@contextmanager
+def count_queries():
+    from django.db import connection
+
+    counter = {"n": 0}
+
+    def wrapper(execute, sql, params, many, context):
+        counter["n"] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield counter
+
+
+def luhn_number(rng: random.Random) -> str:
+    body = "622848" + "".join(str(rng.randrange(10)) for _ in range(12))
+    for check in "0123456789":
+        digits = body + check
+        total = sum(
+            (int(c) * 2 - 9 if int(c) * 2 > 9 else int(c) * 2) if i % 2 else int(c)
+            for i, c in enumerate(reversed(digits))
+        )
+        if total % 10 == 0:
+            return digits
+    raise AssertionError
+
+
+def populate(count: int, seed: int, month: datetime.date) -> None:
+    from django.db import transaction
+
+    from bench.synthetic import iter_households
+    from benefits.models import Bank, Benefit, BenefitChange, Payee
+    from households.models import Household, Member, Township
+
+    rng = random.Random(seed)
+    bank = Bank.objects.get(name="中国农业银行")
+    places = [(t, list(t.villages.all())) for t in Township.objects.order_by("code")]
+    today = datetime.date(2026, 1, 1)
+    batch_size = 5000
+    people = iter_households(seed, count, today)
+    done = 0
+    while done < count:
+        size = min(batch_size, count - done)
+        with transaction.atomic():
+            households, heads = [], []
+            for i in range(size):
+                township, villages = places[(done + i) % len(places)]
+                person = next(people)[0]
+                households.append(
+                    Household(
+                        number=f"B{done + i:08d}", township=township, village=villages[(done + i) % len(villages)]
+                    )
+                )
+                heads.append(person)
+            Household.objects.bulk_create(households)
+            Member.objects.bulk_create(
+                [
+                    Member(
+                        household=h,
+                        name=p.name,
+                        id_number=p.id_number,
+                        sex="m",
+                        birth_date=datetime.date(int(p.id_number[6:10]), 1, 1),
+                        relationship="head",
+                    )
+                    for h, p in zip(households, heads, strict=True)
+                ]
+            )
+            benefits = Benefit.objects.bulk_create(
+                [
+                    Benefit(
+                        household=h,
+                        township_id=h.township_id,
+                        programme="dibao",
+                        classification="general",
+                        covered_count=1,
+                        start_month=month,
+                    )
+                    for h in households
+                ]
+            )
+            amounts = [Decimal(rng.randrange(100, 700)) for _ in benefits]
+            BenefitChange.objects.bulk_create(
+                [
+                    BenefitChange(
+                        benefit=b,
+                        kind="grant",
+                        effective_month=month,
+                        old_status="",
+                        new_status="active",
+                        old_amount=Decimal("0"),
+                        new_amount=a,
+                        explanation=f"（480 - 收入）× 1 = {a}",
+                    )
+                    for b, a in zip(benefits, amounts, strict=True)
+                ]
+            )
+            Payee.objects.bulk_create(
+                [
+                    Payee(
+                        benefit=b,
+                        township_id=b.township_id,
+                        name=p.name,
+                        id_number=p.id_number,
+                        bank=bank,
+                        account_number=luhn_number(rng),
+                    )
+                    for b, p in zip(benefits, heads, strict=True)
+                ]
+            )
+        done += size
+
+
+def openpyxl_alone(batch) -> float:
+    """The same rows through openpyxl's write-only mode, values only (the floor for our export)."""
+    from openpyxl import Workbook
+
+    from benefits.payments.bankfile import HEADERS
+
+    rows = list(
+        batch.items.order_by("seq").values_list(
+            "seq",
+            "township_name",
+            "village_name",
+            "payee_name",
+            "payee_id_number",
+            "bank_name",
+            "account_number",
+            "amount",
+            "kind",
+            "note",
+        )
+    )
+    started = time.perf_counter()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("代发明细")
+    sheet.append(HEADERS)
+    month = f"{batch.month:%Y-%m}"
+    for seq, township, village, name, id_number, bank, account, amount, _kind, note in rows:
+        sheet.append(
+            [
+                seq,
+                batch.number,
+                township,
+                village,
+                name,
+                id_number,
+                bank,
+                account,
+                amount,
+                "低保金",
+                month,
+                "正常",
+                note,
+            ]
+        )
+    workbook.save(io.BytesIO())
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        setup_django(Path(folder) / "bench.sqlite3")
+        from benefits.models import PaymentBatch
+        from benefits.payments import services
+        from sunwu_relief.roles import Role
+        from tests.conftest import make_user
+
+        month = datetime.date(2026, 1, 1)
+        started = time.perf_counter()
+        populate(args.households, args.seed, month)
+        print(f"set-up: {args.households} households in {time.perf_counter() - started:.1f} s")
+        maker = make_user("bench-maker", Role.BUREAU_REVIEWER)
+        checker = make_user("bench-checker", Role.BUREAU_REVIEWER)
+
+        with count_queries() as queries:
+            started = time.perf_counter()
+            batch, _ = services.payment_batch_prepare(actor=maker, programme="dibao", month=month)
+            prepare = time.perf_counter() - started
+        print(f"prepare: {batch.items.count()} items in {prepare:.1f} s, {queries['n']} queries")
+        services.payment_batch_approve(actor=checker, batch=batch)
+
+        with count_queries() as queries:
+            started = time.perf_counter()
+            count, total = services.payment_batch_export(actor=None, batch=batch, target=io.BytesIO())
+            export = time.perf_counter() - started
+        print(f"export: {count} rows, {total} yuan in {export:.1f} s, {queries['n']} queries")
+        alone = openpyxl_alone(PaymentBatch.objects.get(pk=batch.pk))
+        print(f"openpyxl write-only alone, same rows: {alone:.1f} s (export / openpyxl = {export / alone:.2f})")
+
+        with count_queries() as queries:
+            started = time.perf_counter()
+            later, _ = services.payment_batch_prepare(actor=maker, programme="dibao", month=datetime.date(2026, 2, 1))
+            second = time.perf_counter() - started
+        print(
+            f"prepare next month (with the arrears check): {later.items.count()} items in {second:.1f} s, {queries['n']} queries"
+        )
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
