@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from .payments.api import HouseholdPaymentsApi
+
+urlpatterns: list = [
+    path("households/<int:pk>/payments/", HouseholdPaymentsApi.as_view(), name="household-payments"),
+]

@@ -107,3 +107,33 @@ def test_admin_payment_pages_refuse_township_staff_and_auditors_cannot_act(
     assert client.post(reverse("admin:benefits_paymentbatch_approve", args=[batch.pk])).status_code == 403
     client.force_login(caseworker_sunwu)
     assert client.get(reverse("admin:benefits_paymentbatch_review", args=[batch.pk])).status_code in (302, 403)
+
+
+def test_the_api_gives_a_households_payments_without_the_account(
+    client, benefit, bureau_reviewer, bureau_reviewer2, poverty_office, caseworker_chenqing
+):
+    from knox.models import AuthToken
+
+    batch, _ = payments.payment_batch_prepare(actor=bureau_reviewer, programme="dibao", month=benefit.start_month)
+    url = f"/api/v1/households/{benefit.household_id}/payments/"
+
+    def get(user):
+        _instance, token = AuthToken.objects.create(user=user)
+        return client.get(url, HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert get(poverty_office).json()["count"] == 0  # a draft is not a payment yet
+    payments.payment_batch_approve(actor=bureau_reviewer2, batch=batch)
+    payments.bank_results_import(actor=None, source=result_file(export(batch)))
+    response = get(poverty_office)
+    assert response.status_code == 200
+    [item] = response.json()["results"]
+    assert item == {
+        "month": month_key(benefit.start_month),
+        "programme": "dibao",
+        "kind": "regular",
+        "amount": f"{benefit.monthly_amount:.2f}",
+        "months": [month_key(benefit.start_month)],
+        "state": "paid",
+    }
+    assert card_number("6228480011") not in response.content.decode()
+    assert get(caseworker_chenqing).status_code == 404
