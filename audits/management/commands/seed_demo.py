@@ -43,6 +43,8 @@ def demo_name(username: str) -> str:
 
 
 COUNTY_USERS = {Role.BUREAU_REVIEWER: "bureau", Role.AUDITOR: "auditor", Role.POVERTY_OFFICE: "poverty"}
+# A second bureau reviewer: payment batches are approved by a user other than their preparer.
+PAYMENT_CHECKER = "bureau2"
 
 
 class Command(BaseCommand):
@@ -84,6 +86,15 @@ class Command(BaseCommand):
                         actor=None, username=username, role=role, password=DEMO_PASSWORD, name=demo_name(username)
                     )
                 logins.append((username, f"{demo_name(username)} · {Role(role).label}"))
+            if PAYMENT_CHECKER not in existing:
+                staff_create_or_update(
+                    actor=None,
+                    username=PAYMENT_CHECKER,
+                    role=Role.BUREAU_REVIEWER,
+                    password=DEMO_PASSWORD,
+                    name=demo_name(PAYMENT_CHECKER),
+                )
+            logins.append((PAYMENT_CHECKER, f"{demo_name(PAYMENT_CHECKER)} · {Role.BUREAU_REVIEWER.label}"))
             for index, township in enumerate(townships, start=1):
                 for role, username in township_usernames(township, index):
                     if username not in existing:
@@ -193,5 +204,9 @@ class Command(BaseCommand):
             draw_spot_checks=lambda: spot_check_draw(actor=auditor, seed=seed + 5),
         )
         seed_migrated(households=households, bureau=bureau)
+        # Paid months (one failed payment fixed and paid as arrears), and this month's draft.
+        from benefits.payments.demo import seed_payments
+
+        seed_payments(bureau=bureau, checker=users.get(username=PAYMENT_CHECKER), caseworkers=caseworkers)
         # The ledger last: its findings compare it with the benefits just created.
         seed_ledger(rng=random.Random(seed + 4), households=households)
