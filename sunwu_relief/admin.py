@@ -2,18 +2,19 @@
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ReadOnlyAdminMixin, township_name
+from .errors import NotAllowed
 from .forms import PlainTextAdminMixin
 from .labels import action_label, model_label
 from .models import AccessLog, AuditEvent, StaffProfile
 from .roles import Role, role_of
-from .services import login_unlock, staff_assign
+from .services import api_tokens_revoke, login_unlock, staff_assign
 
 User = get_user_model()
 
@@ -70,6 +71,17 @@ class StaffUserAdmin(PlainTextAdminMixin, UserAdmin):
             if data and data.get("role") in Role.values:
                 staff_assign(actor=request.user, user=form.instance, role=data["role"], township=data.get("township"))
         return None
+
+    actions = ["revoke_api_tokens"]
+
+    @admin.action(description=_("Revoke the API tokens of the selected users"))
+    def revoke_api_tokens(self, request, queryset) -> None:
+        try:
+            revoked = sum(api_tokens_revoke(actor=request.user, user=user) for user in queryset)
+        except NotAllowed as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return
+        self.message_user(request, _("%(count)d API token(s) revoked.") % {"count": revoked})
 
 
 class PlainTextGroupAdmin(PlainTextAdminMixin, GroupAdmin):

@@ -112,3 +112,18 @@ def login_unlock(*, actor, username: str) -> int:
     cleared = reset(username=username)
     record_event(actor=actor, action="login.unlock", username=username, cleared=cleared)
     return cleared
+
+
+@transaction.atomic
+def api_tokens_revoke(*, actor, user) -> int:
+    """Revoke every API token of `user` (knox keeps only hashes: revoking is deleting the rows);
+    only the county's administrators (superusers, who manage the user accounts), bureau reviewers,
+    or an operator's command (actor None). Audited.
+    Returns how many tokens were revoked."""
+    from knox.models import AuthToken
+
+    if actor is not None and not actor.is_superuser and role_of(actor) != Role.BUREAU_REVIEWER:
+        raise NotAllowed(_("Only the county bureau may revoke API tokens."), code="api_token.revoke_not_allowed")
+    revoked, _details = AuthToken.objects.filter(user=user).delete()
+    record_event(actor=actor, action="api_token.revoke", obj=user, count=revoked)
+    return revoked
