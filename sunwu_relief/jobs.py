@@ -1,11 +1,15 @@
 """The life of a job record: created with the request, claimed once by a task, finished once."""
 
+import datetime
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from .audit import record_event
 from .models import Job
 
 logger = logging.getLogger(__name__)
@@ -66,3 +70,26 @@ def job_run(job_id: int, work: Callable[[Job], tuple[dict, list]]) -> Job | None
             job, succeeded=False, errors=[{"row": None, "column": None, "message": f"{type(exc).__name__}: {exc}"}]
         )
     return job_finish(job, succeeded=True, counts=counts, errors=errors)
+
+
+def job_files_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the input and result files of every job that finished more than
+    `SUNWU_UPLOAD_RETENTION_DAYS` ago: they hold full ID numbers and are needed only while the
+    import can be checked. The job's record stays (kind, who, when, counts, errors) and says
+    when its files went (`params["files_purged"]`). Running it again changes nothing.
+    Returns how many jobs lost their files."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.SUNWU_UPLOAD_RETENTION_DAYS)
+    expired = Job.objects.filter(finished__lt=cutoff).filter(~Q(input_file="") | ~Q(result_file="")).order_by("pk")
+    purged = 0
+    for job in expired.iterator():
+        names = [f.name for f in (job.input_file, job.result_file) if f]
+        for field in (job.input_file, job.result_file):
+            if field:
+                field.storage.delete(field.name)  # a file already gone is no error
+        job.input_file = ""
+        job.result_file = ""
+        job.params = {**job.params, "files_purged": timezone.now().isoformat()}
+        job.save(update_fields=["input_file", "result_file", "params"])
+        record_event(actor=None, action="job.files_purge", obj=job, files=names)
+        purged += 1
+    return purged

@@ -16,6 +16,8 @@ ACTION_LABELS: dict[str, Any] = {
     "staff.assign": _("Role assigned"),
     "staff.rename": _("Real name changed"),
     "api_token.issue": _("API token issued"),
+    "api_token.revoke": _("API tokens revoked"),
+    "job.files_purge": _("Uploaded files deleted after the retention period"),
     "api.assistance_status": _("Assistance status queried (API)"),
     "household.create": _("Household created"),
     "household.update": _("Household changed"),

@@ -148,6 +148,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The longest text one cell of an imported xlsx may hold (Excel's own limit is 32,767).
 SUNWU_XLSX_MAX_CELL_CHARS = env_int("SUNWU_XLSX_MAX_CELL_CHARS", 32_767)
+# Uploaded files and generated results of jobs (ledgers, departmental data: full ID numbers) are
+# deleted this many days after the job finished; the job's record (counts, errors, who) is kept.
+SUNWU_UPLOAD_RETENTION_DAYS = env_int("SUNWU_UPLOAD_RETENTION_DAYS", 90)
 
 # Security headers; the deploy check passes when DEBUG is off and HTTPS is terminated by the proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -273,6 +276,10 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
+    "purge-expired-job-files": {
+        "task": "sunwu_relief.tasks.purge_expired_job_files",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "take-decisions-into-effect": {
         "task": "benefits.tasks.take_decisions_into_effect",
         "schedule": crontab(hour=0, minute=30),
