@@ -223,6 +223,30 @@ class Standard(models.Model):
         validators=_between("0", "10000000"),
         help_text=_("Set by the county (N4); 0 to 10,000,000 yuan."),
     )
+    medical_ratio_dibao_outpatient = models.DecimalField(
+        _("medical aid ratio, 低保 outpatient"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.5"),
+        validators=_between("0", "1"),
+        help_text=_("Local practice (L): the seed sets no 低保 outpatient ratio; between 0 and 1."),
+    )
+    medical_contribution = models.DecimalField(
+        _("resident medical scheme individual contribution (yuan/year)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("400"),
+        validators=_between("0", "10000"),
+        help_text=_("The year's individual contribution, paid in full for 特困 (the seed); 0 to 10,000."),
+    )
+    medical_contribution_dibao = models.DecimalField(
+        _("contribution subsidy per 低保 member (yuan/year)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("200"),
+        validators=_between("0", "10000"),
+        help_text=_("The seed: a fixed amount per 低保 member (L: 200); never above the contribution; 0 to 10,000."),
+    )
     # 临时救助
     temporary_cap_months = models.DecimalField(
         _("temporary aid cap, in months of S"),
@@ -239,6 +263,18 @@ class Standard(models.Model):
         default=Decimal("1000"),
         validators=_between("0", "10000000"),
         help_text=_("Above it the county approves (N3); 0 to 10,000,000 yuan."),
+    )
+    temporary_emergency_hours = models.PositiveSmallIntegerField(
+        _("emergency grant within (hours)"),
+        default=48,
+        validators=_between(1, 240),
+        help_text=_("Local practice (L): the township pays 先行救助 within 48 hours; 1 to 240."),
+    )
+    temporary_supplement_days = models.PositiveSmallIntegerField(
+        _("remaining steps 补办 within (working days)"),
+        default=5,
+        validators=_between(1, 60),
+        help_text=_("Local practice (L): 5 working days after an emergency grant; 1 to 60."),
     )
     # Procedure
     spot_check_ratio = models.DecimalField(
@@ -997,6 +1033,7 @@ class WrittenNotice(models.Model):
 
 
 # Payments live in their own module; imported here so that Django registers them with the app.
+from .medical.models import MedicalClaim  # noqa: E402, F401
 from .models_payments import (  # noqa: E402, F401
     FROZEN_BATCH_STATUSES,
     Bank,
