@@ -1,7 +1,9 @@
 from django.urls import path
 
+from .medical.api import MedicalCoverageApi
 from .payments.api import HouseholdPaymentsApi
 
 urlpatterns: list = [
     path("households/<int:pk>/payments/", HouseholdPaymentsApi.as_view(), name="household-payments"),
+    path("medical-coverage/", MedicalCoverageApi.as_view(), name="medical-coverage"),
 ]
