@@ -1045,3 +1045,4 @@ from .models_payments import (  # noqa: E402, F401
     PaymentBatch,
     PaymentItem,
 )
+from .temporary.models import TemporaryCase, TemporaryPayment  # noqa: E402, F401
