@@ -612,3 +612,6 @@ class WrittenNoticeAdmin(CaseReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 from .payments import admin as payments_admin  # noqa: E402, F401  (registers the payment pages)
+
+# Temporary assistance and medical claims: their own module, registered with the same site.
+from .temporary import admin as _programme_admin  # noqa: E402, F401

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from . import views
+from .medical import views as medical_views
 from .payments import views as payment_views
+from .temporary import views as temporary_views
 
 app_name = "benefits"
 
@@ -19,4 +21,10 @@ urlpatterns = [
     path("written-notices/<int:pk>/deliver/", views.written_notice_deliver_view, name="written-notice-deliver"),
     path("benefits/<int:benefit_pk>/payee/", payment_views.payee_edit_view, name="payee"),
     path("payments/failed/", payment_views.failed_payments_view, name="failed-payments"),
+    path("medical/", medical_views.claim_list_view, name="medical-claims"),
+    path("medical/new/", medical_views.claim_create_view, name="medical-claim-create"),
+    path("temporary/", temporary_views.temporary_list_view, name="temporary-list"),
+    path("temporary/new/", temporary_views.temporary_create_view, name="temporary-create"),
+    path("temporary/<int:pk>/", temporary_views.temporary_detail_view, name="temporary"),
+    path("temporary/<int:pk>/<slug:step>/", temporary_views.temporary_step_view, name="temporary-step"),
 ]

@@ -219,3 +219,13 @@ def test_seed_demo_of_40_households_has_every_status_both_programmes_and_18_mont
     assert Holiday.objects.exists()
     staff = User.objects.filter(staff_profile__isnull=False)
     assert all(user.get_full_name() for user in staff)
+    # Medical claims of both kinds, one capped; temporary grants of both kinds, one above the
+    # township's limit (decided by the county), one for a person from outside the county.
+    from benefits.medical.models import MedicalClaim
+    from benefits.temporary.models import TemporaryCase
+
+    assert set(MedicalClaim.objects.values_list("kind", flat=True)) == {"inpatient", "outpatient"}
+    assert any(c.aid < c.self_pay * c.ratio for c in MedicalClaim.objects.filter(status_programme="tekun"))
+    assert set(TemporaryCase.objects.values_list("kind", flat=True)) == {"emergency", "expenditure"}
+    assert TemporaryCase.objects.filter(decided_level="county", status="granted").exists()
+    assert TemporaryCase.objects.filter(household__isnull=True).exists()

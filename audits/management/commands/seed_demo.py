@@ -208,5 +208,9 @@ class Command(BaseCommand):
         from benefits.payments.demo import seed_payments
 
         seed_payments(bureau=bureau, checker=users.get(username=PAYMENT_CHECKER), caseworkers=caseworkers)
+        from benefits.programmes_demo import seed_claims, seed_temporary
+
+        seed_claims(caseworkers=caseworkers)
+        seed_temporary(households=households, caseworkers=caseworkers, reviewers=reviewers, bureau=bureau)
         # The ledger last: its findings compare it with the benefits just created.
         seed_ledger(rng=random.Random(seed + 4), households=households)
