@@ -234,10 +234,13 @@ def seed_cases(
     plan = iter(PLAN)
     to_approve: list[tuple[Application, datetime.date]] = []
     approved_index = 0
+    # Cases start up to 18 months back, under that year's standard: a household takes part only if
+    # it is eligible under the lowest standard of the window (else its township approval fails).
+    window = [services.standard_for("dibao", year) for year in (today.year - 2, today.year - 1, today.year)]
+    lowest = min(standard.monthly_standard for standard in window if standard is not None)
     for household in ready:
         assessment = household.assessments.order_by("-created").first()
-        standard = services.standard_for("dibao", today.year)
-        if assessment.per_capita_income is None or assessment.per_capita_income >= standard.monthly_standard:
+        if assessment.per_capita_income is None or assessment.per_capita_income >= lowest:
             continue
         target = next(plan, "approved")  # after the plan, the rest are approved: a realistic roll
         start, decided = _start_for(target, approved_index, today)
