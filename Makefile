@@ -1,4 +1,4 @@
-# The two commands of CONTRACT.md §1. Only Python 3.11+ is needed on the machine.
+# The two commands of docs/interfaces.md §1. Only Python 3.11+ is needed on the machine.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin

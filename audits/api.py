@@ -1,4 +1,4 @@
-"""REST API for the poverty office's link (CONTRACT.md §5): assistance status and reconciliation findings."""
+"""REST API for the poverty office's link (docs/interfaces.md §5): assistance status and reconciliation findings."""
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -282,7 +282,7 @@ class FindingSerializer(ModelSerializer):
 
 @extend_schema(tags=["reconciliation"])
 class FindingListApi(generics.ListAPIView):
-    """Reconciliation findings (CONTRACT.md §4), township roles only their township's."""
+    """Reconciliation findings (docs/interfaces.md §4), township roles only their township's."""
 
     serializer_class = FindingSerializer
     permission_classes = [HasRole]

@@ -1,4 +1,4 @@
-"""Assistance status of people (CONTRACT.md §5): our registry's view joined with the ledger's."""
+"""Assistance status of people (docs/interfaces.md §5): our registry's view joined with the ledger's."""
 
 from typing import Any
 

@@ -1,5 +1,5 @@
 """The demo county's registered-poor ledger (seed_demo): built from the seeded households so that
-reconciliation finds every kind of finding (CONTRACT.md §4), imported through the real service.
+reconciliation finds every kind of finding (docs/interfaces.md §4), imported through the real service.
 
     seed_ledger(rng=random.Random(seed), households=Household.objects.all())
 

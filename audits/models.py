@@ -9,7 +9,7 @@ from households.ids import mask_id_number
 
 
 class FindingKind(models.TextChoices):
-    """CONTRACT.md §4."""
+    """docs/interfaces.md §4."""
 
     NOT_COVERED = "not_covered", _("Registered poor, on neither 低保 nor 特困")
     COVERED_OUT_OF_POVERTY = "covered_out_of_poverty", _("On 低保/特困, declared out of poverty")

@@ -1,4 +1,4 @@
-"""Ledger reconciliation 台帐比对 (RULES.md §6, CONTRACT.md §4): the poverty office's ledger against
+"""Ledger reconciliation 台帐比对 (docs/rules.md, docs/interfaces.md §4): the poverty office's ledger against
 our 低保/特困 rolls, matched by ID number, recorded as findings that people work on.
 
 One run reads the ledger once, in household order, with our registry's members and the covered
@@ -95,7 +95,7 @@ def _household_ref(household_id: int, households: dict[int, tuple[int, str]]) ->
 
 
 def find_discrepancies() -> dict[str, _Found]:
-    """Every discrepancy of CONTRACT.md §4 now, by key. Reads only."""
+    """Every discrepancy of docs/interfaces.md §4 now, by key. Reads only."""
     households = {
         pk: (township_id, number)
         for pk, township_id, number in Household.objects.values_list("pk", "township_id", "number")

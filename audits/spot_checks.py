@@ -1,4 +1,4 @@
-"""The county's spot-check draw over the cases the townships sent up (RULES.md §5).
+"""The county's spot-check draw over the cases the townships sent up (docs/rules.md).
 
 At least the programme's ratio (低保: 50%, S §三(三)) per township, rounded up, by a seeded draw
 that anyone can repeat with `audits.rules.draw_sample`; filed (备案) and complained-about cases,

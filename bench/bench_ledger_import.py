@@ -1,4 +1,4 @@
-"""Benchmark: import a synthetic registered-poor ledger (CONTRACT.md §6) of N persons.
+"""Benchmark: import a synthetic registered-poor ledger (docs/interfaces.md §6) of N persons.
 
     .venv/bin/python bench/bench_ledger_import.py --rows 100000
 

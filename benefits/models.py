@@ -33,7 +33,7 @@ def _between(low: str | int, high: str | int) -> list:
 
 
 class Standard(models.Model):
-    """One programme's policy numbers for one year (RULES.md: every number is policy, not code).
+    """One programme's policy numbers for one year (docs/rules.md: every number is policy, not code).
 
     Edited by county staff in the admin; every edit bumps `version`, and each decision stores a
     snapshot of the numbers it used, so a later edit never changes a past decision. Every number

@@ -1,4 +1,4 @@
-"""The payment roll 台帐 (CONTRACT.md §7): who is paid what in a month, and its xlsx form.
+"""The payment roll 台帐 (docs/interfaces.md §7): who is paid what in a month, and its xlsx form.
 
 A month's roll is answered from the decisions in force that month (`Benefit.decision_in`, the one
 rule of every channel), so a roll of a past month stays what it was when later decisions change
@@ -99,7 +99,7 @@ def roll_rows(*, programme: str, month: datetime.date, township_ids=None) -> lis
 
 
 def _text(sheet, value: object) -> WriteOnlyCell:
-    """A text cell, never a formula: values starting with = + - @ stay text (SECURITY.md).
+    """A text cell, never a formula: values starting with = + - @ stay text (docs/security.md).
 
     Stored text is cleaned first (`export_safe`): one control character in a name made openpyxl
     refuse the whole roll, and a bidi override would reorder the printed line."""

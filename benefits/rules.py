@@ -1,4 +1,4 @@
-"""Pure policy calculations (CONTRACT.md §9, RULES.md §2): numbers in, explained amounts out.
+"""Pure policy calculations (docs/interfaces.md §9, docs/rules.md): numbers in, explained amounts out.
 
 No ORM, no I/O. Every number comes in as a parameter from the yearly standard. Explanations are
 stored with the decision as part of the legal record, so they are written in Chinese here.

@@ -224,7 +224,7 @@ _BEFORE_TOWNSHIP_OPINION = frozenset({S.ACCEPTED, S.INVESTIGATING, S.EVALUATING,
 def application_deadlines(
     application: Application, *, on: datetime.date, calendar: WorkingCalendar | None = None
 ) -> list[dict]:
-    """Deadlines that apply now (RULES.md §1), each with its due date and whether it is overdue.
+    """Deadlines that apply now (docs/rules.md), each with its due date and whether it is overdue.
     Pass one `calendar` when listing many applications."""
     if application.accepted_at is None or application.status not in IN_PROCEDURE:
         return []

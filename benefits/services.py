@@ -260,7 +260,7 @@ def application_create(
 
 
 def submit_problems(application: Application) -> list[str]:
-    """Every unmet condition of 受理 (RULES.md §1), in Chinese; empty when it may be submitted."""
+    """Every unmet condition of 受理 (docs/rules.md), in Chinese; empty when it may be submitted."""
     household = application.household
     members = list(household.members.all())
     problems = []

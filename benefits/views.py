@@ -409,7 +409,7 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
 
 @roles_required(*CASE_READERS)
 def notice_list_view(request: HttpRequest) -> HttpResponse:
-    """The village board's notice list: only the fields RULES.md §1 allows; printable on A4."""
+    """The village board's notice list: only the fields docs/rules.md allows; printable on A4."""
     villages = villages_for(request.user)
     village_id = query_int(request, "village")
     village = villages.filter(pk=village_id).first() if village_id else None

@@ -1,4 +1,4 @@
-"""REST API for households (CONTRACT.md §5): thin views over the selectors."""
+"""REST API for households (docs/interfaces.md §5): thin views over the selectors."""
 
 import django_filters
 from django.db.models import QuerySet

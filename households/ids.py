@@ -83,7 +83,7 @@ def id_facts(number: str) -> IdFacts:
 
 
 def mask_id_number(number: str) -> str:
-    """First 6 and last 4 characters shown, the rest as asterisks (RULES.md §1)."""
+    """First 6 and last 4 characters shown, the rest as asterisks (docs/rules.md)."""
     if len(number) <= 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]

@@ -1,4 +1,4 @@
-"""The poverty office's registered-poor ledger 建档立卡 (CONTRACT.md §6): parse, validate, upsert.
+"""The poverty office's registered-poor ledger 建档立卡 (docs/interfaces.md §6): parse, validate, upsert.
 
 One import is one pass over the rows, in one transaction, in bounded memory: rows are read one
 at a time (openpyxl read-only through `sunwu_relief.xlsx.iter_xlsx`), validated, and written in
@@ -45,7 +45,7 @@ from .models import (
     Village,
 )
 
-# The ledger's values (CONTRACT.md §6) → our codes.
+# The ledger's values (docs/interfaces.md §6) → our codes.
 RELATIONSHIPS = {
     "户主": Relationship.HEAD,
     "配偶": Relationship.SPOUSE,
@@ -257,7 +257,7 @@ def ledger_import_rows(
     progress: Progress | None = None,
     job_id: int | None = None,
 ) -> ImportResult:
-    """Import JSON rows keyed by the English keys of CONTRACT.md §6; row numbers count from 1."""
+    """Import JSON rows keyed by the English keys of docs/interfaces.md §6; row numbers count from 1."""
     numbered = ((number, values, []) for number, values in enumerate(rows, start=1))
     return _import(
         numbered,

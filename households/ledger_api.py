@@ -1,4 +1,4 @@
-"""REST API for ledger imports (CONTRACT.md §5, §6): submit a ledger, follow its job."""
+"""REST API for ledger imports (docs/interfaces.md §5, §6): submit a ledger, follow its job."""
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
@@ -62,7 +62,7 @@ class StrictIntegerField(serializers.IntegerField):
 
 
 class LedgerRowSerializer(Serializer):
-    """One person of the ledger, keyed like CONTRACT.md §6. The request checks each row's shape
+    """One person of the ledger, keyed like docs/interfaces.md §6. The request checks each row's shape
     (the required keys, text as text, integers as integers): a 400 naming the row and key. The
     values (ID checksum, township, relationship …) are checked by the import job, each error
     reported with its row and column."""
@@ -113,7 +113,7 @@ class LedgerRowsSchemaSerializer(Serializer):
 
 class LedgerFileInSerializer(Serializer):
     # An empty file is the job's to report (not an xlsx file), like any other bad file.
-    file = serializers.FileField(allow_empty_file=True, help_text="the ledger as .xlsx (CONTRACT.md §6)")
+    file = serializers.FileField(allow_empty_file=True, help_text="the ledger as .xlsx (docs/interfaces.md §6)")
     replace = StrictBooleanField(default=False, help_text="mark registrations absent from the file removed")
 
     def validate_file(self, value):

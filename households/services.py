@@ -273,7 +273,7 @@ def member_move(*, actor, member: Member, to_household: Household, relationship:
         to_household=to_household.pk,
         reason=move.reason,
     )
-    # Both households changed: each is classified anew (RULES.md §3).
+    # Both households changed: each is classified anew (docs/rules.md).
     household_classify(actor=actor, household=move.from_household)
     household_classify(actor=actor, household=to_household)
     return move

@@ -1,4 +1,4 @@
-"""Browser pages of the registry, for township staff (CONTRACT.md §8)."""
+"""Browser pages of the registry, for township staff (docs/interfaces.md §8)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator

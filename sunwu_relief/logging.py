@@ -1,4 +1,4 @@
-"""Log filter that masks resident ID numbers in every log line we write (SECURITY.md, API tokens)."""
+"""Log filter that masks resident ID numbers in every log line we write (docs/security.md, API tokens)."""
 
 import logging
 import re

@@ -1,4 +1,4 @@
-"""A JSON parser that answers 400, not 500, to hostile nesting (SECURITY.md: deep nesting)."""
+"""A JSON parser that answers 400, not 500, to hostile nesting (docs/security.md: deep nesting)."""
 
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError

@@ -1,4 +1,4 @@
-"""The five roles (CONTRACT.md §4) and what each may see. Shared by every app."""
+"""The five roles (docs/interfaces.md §4) and what each may see. Shared by every app."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -3,7 +3,7 @@
 Every operation answers 401 without a valid token and 403 for a role that may not call it; a
 list answers 400 for a bad filter or page size and 404 for a page beyond the last; an operation
 with a path parameter or a request body answers 404 / 400, a body of another content type 415
-(CONTRACT.md §5). Documenting them once
+(docs/interfaces.md §5). Documenting them once
 here keeps the schema true for every endpoint, including new ones, so that schemathesis'
 status-code conformance holds."""
 

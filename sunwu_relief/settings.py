@@ -1,4 +1,4 @@
-"""Settings, read from the environment (CONTRACT.md §2) with safe embedded defaults."""
+"""Settings, read from the environment (docs/interfaces.md §2) with safe embedded defaults."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -231,7 +231,7 @@ REST_KNOX = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "sunwu-relief API",
-    "DESCRIPTION": "孙吴县社会救助管理系统 REST API (CONTRACT.md §5).",
+    "DESCRIPTION": "孙吴县社会救助管理系统 REST API (docs/interfaces.md §5).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and the docs are for our users and the poverty office's software, not the public.

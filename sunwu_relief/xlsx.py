@@ -1,4 +1,4 @@
-"""A careful reader for the xlsx files other offices send us (SECURITY.md, hostile input).
+"""A careful reader for the xlsx files other offices send us (docs/security.md, hostile input).
 
 Use::
 

@@ -1,4 +1,4 @@
-"""Builders for registered-poor ledgers (CONTRACT.md §6): rows, xlsx files, hostile files."""
+"""Builders for registered-poor ledgers (docs/interfaces.md §6): rows, xlsx files, hostile files."""
 
 import io
 import zipfile

@@ -1,4 +1,4 @@
-"""Beat: queue again the ledger imports left pending (SECURITY.md, Celery faults: broker down)."""
+"""Beat: queue again the ledger imports left pending (docs/security.md, Celery faults: broker down)."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""Default yearly standards (RULES.md defaults). The bureau edits them in the admin every year."""
+"""Default yearly standards (docs/rules.md defaults). The bureau edits them in the admin every year."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Departmental data imports and the reusable xlsx reader, hostile files included (SECURITY.md)."""
+"""Departmental data imports and the reusable xlsx reader, hostile files included (docs/security.md)."""
 
 import datetime
 import io

@@ -1,4 +1,4 @@
-"""The poverty office's API (CONTRACT.md §5): ledger imports, assistance status, findings."""
+"""The poverty office's API (docs/interfaces.md §5): ledger imports, assistance status, findings."""
 
 import logging
 

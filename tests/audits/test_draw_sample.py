@@ -1,4 +1,4 @@
-"""The spot-check draw of CONTRACT.md §9: audits.rules.draw_sample."""
+"""The spot-check draw of docs/interfaces.md §9: audits.rules.draw_sample."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Ledger reconciliation (RULES.md §6, CONTRACT.md §4): every kind of finding with the records
+"""Ledger reconciliation (docs/rules.md, docs/interfaces.md §4): every kind of finding with the records
 involved, nothing found twice, resolved by people with a note, cleared and reopened."""
 
 import io

@@ -1,4 +1,4 @@
-"""The pure policy functions of CONTRACT.md §9, checked against the published rules."""
+"""The pure policy functions of docs/interfaces.md §9, checked against the published rules."""
 
 import datetime
 from decimal import Decimal

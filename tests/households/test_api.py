@@ -1,4 +1,4 @@
-"""REST API for households (CONTRACT.md §5): tokens, scope, roles, masking, filters, pages, queries."""
+"""REST API for households (docs/interfaces.md §5): tokens, scope, roles, masking, filters, pages, queries."""
 
 from io import StringIO
 
@@ -123,7 +123,7 @@ def test_list_item_has_the_contract_fields(api, poverty_office, household_sunwu)
         "head_name": head.name,
         "head_id_number": head.id_number,
         "size": 2,
-        "classification": "general",  # the head, 46, has labour capacity (RULES.md §3)
+        "classification": "general",  # the head, 46, has labour capacity (docs/rules.md)
         "registered_poor": False,
         "out_of_poverty": False,
         "benefits": [],

@@ -1,5 +1,5 @@
-"""The registered-poor ledger import (CONTRACT.md §3 import_ledger, §6): all or nothing, every error
-with its row and column, upsert by ID number, replace, and the hostile files of SECURITY.md."""
+"""The registered-poor ledger import (docs/interfaces.md §3 import_ledger, §6): all or nothing, every error
+with its row and column, upsert by ID number, replace, and the hostile files of docs/security.md."""
 
 import io
 import os

@@ -1,4 +1,4 @@
-"""add_user, issue_api_token and seed_demo (CONTRACT.md §3)."""
+"""add_user, issue_api_token and seed_demo (docs/interfaces.md §3)."""
 
 from io import StringIO
 

@@ -1,4 +1,4 @@
-"""GET /healthz (CONTRACT.md §5): no authentication, 200 when healthy, 503 when not."""
+"""GET /healthz (docs/interfaces.md §5): no authentication, 200 when healthy, 503 when not."""
 
 import time
 

@@ -1,4 +1,4 @@
-"""The OpenAPI schema builds without warnings or errors and validates (STYLE.md §12)."""
+"""The OpenAPI schema builds without warnings or errors and validates (CONTRIBUTING.md)."""
 
 import pytest
 import yaml

@@ -12,7 +12,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 # Public on purpose; each entry says why. Keys are the resolver's route strings.
 PUBLIC = {
-    "healthz": "load balancer and monitoring (CONTRACT.md §5)",
+    "healthz": "load balancer and monitoring (docs/interfaces.md §5)",
     "accounts/login/": "the log-in page",
     "accounts/logout/": "POST only; logs out nobody when nobody is logged in",
     "admin/login/": "the admin's log-in page",

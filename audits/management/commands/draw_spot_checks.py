@@ -4,7 +4,7 @@ from audits.spot_checks import spot_check_draw
 
 
 class Command(BaseCommand):
-    help = "Draw the county's spot-check sample over applications waiting for county review (CONTRACT.md §3)."
+    help = "Draw the county's spot-check sample over applications waiting for county review (docs/interfaces.md §3)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, help="repeat a draw with its recorded seed")

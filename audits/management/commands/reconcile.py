@@ -1,4 +1,4 @@
-"""`reconcile` (CONTRACT.md §3): the ledger against the 低保/特困 rolls; prints the count of each finding."""
+"""`reconcile` (docs/interfaces.md §3): the ledger against the 低保/特困 rolls; prints the count of each finding."""
 
 from django.core.management.base import BaseCommand
 

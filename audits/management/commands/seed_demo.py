@@ -1,4 +1,4 @@
-"""The demo county (CONTRACT.md §3): deterministic, and a no-op on a seeded database."""
+"""The demo county (docs/interfaces.md §3): deterministic, and a no-op on a seeded database."""
 
 import datetime
 import random

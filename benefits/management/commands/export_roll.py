@@ -17,7 +17,7 @@ def parse_month(value: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Write the payment roll of a programme for a month (CONTRACT.md §7)."
+    help = "Write the payment roll of a programme for a month (docs/interfaces.md §7)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--programme", required=True, choices=Programme.values)

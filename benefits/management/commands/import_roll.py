@@ -9,7 +9,7 @@ from sunwu_relief.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "Take over existing beneficiaries from an Excel roll (CONTRACT.md §7 columns) as migrated benefits."
+    help = "Take over existing beneficiaries from an Excel roll (docs/interfaces.md §7 columns) as migrated benefits."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path")

@@ -1,4 +1,4 @@
-"""`import_ledger PATH.xlsx [--replace] [--dry-run]` (CONTRACT.md §3, §6)."""
+"""`import_ledger PATH.xlsx [--replace] [--dry-run]` (docs/interfaces.md §3, §6)."""
 
 from pathlib import Path
 

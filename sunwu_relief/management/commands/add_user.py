@@ -7,7 +7,7 @@ from sunwu_relief.services import staff_create_or_update
 
 
 class Command(BaseCommand):
-    help = "Create or update a user with one role (CONTRACT.md §3)."
+    help = "Create or update a user with one role (docs/interfaces.md §3)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
