@@ -8,11 +8,11 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from openpyxl import Workbook
 
 from households.classification import household_classify
 from households.models import Household
+from sunwu_relief import clock
 from sunwu_relief.roles import Role
 from sunwu_relief.services import staff_create_or_update
 
@@ -67,7 +67,7 @@ def seed_assessments(
     Does nothing when these households already have assessments (a second seed_demo run)."""
     if not households or Assessment.objects.filter(household__in=households).exists():
         return
-    today = timezone.localdate()
+    today = clock.today()
     second = {township_id: _second_investigator(user) for township_id, user in caseworkers.items()}
     rows: dict[str, list[list]] = {source: [] for source in Source.values}
     plans = []

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from households.classification import household_classify
 from households.models import Classification, Household, LabourCapacity, Member
 from households.services import ensure_can_edit
+from sunwu_relief import clock
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
 from sunwu_relief.jobs import job_create, job_enqueue
@@ -195,7 +196,7 @@ def asset_facts(assessment: Assessment, members: list[Member]) -> rules.AssetFac
 
 def economic_result(assessment: Assessment, *, today: datetime.date | None = None) -> EconomicResult:
     """The result as it stands now (a preview while open; assessment_finish freezes it)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     policy = limits_for_year(today.year)
     if policy is None:
         raise WorkflowError(
@@ -227,7 +228,7 @@ def member_income(assessment: Assessment, member: Member, *, today: datetime.dat
     the same rule as the household's, on that member's declarations only, with the policy numbers
     the result was frozen with (the current ones while the assessment is open)."""
     if assessment.is_open or not assessment.policy_numbers:
-        policy = limits_for_year((today or timezone.localdate()).year)
+        policy = limits_for_year((today or clock.today()).year)
         if policy is None:
             raise WorkflowError(_("There are no policy limits for this year; the county bureau must enter them first."))
         excluded, deduction = frozenset(policy.excluded_income_kinds), policy.employment_deduction
@@ -383,7 +384,7 @@ def authorisation_record(
     check_document(scan, field="scan")
     if not signatory.strip():
         raise InvalidInput(field_errors={"signatory": [_("Give the name of the person who signed.")]})
-    if signed_on > timezone.localdate():
+    if signed_on > clock.today():
         raise InvalidInput(field_errors={"signed_on": [_("The date cannot be in the future.")]})
     record = Authorisation(assessment=assessment, signed_on=signed_on, signatory=signatory.strip(), recorded_by=actor)
     record.scan = scan
@@ -520,7 +521,7 @@ def _check_investigators(household: Household, investigators) -> list:
 
 def _apply_visit(visit: HouseholdVisit, data: VisitData) -> None:
     errors = {}
-    if data.visit_date > timezone.localdate():
+    if data.visit_date > clock.today():
         errors["visit_date"] = [_("The visit date cannot be in the future.")]
     if data.household_confirmed and not data.household_signatory.strip():
         errors["household_signatory"] = [_("Give the name of the household member who signed.")]
@@ -673,7 +674,7 @@ def labour_assessment_record(
     errors = {}
     if result not in LabourCapacity.values:
         errors["result"] = [_("Unknown labour-capacity result.")]
-    if assessed_on > timezone.localdate():
+    if assessed_on > clock.today():
         errors["assessed_on"] = [_("The date cannot be in the future.")]
     if errors:
         raise InvalidInput(field_errors=errors)

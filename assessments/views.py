@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.selectors import households_for, members_for
+from sunwu_relief import clock
 from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, NotAllowed, OutOfScope
 from sunwu_relief.models import Job
@@ -389,7 +389,7 @@ def visit_print_view(request: HttpRequest, pk: int) -> HttpResponse:
             "discrepancies": assessment.discrepancies.select_related("member"),
             "investigators": list(visit.investigators.all()),
             **_income_against_standard(assessment),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -403,7 +403,7 @@ def _income_against_standard(assessment: Assessment) -> dict:
             per_capita, provisional = services.economic_result(assessment).income.per_capita_income, True
         except DomainError:
             per_capita = None
-    standard = monthly_standard_for(timezone.localdate().year)
+    standard = monthly_standard_for(clock.today().year)
     return {
         "per_capita": per_capita,
         "provisional": provisional,

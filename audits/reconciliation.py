@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -21,12 +21,12 @@ from benefits.models import Benefit, BenefitStatus, Programme
 from households.ids import mask_id_number
 from households.models import Household, LedgerRecord, Member, PovertyStatus, Relationship
 from sunwu_relief.audit import record_event
+from sunwu_relief.locks import LockKey, advisory_lock
 
 from .models import Finding, FindingEvent, FindingKind, FindingStatus, Resolution
 
 COVERING_PROGRAMMES = (Programme.DIBAO, Programme.TEKUN)
 COVERING_STATUSES = (BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT)
-_LOCK_KEY = 0x5357_4C44  # "SWLD": one reconciliation at a time (PostgreSQL advisory lock)
 _DOTS = str.maketrans({"•": "·", "・": "·", "．": "·", ".": "·", "‧": "·"})
 
 
@@ -244,9 +244,7 @@ RECORDED_FIELDS = ("kind", "id_number", "name", "household_id", "ledger_househol
 @transaction.atomic
 def reconciliation_run(*, actor=None) -> ReconciliationResult:
     """Reconcile now: record new findings, refresh known ones, clear the gone, reopen the returned."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    advisory_lock(LockKey.RECONCILIATION)
     now = timezone.now()
     found = find_discrepancies()
     result = ReconciliationResult()

@@ -8,22 +8,21 @@ and households the poverty office declared out of poverty, are always in the sam
 import secrets
 from collections import defaultdict
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from benefits.models import Application, ApplicationStatus, Objection, Standard
 from benefits.selectors import standard_for
 from benefits.services import application_mark_for_spot_check
 from households.models import LedgerRecord, PovertyStatus, Township
+from sunwu_relief import clock
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import NotAllowed
+from sunwu_relief.locks import LockKey, advisory_lock
 from sunwu_relief.roles import Role, role_of
 
 from .models import SpotCheckBatch, SpotCheckItem
 from .rules import draw_sample
-
-_LOCK_KEY = 231124_0001  # PostgreSQL advisory lock: one draw at a time
 
 
 def always_reasons(application: Application) -> list[str]:
@@ -44,9 +43,7 @@ def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
     there are none (a second run with nothing new changes nothing)."""
     if actor is not None and role_of(actor) not in (Role.BUREAU_REVIEWER, Role.AUDITOR):
         raise NotAllowed(_("Only county staff draw the spot-check sample."))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    advisory_lock(LockKey.SPOT_CHECK_DRAW)
     candidates = list(
         # Lock the applications only: the batch item is the nullable side of the join.
         Application.objects.select_for_update(of=("self",))
@@ -61,7 +58,7 @@ def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
     groups: dict[tuple[int, str], list[Application]] = defaultdict(list)
     for application in candidates:
         groups[(application.township_id, application.programme)].append(application)
-    year = timezone.localdate().year
+    year = clock.today().year
     names = dict(Township.objects.values_list("pk", "name"))
     summary = []
     for (township_id, programme), applications in sorted(groups.items()):

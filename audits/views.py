@@ -5,9 +5,9 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from households.selectors import household_totals
+from sunwu_relief import clock
 from sunwu_relief.roles import role_of
 
 from .dashboard import dashboard_figures
@@ -22,8 +22,8 @@ def _as_of(request: HttpRequest) -> tuple[datetime.date, bool]:
     try:
         day = datetime.date.fromisoformat(raw)
     except ValueError:
-        return timezone.localdate(), False
-    today = timezone.localdate()
+        return clock.today(), False
+    today = clock.today()
     return min(day, today), day > today
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.models import Assessment
+from sunwu_relief import clock
 from sunwu_relief.admin_base import ReadOnlyAdminMixin, snapshot_table, township_name
 from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, OutOfScope
@@ -20,7 +21,7 @@ from sunwu_relief.forms import Form, ModelForm, PlainTextAdminMixin
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error, client_ip
 
-from . import clock, services
+from . import services
 from .forms import CountyVisitForm, DiscrepancyOverrideForm, ExtensionForm
 from .models import (
     IN_PROCEDURE,

@@ -20,11 +20,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from households.models import Member, Relationship
+from sunwu_relief import clock
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import DomainError, InvalidInput, NotAllowed, Problem, WorkflowError
 from sunwu_relief.roles import Role, role_of
 
-from . import clock, rules
+from . import rules
 from .models import (
     Application,
     Benefit,

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from assessments.models import Assessment
 from households.models import Household, Relationship
+from sunwu_relief import clock
 
 from . import rules, services
 from .migration import roll_import
@@ -64,18 +65,16 @@ def _clock(day: datetime.date) -> Iterator[None]:
         for field in model._meta.concrete_fields
         if getattr(field, "default", None) is real_now
     ]
-    original_today = services.today
-    services.today = lambda: day
     timezone.now = fake_now
     for field in defaults:
         field.default = fake_now
     try:
-        yield
+        with clock.frozen_at(day):
+            yield
     finally:
         for field in defaults:
             field.default = real_now
         timezone.now = real_now
-        services.today = original_today
 
 
 # When each kind of case started (days before today); an approved case is decided on its own
@@ -220,7 +219,7 @@ def seed_cases(
     present whatever the number of households; `tekun_scenarios` get 特困 cases."""
     if Application.objects.exists():
         return
-    today = timezone.localdate()
+    today = clock.today()
     scenario_ids = {h.pk for h in scenarios} | {h.pk for h in tekun_scenarios}
     ready = list(scenarios) + list(
         Household.objects.filter(
@@ -304,7 +303,7 @@ def seed_cases(
 
 
 def _changes(*, bureau) -> None:
-    month = timezone.localdate().replace(day=1)
+    month = clock.today().replace(day=1)
     benefits = services.running_benefits().filter(migrated=False).order_by("pk")
     for benefit, kind in zip(list(benefits), BENEFIT_CHANGES, strict=False):
         if kind is None:
@@ -385,7 +384,7 @@ def seed_scenarios(
     from assessments.demo import _second_investigator
     from households import services as household_services
 
-    today = timezone.localdate()
+    today = clock.today()
     used: set[str] = set()
     families: list[Household] = []
     alone: list[Household] = []

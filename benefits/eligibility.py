@@ -8,9 +8,8 @@ rules as implemented.
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
 from households.models import Member
+from sunwu_relief import clock
 from sunwu_relief.errors import Problem, WorkflowError
 
 from . import rules
@@ -78,7 +77,7 @@ def tekun_check(
     """The three 特困 conditions for the application's person, from the assessment (frozen, or a
     preview while it is open), the registry and the obligors recorded on the case."""
     person = application.single_member
-    on = on or timezone.localdate()
+    on = on or clock.today()
     _per_capita, assets_ok, asset_reasons = _household_result(assessment)
     return rules.tekun_eligibility(
         name=person.name,

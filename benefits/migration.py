@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 
 from households.ids import validate_id_number
 from households.models import Classification, Member, Relationship, Township
+from sunwu_relief import clock
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import NotAllowed
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.xlsx import Column, XlsxError, XlsxFileError, read_xlsx
 
-from . import clock
 from .decisions import benefit_grant_record
 from .models import Benefit, BenefitChange
 from .selectors import running_benefits, standard_for

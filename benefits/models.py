@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from households.models import Classification, Household
+from sunwu_relief import clock
 from sunwu_relief.text import validate_plain_text
-
-from . import clock
 
 
 class Programme(models.TextChoices):

@@ -4,7 +4,8 @@ and temporary grants of both kinds, one above the township's limit, one for a æµ
 import datetime
 from decimal import Decimal
 
-from . import clock
+from sunwu_relief import clock
+
 from .medical.selectors import status_on
 from .medical.services import ClaimData, medical_claim_record
 from .models import Benefit, BenefitStatus, Programme

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.selectors import households_for
+from sunwu_relief import clock
 from sunwu_relief.roles import Role, role_of
 
 from .models import (
@@ -278,7 +279,7 @@ def decision_evidence(application: Application) -> dict:
         discrepancies = list(assessment.discrepancies.select_related("member"))
         records = list(departmental_records([m.id_number for m in members]))
         visit = signed_visit(assessment)
-    on = timezone.localdate()
+    on = clock.today()
     standard = standard_for(application.programme, on.year)
     spot_check = getattr(application, "spot_check", None) if hasattr(application, "spot_check") else None
     names = {m.id_number: m.name for m in members}

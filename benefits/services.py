@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from assessments.services import check_document
 from households.ids import validate_id_number
 from households.models import Household, Member, Relationship
+from sunwu_relief import clock
 from sunwu_relief.audit import model_changes, record_event
 from sunwu_relief.errors import DomainError, InvalidInput, NotAllowed, OutOfScope, Problem, WorkflowError
 from sunwu_relief.roles import Role, role_of, township_id_of
 from sunwu_relief.text import validate_multiline_text, validate_plain_text
 
-from . import clock, eligibility, rules
+from . import eligibility, rules
 from .hooks import approval_check_problems, filing_reasons
 from .models import (
     IN_PROCEDURE,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from households.models import Classification, Household
 from households.selectors import contacts_for, household_detail, townships_for, villages_for
+from sunwu_relief import clock
 from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.roles import Role, can_see_full_id, role_of
@@ -245,7 +246,7 @@ def _proposal_preview(application: Application) -> dict | None:
     """What the township reviewer would propose, shown before approving (nothing is saved)."""
     if application.status != S.TOWNSHIP_REVIEW:
         return None
-    standard = standard_for(application.programme, timezone.localdate().year)
+    standard = standard_for(application.programme, clock.today().year)
     if standard is None:
         return {"problem": _("No standard is set for this programme and year; the county must set one first.")}
     try:
@@ -279,7 +280,7 @@ def _problems(application: Application) -> list[str]:
         # The reviewer sees before deciding which programme conditions the frozen result fails.
         return services.eligibility_problems(application, assessment=application.assessment)
     if application.status == S.PUBLIC_NOTICE:
-        return services.notice_problems(application, on=timezone.localdate())
+        return services.notice_problems(application, on=clock.today())
     if application.status == S.COUNTY_REVIEW:
         return services.approval_problems(application, None)
     return []
@@ -332,7 +333,7 @@ def _render_case(request: HttpRequest, pk: int, forms_with_errors: dict | None =
             "household": application.household,
             "steps": steps,
             "problems": _problems(application),
-            "deadlines": application_deadlines(application, on=timezone.localdate()),
+            "deadlines": application_deadlines(application, on=clock.today()),
             "notice": _current_notice(application),
             "proposal": _proposal_preview(application) if role in TOWNSHIP_ROLES else None,
             "benefit": getattr(application, "benefit", None) if application.status == S.APPROVED else None,
@@ -391,7 +392,7 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
     if status in ApplicationStatus.values:
         queryset = queryset.filter(status=status)
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    today = clock.today()
     calendar = WorkingCalendar()
     rows = [{"application": a, "deadlines": application_deadlines(a, on=today, calendar=calendar)} for a in page]
     return render(
@@ -413,7 +414,7 @@ def notice_list_view(request: HttpRequest) -> HttpResponse:
     villages = villages_for(request.user)
     village_id = query_int(request, "village")
     village = villages.filter(pk=village_id).first() if village_id else None
-    today = timezone.localdate()
+    today = clock.today()
     village_pk = village.pk if village else None
     return render(
         request,
@@ -441,7 +442,7 @@ def standing_list_view(request: HttpRequest) -> HttpResponse:
     villages = villages_for(request.user)
     village_id = query_int(request, "village")
     village = villages.filter(pk=village_id).first() if village_id else None
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "benefits/standing_list.html",
@@ -462,7 +463,7 @@ def written_notice_deliver_view(request: HttpRequest, pk: int) -> HttpResponse:
         notice = written_notices_for(request.user).get(pk=pk)
     except WrittenNotice.DoesNotExist as exc:
         raise Http404 from exc
-    form = DeliveryForm(request.POST or None, request.FILES or None, initial={"delivered_on": timezone.localdate()})
+    form = DeliveryForm(request.POST or None, request.FILES or None, initial={"delivered_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.written_notice_deliver(actor=request.user, notice=notice, **form.cleaned_data)
@@ -500,7 +501,7 @@ def written_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
             "notice": notice,
             "contacts": contacts_for(notice.household.township),
             "document_number": written_notice_number(notice),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -509,7 +510,7 @@ def written_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
 def written_notice_list_view(request: HttpRequest) -> HttpResponse:
     """The written notices of the user's scope, those still to be served first (township staff
     deliver them; the county sees all)."""
-    today = timezone.localdate()
+    today = clock.today()
     state = request.GET.get("state", "")
     if state in ("undelivered", "overdue"):
         queryset = undelivered_notices_for(request.user, on=today, overdue_only=state == "overdue")
@@ -593,7 +594,7 @@ def application_paper_view(request: HttpRequest, pk: int, paper: str) -> HttpRes
             "township_step": _last_transition(application, ("township_approve", "township_return")),
             "county_step": _last_transition(application, ("county_approve", "county_reject", "county_return")),
             "benefit": getattr(application, "benefit", None) if application.status == S.APPROVED else None,
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.utils import timezone
 
+from sunwu_relief import clock
 from sunwu_relief.audit import record_event
 
 from .models import Classification, Household, LabourCapacity
@@ -133,7 +133,7 @@ def household_classify(
 ) -> Household:
     """Recompute and store the household's classification; a no-op when it has not changed."""
     household = Household.objects.select_for_update().get(pk=household.pk)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     tekun = frozenset(tekun_member_ids) | supported_member_ids(household)
     code, reason = classify(
         member_facts(household), today=today, thresholds=thresholds_on(today), tekun_member_ids=tekun

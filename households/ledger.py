@@ -26,8 +26,10 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sunwu_relief import clock
 from sunwu_relief.audit import record_event
 from sunwu_relief.jobs import job_claim, job_create, job_enqueue, job_finish
+from sunwu_relief.locks import LockKey, advisory_lock
 from sunwu_relief.models import Job
 from sunwu_relief.text import forbidden_characters
 from sunwu_relief.xlsx import Column, XlsxError, XlsxFileError, iter_xlsx
@@ -138,7 +140,6 @@ JOB_KIND = "ledger_import"
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_JSON_ROWS = 50_000  # larger ledgers come as a file
 
-_LOCK_KEY = 0x5357_4C49  # "SWLI": ledger imports, one at a time (PostgreSQL advisory lock)
 STUCK_AFTER = datetime.timedelta(minutes=15)
 
 Progress = Callable[[int], None]
@@ -327,11 +328,9 @@ def _import(
     run = uuid.uuid4().hex
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # One import at a time: a second one waits, then upserts over the first's result
-                # (without the lock both would insert the same new people and one would fail).
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+            # One import at a time: a second one waits, then upserts over the first's result
+            # (without the lock both would insert the same new people and one would fail).
+            advisory_lock(LockKey.LEDGER_IMPORT)
             writer = _Writer(run=run, label=label, errors=errors, result=result, actor=actor)
             validator = _Validator(label=label, townships=dict(Township.objects.values_list("name", "id")))
             try:
@@ -440,7 +439,7 @@ class _Validator:
         size = self._integer("household_size", text["household_size"], low=1, high=99)
         attribute = self._choice("poverty_attribute", text["poverty_attribute"], POVERTY_ATTRIBUTES)
         status = self._choice("poverty_status", text["poverty_status"], POVERTY_STATUSES)
-        this_year = timezone.localdate().year
+        this_year = clock.today().year
         exit_year = self._integer("exit_year", text["exit_year"], low=FIRST_EXIT_YEAR, high=this_year)
         if status == PovertyStatus.OUT and text["exit_year"] is None and "exit_year" not in skip:
             self._error("exit_year", _("the exit year is required when the status is 已脱贫"))

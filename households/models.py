@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sunwu_relief import clock
 from sunwu_relief.text import validate_plain_text
 
 from .ids import mask_id_number
@@ -298,7 +299,7 @@ class Member(models.Model):
     def age(self) -> int:
         """Age in whole years today: what is shown beside a masked ID number instead of the birth
         date, which is exactly the 8 digits the mask hides."""
-        return self.age_on(timezone.localdate())
+        return self.age_on(clock.today())
 
     def age_on(self, day: datetime.date) -> int:
         years = day.year - self.birth_date.year

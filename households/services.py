@@ -7,9 +7,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sunwu_relief import clock
 from sunwu_relief.audit import model_changes, record_event
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem
 from sunwu_relief.roles import Role, role_of
@@ -299,7 +299,7 @@ def member_remove(*, actor, member: Member, reason: str, removed_on: datetime.da
     errors: dict[str, list[str]] = {}
     if reason not in RemovalReason.values:
         errors["reason"] = [Problem("member.removal_reason", _("Choose the reason for the removal."))]
-    if removed_on > timezone.localdate():
+    if removed_on > clock.today():
         errors["removed_on"] = [Problem("member.removal_future", _("The date cannot be in the future."))]
     try:
         validate_plain_text(note)

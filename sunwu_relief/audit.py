@@ -1,9 +1,14 @@
-"""Writers for the audit trail and the access log; one small function per kind of event."""
+"""Writers for the audit trail and the access log; one small function per kind of event.
+
+Every action is a member of an app's event vocabulary (`<app>/events.py`, a `TextChoices`), never
+a free-form string: one place lists what the trail can say, with its Chinese label.
+"""
 
 from typing import Any
 
 from django.db import models
 
+from .authz import SystemActor
 from .models import AccessLog, AuditEvent
 
 
@@ -22,6 +27,8 @@ def record_event(
     success: bool = True,
     **detail: Any,
 ) -> AuditEvent:
+    if isinstance(actor, SystemActor):
+        detail.setdefault("system", actor.reason)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,

@@ -12,7 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 
 from .errors import DomainError
 from .refusals import is_refusal, record_refusal
@@ -144,3 +145,12 @@ def post_only(back: Callable[..., str]) -> Callable:
         return wrapped
 
     return decorator
+
+
+def object_or_404(queryset: QuerySet, **lookup: Any) -> Any:
+    """The one object of a scoped queryset (a selector's answer) matching `lookup`, or 404: the
+    one way views and admin views fetch what a URL names. Outside the user's scope is not found."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

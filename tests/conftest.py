@@ -1,6 +1,7 @@
 """Personas and builders shared by the whole suite. States are built through the real services."""
 
 import itertools
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -147,16 +148,18 @@ from tests.builders import bureau_reviewer2, cases  # noqa: E402, F401
 
 
 class Clock:
-    """The benefits app's "today" (its services, selectors and pages read `benefits.clock`)."""
-
-    def __init__(self, monkeypatch) -> None:
-        self._monkeypatch = monkeypatch
+    """The system's "today" (`sunwu_relief.clock`: every service, selector, page and task)."""
 
     def move_to(self, day) -> None:
-        self._monkeypatch.setattr("benefits.clock.today", lambda: day)
+        from sunwu_relief import clock
+
+        clock.set_today(day)
 
 
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
+def clock() -> Iterator[Clock]:
     """Move the date forward after building a case with the real one: `clock.move_to(date)`."""
-    return Clock(monkeypatch)
+    from sunwu_relief import clock as system_clock
+
+    yield Clock()
+    system_clock.set_today(None)

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from households.ids import validate_id_number
 from households.models import Member
+from sunwu_relief import clock
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import NotAllowed, WorkflowError
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.xlsx import Column, XlsxError, XlsxFileError, read_xlsx
 
-from .. import clock
 from .models import ClaimKind, ClaimSource, MedicalClaim
 from .services import ClaimData, _create, claim_problems
 

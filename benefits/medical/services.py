@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from households.models import Member
 from households.selectors import households_for
+from sunwu_relief import clock
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem, WorkflowError
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.text import validate_plain_text
 
-from .. import clock, rules
+from .. import rules
 from ..models import Programme
 from ..selectors import standard_for
 from .models import ClaimKind, ClaimSource, MedicalClaim

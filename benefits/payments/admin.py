@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from sunwu_relief import clock
 from sunwu_relief.admin_base import ReadOnlyAdminMixin
 from sunwu_relief.errors import DomainError
 from sunwu_relief.forms import Form, PlainTextAdminMixin
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error
 
-from .. import clock
 from ..models import Programme
 from ..models_payments import Bank, BatchStatus, PaymentBatch
 from . import services

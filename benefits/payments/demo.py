@@ -9,8 +9,8 @@ import io
 from openpyxl import Workbook
 
 from households.models import Relationship
+from sunwu_relief import clock
 
-from .. import clock
 from ..models import Bank, Benefit, ItemResult
 from ..roll import PAYING
 from ..rules import add_months

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from households.ids import validate_id_number
 from households.models import Household, Member
 from households.selectors import households_for
+from sunwu_relief import clock
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem, WorkflowError
 from sunwu_relief.roles import Role, role_of, township_id_of
 from sunwu_relief.text import validate_multiline_text, validate_plain_text
 
-from .. import clock, rules
+from .. import rules
 from ..models import Programme, Standard, WrittenNotice
 from ..selectors import standard_for, working_day_deadline
 from .models import GrantForm, TemporaryCase, TemporaryCause, TemporaryKind, TemporaryPayment, TemporaryStatus

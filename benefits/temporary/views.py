@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from households.selectors import members_for
+from sunwu_relief import clock
 from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error, post_only, roles_required
 
-from .. import clock
 from ..models import Programme
 from ..selectors import standard_for
 from .forms import OpinionForm, ReasonForm, SupplementForm, TemporaryCaseForm

@@ -2,10 +2,10 @@
 
 import pytest
 
-from benefits import clock
 from benefits.models import ApplicationStatus, BatchStatus, ItemKind, ItemResult, PaymentBatch
 from benefits.payments.demo import seed_payments
 from benefits.rules import add_months
+from sunwu_relief import clock
 
 pytestmark = pytest.mark.django_db
 

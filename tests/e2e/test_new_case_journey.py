@@ -14,9 +14,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Assessment, HouseholdVisit
-from benefits import clock, services
+from benefits import services
 from benefits.models import Application, ApplicationStatus, Benefit
 from households.models import Household
+from sunwu_relief import clock
 from sunwu_relief.services import staff_create_or_update
 from tests.conftest import PASSWORD, new_id_number
 
@@ -186,7 +187,7 @@ def test_a_new_dibao_case_goes_from_a_new_household_to_the_county_decision(
     expect(page.get_by_test_id("notice-table")).to_contain_text(application.applicant_name)
 
     # 7. The notice period runs out: the clock is moved past its end (the benefits app reads
-    # "today" from benefits.clock.today), and the notice is closed and sent to the county.
+    # "today" from sunwu_relief.clock), and the notice is closed and sent to the county.
     notice = application.notices.get(superseded=False)
     after = notice.ends_on + datetime.timedelta(days=1)
     monkeypatch.setattr(clock, "today", lambda: after)
