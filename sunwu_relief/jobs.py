@@ -1,6 +1,7 @@
 """The life of a job record: created with the request, claimed once by a task, finished once."""
 
 import datetime
+import importlib
 import logging
 from collections.abc import Callable
 
@@ -25,9 +26,22 @@ def job_create(*, kind: str, actor, params: dict | None = None, township_id: int
     )
 
 
-def job_enqueue(job: Job, task: Callable) -> None:
-    """Queue the task once the job row is committed (a rolled-back request queues nothing)."""
-    transaction.on_commit(lambda: task.delay(job.pk))
+def job_enqueue(job: Job, task: "Callable | str") -> None:
+    """Queue the task once the job row is committed (a rolled-back request queues nothing).
+
+    `task` is best given by name (`"households.tasks.run_ledger_import"`): a service then never
+    imports its tasks module, and tasks (which call services) never form a cycle with it."""
+    transaction.on_commit(lambda: enqueue_task(task, job.pk))
+
+
+def enqueue_task(task: "Callable | str", *args: object) -> None:
+    """Queue a Celery task now, by name or by the task itself (eager in tests and the demo).
+    From a service, call it inside `transaction.on_commit`."""
+    if isinstance(task, str):
+        # The task's module registers it on import; the name says which module that is.
+        module, _dot, function = task.rpartition(".")
+        task = getattr(importlib.import_module(module), function)
+    task.delay(*args)
 
 
 def job_claim(job_id: int) -> Job | None:

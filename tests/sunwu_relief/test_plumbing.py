@@ -109,3 +109,15 @@ def test_object_or_404_answers_not_found_outside_the_queryset(make_household, ca
         object_or_404(Household.objects.none(), pk=household.pk)
     with pytest.raises(Http404):
         object_or_404(Household.objects.all(), pk="not-a-number")
+
+
+@pytest.mark.django_db
+def test_enqueue_task_by_name_runs_the_registered_task(settings, monkeypatch):
+    from sunwu_relief import jobs, tasks
+
+    ran = []
+    monkeypatch.setattr(tasks.purge_expired_job_files, "delay", lambda *args: ran.append(args))
+    jobs.enqueue_task("sunwu_relief.tasks.purge_expired_job_files", 1, 2)
+    assert ran == [(1, 2)]
+    with pytest.raises(ModuleNotFoundError):
+        jobs.enqueue_task("no_such_app.tasks.run")
