@@ -3,8 +3,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from benefits.migration import roll_import
 from benefits.models import Programme
+from benefits.services import roll_import
 from sunwu_relief.errors import DomainError
 
 

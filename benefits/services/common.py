@@ -1,0 +1,123 @@
+"""What every write of the workflow shares: the access check, the row lock, the transition."""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from sunwu_relief import clock
+from sunwu_relief.audit import record_event
+from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
+from sunwu_relief.roles import Role, role_of, township_id_of
+
+from ..models import (
+    Application,
+    Programme,
+    ReasonCode,
+    Standard,
+    Transition,
+)
+from ..selectors import standard_for
+from ..workflow import ALLOWED
+
+WORKFLOW_PROGRAMMES = frozenset({Programme.DIBAO, Programme.TEKUN})
+
+
+def today() -> datetime.date:
+    return clock.today()
+
+
+# Access -------------------------------------------------------------------------------------
+
+
+def _ensure_role(actor, application: Application | None, *roles: str, township_id: int | None = None) -> None:
+    """404 outside the actor's township (scope first), 403 for another role."""
+    role = role_of(actor)
+    target_township = application.township_id if application is not None else township_id
+    if role in (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER) and township_id_of(actor) != target_township:
+        raise OutOfScope()
+    if role is None or role == Role.POVERTY_OFFICE:
+        raise OutOfScope()
+    if role not in roles:
+        raise NotAllowed()
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("household").get(pk=application.pk)
+
+
+def _move(
+    application: Application, action: str, *, actor, reason_code: str = "", comment: str = "", fields: tuple = ()
+) -> Application:
+    """Apply one transition of the ALLOWED map with a compare-and-swap on (status, version)."""
+    _check_allowed(application, action)
+    to_status = ALLOWED[action][1]
+    from_status = application.status
+    changed = Application.objects.filter(pk=application.pk, status=from_status, version=application.version).update(
+        status=to_status, version=application.version + 1, **{name: getattr(application, name) for name in fields}
+    )
+    if changed != 1:
+        raise WorkflowError(_("Someone else changed this application at the same moment; reload and check."))
+    application.status = to_status
+    application.version += 1
+    # The compare-and-swap wrote the row; one history row keeps who moved it (simple-history skips update()).
+    application._history_user = actor
+    application.save(update_fields=["status", "version", *fields])
+    Transition.objects.create(
+        application=application,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason_code=reason_code,
+        comment=comment,
+    )
+    record_event(
+        actor=actor,
+        action=f"application.{action}",
+        obj=application,
+        from_status=from_status,
+        to_status=to_status,
+        reason_code=reason_code,
+    )
+    return application
+
+
+def _check_allowed(application: Application, action: str) -> None:
+    if application.status not in ALLOWED[action][0]:
+        raise WorkflowError(
+            _("This step is not possible while the application is “%(status)s”.")
+            % {"status": application.get_status_display()}
+        )
+
+
+def _require_reason(reason_code: str, comment: str) -> None:
+    errors = {}
+    if reason_code not in ReasonCode.values:
+        errors["reason_code"] = [_("Choose a reason.")]
+    if not comment.strip():
+        errors["comment"] = [_("Explain the reason in words.")]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+
+
+def _standard(programme: str, on: datetime.date | None = None) -> Standard:
+    standard = standard_for(programme, (on or today()).year)
+    if standard is None:
+        raise WorkflowError(_("No standard is set for this programme and year; the county must set one first."))
+    return standard
+
+
+def _current_assessment(application: Application):
+    """The assessment this case uses: its own, else the household's latest one (an upheld
+    objection detaches the frozen one, so the caseworker's new assessment is taken up)."""
+    from assessments.models import Assessment
+
+    if application.assessment_id is not None:
+        return application.assessment
+    return Assessment.objects.filter(household=application.household).order_by("-created", "-id").first()
+
+
+def _worked_on(application: Application, actions: frozenset[str]) -> set[int]:
+    return set(
+        application.transitions.filter(action__in=actions, actor__isnull=False).values_list("actor_id", flat=True)
+    )
