@@ -108,6 +108,9 @@ class PaymentBatch(models.Model):
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     exported_at = models.DateTimeField(_("exported"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+    # What the preparation wrote, kept to check the items against (the month-end close).
+    item_count = models.PositiveIntegerField(_("items"), default=0, editable=False)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=0, editable=False)
 
     class Meta:
         verbose_name = _("payment batch")

@@ -68,34 +68,50 @@ def roll_benefits(
     return queryset
 
 
+def roll_row(benefit: Benefit, month: datetime.date) -> RollRow | None:
+    """The benefit's row of the month's roll (prefetched as `roll_benefits` does); None when the
+    month does not pay it."""
+    status, amount = state_in_month(benefit, month)
+    if status not in PAYING:
+        return None
+    head = benefit.household.heads[0] if benefit.household.heads else None
+    notes = []
+    if status == BenefitStatus.PHASING_OUT:
+        notes.append("渐退期")
+    if benefit.migrated:
+        notes.append("存量迁移，待复核")
+    return RollRow(
+        township=benefit.household.township.name,
+        village=benefit.household.village.name,
+        head_name=head.name if head else "",
+        head_id_number=head.id_number if head else "",
+        covered=benefit.covered_count,
+        classification=CLASS_LABELS.get(benefit.classification, ""),
+        amount=amount,
+        start_month=f"{benefit.start_month:%Y-%m}",
+        note="；".join(notes),
+        benefit=benefit,
+    )
+
+
+def iter_roll_rows(*, programme: str, month: datetime.date, township_ids=None, chunk_size: int = 2000):
+    """The month's roll row by row, streamed (the benefits are read `chunk_size` at a time with
+    their decisions and heads), so a county's roll is never all in memory at once."""
+    month = month.replace(day=1)
+    benefits = roll_benefits(programme=programme, month=month, township_ids=township_ids)
+    for benefit in benefits.iterator(chunk_size=chunk_size):
+        row = roll_row(benefit, month)
+        if row is not None:
+            yield row
+
+
 def roll_rows(*, programme: str, month: datetime.date, township_ids=None) -> list[RollRow]:
     month = month.replace(day=1)
-    rows = []
-    for benefit in roll_benefits(programme=programme, month=month, township_ids=township_ids):
-        status, amount = state_in_month(benefit, month)
-        if status not in PAYING:
-            continue
-        head = benefit.household.heads[0] if benefit.household.heads else None
-        notes = []
-        if status == BenefitStatus.PHASING_OUT:
-            notes.append("渐退期")
-        if benefit.migrated:
-            notes.append("存量迁移，待复核")
-        rows.append(
-            RollRow(
-                township=benefit.household.township.name,
-                village=benefit.household.village.name,
-                head_name=head.name if head else "",
-                head_id_number=head.id_number if head else "",
-                covered=benefit.covered_count,
-                classification=CLASS_LABELS.get(benefit.classification, ""),
-                amount=amount,
-                start_month=f"{benefit.start_month:%Y-%m}",
-                note="；".join(notes),
-                benefit=benefit,
-            )
-        )
-    return rows
+    return [
+        row
+        for benefit in roll_benefits(programme=programme, month=month, township_ids=township_ids)
+        if (row := roll_row(benefit, month)) is not None
+    ]
 
 
 def _text(sheet, value: object) -> WriteOnlyCell:

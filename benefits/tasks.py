@@ -36,3 +36,7 @@ def recompute_for_standard(job_id: int) -> None:
         return services.benefits_recompute_for_standard(actor=job.created_by, standard=standard)
 
     job_run(job_id, work)
+
+
+# The payments' tasks live beside their services; imported here so that workers register them.
+from .payments.tasks import prepare_payment_batch  # noqa: E402, F401

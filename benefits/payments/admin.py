@@ -18,12 +18,14 @@ from sunwu_relief import clock
 from sunwu_relief.admin_base import ReadOnlyAdminMixin
 from sunwu_relief.errors import DomainError
 from sunwu_relief.forms import Form, PlainTextAdminMixin
+from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error
 
 from ..models import Programme
 from ..models_payments import Bank, BatchStatus, PaymentBatch
 from . import services
+from .prepare import PREPARE_JOB
 from .selectors import account_for, batch_check, batch_total, batch_totals, batches_for
 
 COUNTY_READERS = (Role.BUREAU_REVIEWER, Role.AUDITOR)
@@ -97,6 +99,7 @@ class PaymentBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         own = [
             path("prepare/", view(self.prepare_view), name="benefits_paymentbatch_prepare"),
             path("import/", view(self.import_view), name="benefits_paymentbatch_import"),
+            path("job/<int:pk>/", view(self.job_view), name="benefits_paymentbatch_job"),
             path("<int:pk>/review/", view(self.review_view), name="benefits_paymentbatch_review"),
             path("<int:pk>/approve/", view(self.approve_view), name="benefits_paymentbatch_approve"),
             path("<int:pk>/discard/", view(self.discard_view), name="benefits_paymentbatch_discard"),
@@ -118,22 +121,38 @@ class PaymentBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return batch
 
     def prepare_view(self, request: HttpRequest) -> HttpResponse:
+        """Asks a worker to prepare the batch (a job): a county's batch takes minutes."""
         self._bureau_only(request)
         form = PrepareForm(request.POST or None, initial={"month": clock.current_month()})
         if request.method == "POST" and form.is_valid():
             try:
-                batch, created = services.payment_batch_prepare(actor=request.user, **form.cleaned_data)
+                job, existing = services.payment_batch_prepare_start(actor=request.user, **form.cleaned_data)
             except DomainError as exc:
                 add_domain_error(form, exc, request=request)
             else:
-                if created:
-                    messages.success(request, _("Batch %(number)s was prepared.") % {"number": batch.number})
-                return redirect("admin:benefits_paymentbatch_review", batch.pk)
+                if existing is not None:
+                    return redirect("admin:benefits_paymentbatch_review", existing.pk)
+                return redirect("admin:benefits_paymentbatch_job", job.pk)
         return render(
             request,
             "admin/benefits/paymentbatch/form.html",
             self._context(request, title=_("Prepare a payment batch"), form=form),
         )
+
+    def job_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """A preparation's progress (rows done of rows in all); the batch once it is done."""
+        if role_of(request.user) not in COUNTY_READERS:
+            raise PermissionDenied
+        job = Job.objects.filter(kind=PREPARE_JOB, pk=pk).first()
+        if job is None:
+            raise Http404
+        batch_id = (job.counts or {}).get("batch")
+        if job.status == Job.Status.SUCCEEDED and batch_id and batches_for(request.user).filter(pk=batch_id).exists():
+            if job.counts.get("created"):
+                messages.success(request, _("Batch %(number)s was prepared.") % {"number": job.counts.get("number")})
+            return redirect("admin:benefits_paymentbatch_review", batch_id)
+        context = self._context(request, title=_("Preparing a payment batch"), job=job)
+        return render(request, "admin/benefits/paymentbatch/job.html", context)
 
     def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if role_of(request.user) not in COUNTY_READERS:

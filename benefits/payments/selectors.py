@@ -162,23 +162,27 @@ def item_cells(item: PaymentItem) -> list:
     ]
 
 
-def paid_by_month(*, programme: str, before: datetime.date) -> tuple[dict[int, dict[str, Decimal]], set[str]]:
-    """For each benefit, what has been paid (items of frozen batches not failed) per month; and
-    the months that have a frozen batch (the months already paid)."""
-    paid_months = {
+def paid_months_before(*, programme: str, before: datetime.date) -> set[str]:
+    """The months before `before` that have a frozen batch (the months already paid)."""
+    return {
         month_key(m)
         for m in PaymentBatch.objects.filter(
             programme=programme, status__in=FROZEN_BATCH_STATUSES, month__lt=before
         ).values_list("month", flat=True)
     }
+
+
+def paid_by_month_of(*, programme: str, benefit_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    """For each of these benefits, what has been paid (items of frozen batches not failed) per
+    month covered. Asked a chunk of benefits at a time, so it never holds the county's history."""
     paid: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    items = PaymentItem.objects.filter(batch__programme=programme, batch__status__in=FROZEN_BATCH_STATUSES).exclude(
-        result=ItemResult.FAILED
-    )
+    items = PaymentItem.objects.filter(
+        batch__programme=programme, batch__status__in=FROZEN_BATCH_STATUSES, benefit_id__in=benefit_ids
+    ).exclude(result=ItemResult.FAILED)
     for benefit_id, months in items.values_list("benefit_id", "months"):
         for month, amount in months.items():
             paid[benefit_id][month] += Decimal(amount)
-    return paid, paid_months
+    return paid
 
 
 def unfixed_failed_months(*, programme: str) -> dict[int, set[str]]:

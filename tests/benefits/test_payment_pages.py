@@ -6,6 +6,7 @@ from django.urls import reverse
 from benefits.models import ApplicationStatus, BatchStatus, PaymentBatch
 from benefits.payments import services as payments
 from benefits.payments.rules import mask_account, month_key
+from sunwu_relief.models import Job
 from tests.benefits.payment_builders import agri_bank, card_number, export, give_payee, result_file
 
 pytestmark = pytest.mark.django_db
@@ -72,15 +73,22 @@ def test_failed_payments_list_and_household_months(
     assert "账户冻结" not in client.get(reverse("benefits:failed-payments")).content.decode()
 
 
-def test_admin_prepare_approve_by_a_second_user_and_download(client, benefit, bureau_reviewer, bureau_reviewer2):
+def test_admin_prepare_approve_by_a_second_user_and_download(
+    client, benefit, bureau_reviewer, bureau_reviewer2, django_capture_on_commit_callbacks
+):
     client.force_login(bureau_reviewer)
-    response = client.post(
-        reverse("admin:benefits_paymentbatch_prepare"),
-        {"programme": "dibao", "month": month_key(benefit.start_month)},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:benefits_paymentbatch_prepare"),
+            {"programme": "dibao", "month": month_key(benefit.start_month)},
+        )
+    job = Job.objects.get(kind="payments.prepare")
+    assert response.url == reverse("admin:benefits_paymentbatch_job", args=[job.pk])
     batch = PaymentBatch.objects.get()
-    assert response.status_code == 302
+    assert (job.status, job.rows_done, job.rows_total) == ("succeeded", 1, 1)
+    assert job.counts == {"batch": batch.pk, "number": batch.number, "created": True, "items": 1}
     review = reverse("admin:benefits_paymentbatch_review", args=[batch.pk])
+    assert client.get(response.url).url == review  # the job page leads to the batch once done
     assert client.get(review).status_code == 200
     client.post(reverse("admin:benefits_paymentbatch_approve", args=[batch.pk]))
     batch.refresh_from_db()
@@ -137,3 +145,58 @@ def test_the_api_gives_a_households_payments_without_the_account(
     }
     assert card_number("6228480011") not in response.content.decode()
     assert get(caseworker_chenqing).status_code == 404
+
+
+def test_admin_prepare_shows_the_jobs_progress_while_it_runs(
+    client, benefit, bureau_reviewer, auditor, caseworker_sunwu
+):
+    client.force_login(bureau_reviewer)
+    # Without the commit the worker has not started: the page shows the pending job.
+    response = client.post(
+        reverse("admin:benefits_paymentbatch_prepare"), {"programme": "dibao", "month": month_key(benefit.start_month)}
+    )
+    job = Job.objects.get(kind="payments.prepare")
+    assert (job.status, job.created_by, job.params) == (
+        "pending",
+        bureau_reviewer,
+        {"programme": "dibao", "month": month_key(benefit.start_month)},
+    )
+    page = client.get(response.url).content.decode()
+    assert 'data-status="pending"' in page
+    assert 'http-equiv="refresh"' in page
+    # A second submit while it is pending is the same job.
+    client.post(
+        reverse("admin:benefits_paymentbatch_prepare"), {"programme": "dibao", "month": month_key(benefit.start_month)}
+    )
+    assert Job.objects.filter(kind="payments.prepare").count() == 1
+    assert not PaymentBatch.objects.exists()
+    client.force_login(auditor)
+    assert client.get(response.url).status_code == 200
+    client.force_login(caseworker_sunwu)
+    assert client.get(response.url).status_code in (302, 403)
+
+
+def test_the_prepare_task_records_progress_and_a_failure(benefit, bureau_reviewer, bureau_reviewer2):
+    from benefits.payments.prepare import payment_batch_prepare_start
+    from benefits.payments.tasks import prepare_payment_batch
+
+    job, existing = payment_batch_prepare_start(actor=bureau_reviewer, programme="dibao", month=benefit.start_month)
+    assert existing is None
+    prepare_payment_batch(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.rows_total) == ("succeeded", 1, 1)
+    prepare_payment_batch(job.pk)  # a redelivered message runs nothing again
+    assert PaymentBatch.objects.count() == 1
+    again, existing = payment_batch_prepare_start(actor=bureau_reviewer, programme="dibao", month=benefit.start_month)
+    assert (again, existing) == (None, PaymentBatch.objects.get())
+    # A job whose preparer lost the role fails with its reason; it never stays running.
+    PaymentBatch.objects.get().items.all().delete()
+    PaymentBatch.objects.all().delete()
+    job, _ = payment_batch_prepare_start(actor=bureau_reviewer2, programme="dibao", month=benefit.start_month)
+    profile = bureau_reviewer2.staff_profile
+    type(profile).objects.filter(pk=profile.pk).update(role="auditor")
+    prepare_payment_batch(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.errors[0]["message"].startswith("NotAllowed")
+    assert not PaymentBatch.objects.exists()

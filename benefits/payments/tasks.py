@@ -1,0 +1,66 @@
+"""Celery tasks of the payments (registered through `benefits.tasks`): each takes IDs, re-fetches
+and calls one service."""
+
+import contextlib
+
+from celery import shared_task
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+from sunwu_relief.jobs import job_progress, job_run
+from sunwu_relief.models import Job
+
+from . import rules
+
+
+class _ProgressReporter:
+    """Writes a job's rows_done/rows_total while the preparation's transaction is still open.
+
+    On PostgreSQL the preparation holds one transaction (and the batch's advisory lock) to the
+    end, so progress written on its own connection would be seen only at the commit: it is
+    written on a second connection, committed at once, for the admin page to poll. SQLite (one
+    writer at a time) writes it in the transaction: there it shows at the end."""
+
+    EVERY = 5000
+
+    def __init__(self, job: Job) -> None:
+        self.job, self.side, self.last = job, None, -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if done != total and done - self.last < self.EVERY and self.last >= 0:
+            return
+        self.last = done
+        if connection.vendor != "postgresql":
+            job_progress(self.job, rows_done=done, rows_total=total)
+            return
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Job._meta.db_table} SET rows_done = %s, rows_total = %s WHERE id = %s",  # noqa: S608
+                [done, total, self.job.pk],
+            )
+        self.job.rows_done, self.job.rows_total = done, total
+
+    def close(self) -> None:
+        if self.side is not None:
+            with contextlib.suppress(Exception):
+                self.side.close()
+
+
+@shared_task(acks_late=True)
+def prepare_payment_batch(job_id: int) -> None:
+    """Prepare the job's batch (programme and month in its params) as the user who asked."""
+    from .prepare import payment_batch_prepare
+
+    def work(job: Job):
+        month = rules.parse_month(job.params["month"])
+        reporter = _ProgressReporter(job)
+        try:
+            batch, created = payment_batch_prepare(
+                actor=job.created_by, programme=job.params["programme"], month=month, progress=reporter
+            )
+        finally:
+            reporter.close()
+        return {"batch": batch.pk, "number": batch.number, "created": created, "items": batch.item_count}, []
+
+    job_run(job_id, work)
