@@ -25,9 +25,9 @@ from sunwu_relief.ui import add_domain_error
 from ..models import Programme
 from ..models_payments import Bank, BatchStatus, PaymentBatch
 from . import services
-from .prepare import PREPARE_JOB
-from .selectors import account_for, batch_check, batch_total, batch_totals, batches_for
+from .selectors import account_for, batch_check, batch_total, batch_totals, batches_for, preparation_job_for
 
+JobStatus = Job.Status
 COUNTY_READERS = (Role.BUREAU_REVIEWER, Role.AUDITOR)
 
 
@@ -143,11 +143,11 @@ class PaymentBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         """A preparation's progress (rows done of rows in all); the batch once it is done."""
         if role_of(request.user) not in COUNTY_READERS:
             raise PermissionDenied
-        job = Job.objects.filter(kind=PREPARE_JOB, pk=pk).first()
+        job = preparation_job_for(request.user, pk=pk)
         if job is None:
             raise Http404
         batch_id = (job.counts or {}).get("batch")
-        if job.status == Job.Status.SUCCEEDED and batch_id and batches_for(request.user).filter(pk=batch_id).exists():
+        if job.status == JobStatus.SUCCEEDED and batch_id and batches_for(request.user).filter(pk=batch_id).exists():
             if job.counts.get("created"):
                 messages.success(request, _("Batch %(number)s was prepared.") % {"number": job.counts.get("number")})
             return redirect("admin:benefits_paymentbatch_review", batch_id)

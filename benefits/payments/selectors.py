@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
+from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, is_county_wide, role_of, township_id_of
 
 from ..models import Benefit, BenefitChange, PaymentBatch, PaymentItem
@@ -44,6 +45,16 @@ def decision_in_force(benefit: Benefit, month: datetime.date) -> BenefitChange |
 
 def month_roll(*, programme: str, month: datetime.date):
     return roll_rows(programme=programme, month=month)
+
+
+PREPARE_JOB = "payments.prepare"
+
+
+def preparation_job_for(user, *, pk: int) -> Job | None:
+    """A batch preparation's job, for the county's readers (None when not theirs to see)."""
+    if not is_county_wide(user):
+        return None
+    return Job.objects.filter(kind=PREPARE_JOB, pk=pk).first()
 
 
 # Scoped reads ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from sunwu_relief.jobs import job_progress, job_run
 from sunwu_relief.models import Job
 
 from . import rules
+from .services import payment_batch_prepare
 
 
 class _ProgressReporter:
@@ -50,7 +51,6 @@ class _ProgressReporter:
 @shared_task(acks_late=True)
 def prepare_payment_batch(job_id: int) -> None:
     """Prepare the job's batch (programme and month in its params) as the user who asked."""
-    from .prepare import payment_batch_prepare
 
     def work(job: Job):
         month = rules.parse_month(job.params["month"])

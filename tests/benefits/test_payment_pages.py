@@ -177,7 +177,7 @@ def test_admin_prepare_shows_the_jobs_progress_while_it_runs(
 
 
 def test_the_prepare_task_records_progress_and_a_failure(benefit, bureau_reviewer, bureau_reviewer2):
-    from benefits.payments.prepare import payment_batch_prepare_start
+    from benefits.payments.services import payment_batch_prepare_start
     from benefits.payments.tasks import prepare_payment_batch
 
     job, existing = payment_batch_prepare_start(actor=bureau_reviewer, programme="dibao", month=benefit.start_month)

@@ -16,19 +16,27 @@ from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem, WorkflowError
+from sunwu_relief.jobs import job_create, job_enqueue
 from sunwu_relief.locks import LockKey, advisory_lock
+from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, role_of
 
-from ..models import Benefit, Programme
-from ..models_payments import BatchStatus, ItemKind, Payee, PaymentBatch, PaymentItem
-from ..roll import CLASS_LABELS, roll_benefits, roll_row
-from . import rules
-from .selectors import decision_in_force, owed_in_month, paid_by_month_of, paid_months_before, unfixed_failed_months
+from ...models import Benefit, Programme
+from ...models_payments import BatchStatus, ItemKind, Payee, PaymentBatch, PaymentItem
+from ...roll import CLASS_LABELS, roll_benefits, roll_row
+from .. import events, rules
+from ..selectors import (
+    PREPARE_JOB,
+    decision_in_force,
+    owed_in_month,
+    paid_by_month_of,
+    paid_months_before,
+    unfixed_failed_months,
+)
 
 PAYABLE_PROGRAMMES = frozenset({Programme.DIBAO, Programme.TEKUN})
 BATCH_PREFIX = {Programme.DIBAO: "DB", Programme.TEKUN: "TK", Programme.TEMPORARY: "LS"}
 LOCK_PROGRAMME = {Programme.DIBAO: 1, Programme.TEKUN: 2, Programme.TEMPORARY: 3}
-PREPARE_JOB = "payments.prepare"
 CHUNK = 2000
 
 Progress = Callable[[int, int], None]
@@ -198,12 +206,6 @@ def _benefit_passes(batch: PaymentBatch):
 
 
 def _fill(batch: PaymentBatch, writer: _Writer, progress: Progress | None) -> None:
-    if batch.programme == Programme.TEMPORARY:
-        from .oneoff import oneoff_item_chunks
-
-        for items in oneoff_item_chunks(batch):
-            writer.write(items)
-        return
     passes = _benefit_passes(batch)
     total = sum(queryset.count() for queryset, _build in passes)
     done = 0
@@ -253,7 +255,7 @@ def payment_batch_prepare(
     _fill(batch, writer, progress)
     batch.item_count, batch.total = writer.count, writer.total
     batch.save(update_fields=["item_count", "total"])
-    record_event(actor=actor, action="payments.prepare", obj=batch, items=writer.count, total=str(writer.total))
+    record_event(actor=actor, action=events.PREPARE, obj=batch, items=writer.count, total=str(writer.total))
     return batch, True
 
 
@@ -261,11 +263,6 @@ def payment_batch_prepare_start(*, actor, programme: str, month: datetime.date):
     """Ask for the month's batch to be prepared by a worker: a job (the same job again while one
     for that programme and month is pending or running). Returns (job or None, existing batch):
     when the batch already exists there is nothing to run."""
-    from sunwu_relief.jobs import job_create, job_enqueue
-    from sunwu_relief.models import Job
-
-    from .tasks import prepare_payment_batch
-
     month = month.replace(day=1)
     _check_can_prepare(actor, programme)
     existing = PaymentBatch.objects.filter(programme=programme, month=month).first()
@@ -279,6 +276,6 @@ def payment_batch_prepare_start(*, actor, programme: str, month: datetime.date):
     if running is not None:
         return running, None
     job = job_create(kind=PREPARE_JOB, actor=actor, params=params)
-    record_event(actor=actor, action="payments.prepare_start", obj=job, **params)
-    job_enqueue(job, prepare_payment_batch)
+    record_event(actor=actor, action=events.PREPARE_START, obj=job, **params)
+    job_enqueue(job, "benefits.payments.tasks.prepare_payment_batch")
     return job, None

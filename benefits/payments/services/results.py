@@ -12,8 +12,8 @@ from sunwu_relief.audit import record_event
 from sunwu_relief.errors import InvalidInput
 from sunwu_relief.xlsx import XlsxError, read_xlsx
 
-from ..models_payments import BankResultImport, BatchStatus, ItemResult, PaymentBatch, PaymentItem
-from . import bankfile
+from ...models_payments import BankResultImport, BatchStatus, ItemResult, PaymentBatch, PaymentItem
+from .. import bankfile, events
 from .prepare import ensure_bureau
 
 
@@ -24,7 +24,7 @@ def settle_if_done(batch: PaymentBatch) -> bool:
     batch.status = BatchStatus.SETTLED
     batch.settled_at = timezone.now()
     batch.save(update_fields=["status", "settled_at"])
-    record_event(actor=None, action="payments.settle", obj=batch, number=batch.number)
+    record_event(actor=None, action=events.SETTLE, obj=batch, number=batch.number)
     return True
 
 
@@ -152,5 +152,5 @@ def _apply_results(*, actor, digest: str, filename: str, updates, unchanged: int
         batch_ids.add(item.batch_id)
     for batch in PaymentBatch.objects.select_for_update().filter(pk__in=batch_ids):
         settle_if_done(batch)
-    record_event(actor=actor, action="payments.results", obj=record, paid=record.paid, failed=record.failed)
+    record_event(actor=actor, action=events.RESULTS, obj=record, paid=record.paid, failed=record.failed)
     return record, True

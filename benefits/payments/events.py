@@ -1,0 +1,12 @@
+"""The audit actions of the payments (their vocabulary: a new action is added here)."""
+
+PAYEE_SET = "payee.set"
+PAYEE_CHANGE = "payee.change"
+PREPARE = "payments.prepare"
+PREPARE_START = "payments.prepare_start"
+DISCARD = "payments.discard"
+APPROVE = "payments.approve"
+EXPORT = "payments.export"
+SETTLE = "payments.settle"
+RESULTS = "payments.results"
+CLOSE_CHECK = "payments.close_check"

@@ -1,0 +1,102 @@
+"""The payee of a benefit and the account it is paid on: set or changed with who and why."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from households.ids import validate_id_number
+from households.models import Member, Relationship
+from sunwu_relief.audit import record_event
+from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem
+from sunwu_relief.roles import Role, role_of, township_id_of
+from sunwu_relief.text import validate_plain_text
+
+from ...models import Benefit
+from ...models_payments import Bank, Payee
+from .. import events, rules
+from ..selectors import payee_of
+
+
+def _problem(code: str, message: str) -> Problem:
+    return Problem(code, message)
+
+
+# Payee ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payee_set(
+    *,
+    actor,
+    benefit: Benefit,
+    bank: Bank,
+    account_number: str,
+    member: Member | None = None,
+    guardian_name: str = "",
+    guardian_id_number: str = "",
+    reason: str = "",
+) -> Payee:
+    """Set or change who receives a benefit and on which account. The head needs no reason;
+    another member, a guardian and every change of an existing payee do. Audited (masked)."""
+    benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)
+    role = role_of(actor)
+    if role == Role.CASEWORKER and township_id_of(actor) != benefit.township_id:
+        raise OutOfScope()
+    if role not in (Role.CASEWORKER, Role.BUREAU_REVIEWER):
+        raise OutOfScope() if role in (None, Role.POVERTY_OFFICE) else NotAllowed()
+    reason = (reason or "").strip()
+    validate_plain_text(reason, multiline=True) if reason else None
+    number = rules.normalise_account(account_number or "")
+    problem = rules.account_problem(number, uses_luhn=bank.uses_luhn)
+    if problem is not None:
+        code, message = problem
+        raise InvalidInput(field_errors={"account_number": [message]}, code=code, problems=[_problem(code, message)])
+    if not bank.active:
+        raise InvalidInput(field_errors={"bank": [_("This bank is no longer used.")]}, code="payments.bank_inactive")
+    if member is not None:
+        if member.household_id != benefit.household_id:
+            raise InvalidInput(field_errors={"member": [_("Choose a member of this household.")]})
+        name, id_number = member.name, member.id_number
+    else:
+        name = (guardian_name or "").strip()
+        validate_plain_text(name)
+        try:
+            id_number = validate_id_number(guardian_id_number or "")
+        except Exception as exc:
+            raise InvalidInput(field_errors={"guardian_id_number": [_("Enter a valid ID number.")]}) from exc
+        if not name:
+            raise InvalidInput(field_errors={"guardian_name": [_("Enter the guardian's name.")]})
+    current = payee_of(benefit)
+    needs_reason = current is not None or member is None or member.relationship != Relationship.HEAD
+    if needs_reason and not reason:
+        raise InvalidInput(
+            field_errors={"reason": [_("Give the reason for this payee or this change.")]},
+            code="payments.payee_reason_required",
+            problems=[_problem("payments.payee_reason_required", _("Give the reason for this payee or this change."))],
+        )
+    if current is not None and (
+        current.member_id == getattr(member, "pk", None)
+        and current.bank_id == bank.pk
+        and current.account_number == number
+        and current.name == name
+    ):
+        return current  # nothing changes: a second submit is a no-op
+    payee = current or Payee(benefit=benefit, township_id=benefit.township_id)
+    old_account = rules.mask_account(current.account_number) if current else ""
+    payee.member, payee.name, payee.id_number = member, name, id_number
+    payee.bank, payee.account_number, payee.reason = bank, number, reason
+    payee.changed_by = actor if getattr(actor, "pk", None) else None
+    payee.changed = timezone.now()
+    payee._history_user = payee.changed_by
+    payee.save()
+    record_event(
+        actor=actor,
+        action=events.PAYEE_SET if current is None else events.PAYEE_CHANGE,
+        obj=payee,
+        benefit_id=benefit.pk,
+        bank=bank.name,
+        old_account=old_account,
+        new_account=rules.mask_account(number),
+        reason=reason,
+    )
+    return payee
