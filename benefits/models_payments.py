@@ -111,6 +111,9 @@ class PaymentBatch(models.Model):
     # What the preparation wrote, kept to check the items against (the month-end close).
     item_count = models.PositiveIntegerField(_("items"), default=0, editable=False)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=0, editable=False)
+    # The last month-end close check of this batch and what it found (normally nothing).
+    close_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True, editable=False)
+    close_differences = models.JSONField(_("differences found"), default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("payment batch")

@@ -39,4 +39,8 @@ def recompute_for_standard(job_id: int) -> None:
 
 
 # The payments' tasks live beside their services; imported here so that workers register them.
-from .payments.tasks import prepare_payment_batch  # noqa: E402, F401
+from .payments.tasks import (  # noqa: E402, F401
+    check_payment_close,
+    check_payment_close_nightly,
+    prepare_payment_batch,
+)

@@ -289,6 +289,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=0),
     },
     "draw-spot-checks": {"task": "audits.tasks.draw_spot_checks", "schedule": crontab(hour=3, minute=0)},
+    "check-payment-close": {
+        "task": "benefits.payments.tasks.check_payment_close_nightly",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "complete-phase-outs": {
         "task": "benefits.tasks.complete_phase_outs",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),

@@ -25,7 +25,16 @@ from sunwu_relief.ui import add_domain_error
 from ..models import Programme
 from ..models_payments import Bank, BatchStatus, PaymentBatch
 from . import services
-from .selectors import account_for, batch_check, batch_total, batch_totals, batches_for, preparation_job_for
+from .selectors import (
+    account_for,
+    batch_check,
+    batch_total,
+    batch_totals,
+    batches_for,
+    batches_with_differences,
+    last_close_job,
+    preparation_job_for,
+)
 
 JobStatus = Job.Status
 COUNTY_READERS = (Role.BUREAU_REVIEWER, Role.AUDITOR)
@@ -100,6 +109,7 @@ class PaymentBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             path("prepare/", view(self.prepare_view), name="benefits_paymentbatch_prepare"),
             path("import/", view(self.import_view), name="benefits_paymentbatch_import"),
             path("job/<int:pk>/", view(self.job_view), name="benefits_paymentbatch_job"),
+            path("close/", view(self.close_view), name="benefits_paymentbatch_close"),
             path("<int:pk>/review/", view(self.review_view), name="benefits_paymentbatch_review"),
             path("<int:pk>/approve/", view(self.approve_view), name="benefits_paymentbatch_approve"),
             path("<int:pk>/discard/", view(self.discard_view), name="benefits_paymentbatch_discard"),
@@ -153,6 +163,25 @@ class PaymentBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             return redirect("admin:benefits_paymentbatch_review", batch_id)
         context = self._context(request, title=_("Preparing a payment batch"), job=job)
         return render(request, "admin/benefits/paymentbatch/job.html", context)
+
+    def close_view(self, request: HttpRequest) -> HttpResponse:
+        """The month-end close: the batches whose last check found a difference, each with the
+        items involved (normally none); the bureau reviewer may run the check now."""
+        if role_of(request.user) not in COUNTY_READERS:
+            raise PermissionDenied
+        if request.method == "POST":
+            self._bureau_only(request)
+            services.payments_close_check_start(actor=request.user)
+            messages.info(request, _("The month-end close check was started."))
+            return redirect("admin:benefits_paymentbatch_close")
+        context = self._context(
+            request,
+            title=_("Month-end close"),
+            batches=list(batches_with_differences(request.user)),
+            last_job=last_close_job(request.user),
+            can_act=role_of(request.user) == Role.BUREAU_REVIEWER,
+        )
+        return render(request, "admin/benefits/paymentbatch/close.html", context)
 
     def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if role_of(request.user) not in COUNTY_READERS:

@@ -57,6 +57,20 @@ def preparation_job_for(user, *, pk: int) -> Job | None:
     return Job.objects.filter(kind=PREPARE_JOB, pk=pk).first()
 
 
+CLOSE_JOB = "payments.close_check"
+
+
+def batches_with_differences(user) -> QuerySet[PaymentBatch]:
+    """The month-end close's list: batches whose last check found a difference (normally none)."""
+    return batches_for(user).exclude(close_differences=[]).order_by("-month", "programme")
+
+
+def last_close_job(user) -> Job | None:
+    if not is_county_wide(user):
+        return None
+    return Job.objects.filter(kind=CLOSE_JOB).order_by("-created", "-id").first()
+
+
 # Scoped reads ---------------------------------------------------------------------------------
 
 

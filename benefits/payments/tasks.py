@@ -6,11 +6,12 @@ import contextlib
 from celery import shared_task
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
+from sunwu_relief.authz import system
 from sunwu_relief.jobs import job_progress, job_run
 from sunwu_relief.models import Job
 
 from . import rules
-from .services import payment_batch_prepare
+from .services import payment_batch_prepare, payments_close_check, payments_close_check_run
 
 
 class _ProgressReporter:
@@ -64,3 +65,16 @@ def prepare_payment_batch(job_id: int) -> None:
         return {"batch": batch.pk, "number": batch.number, "created": created, "items": batch.item_count}, []
 
     job_run(job_id, work)
+
+
+@shared_task(acks_late=True)
+def check_payment_close(job_id: int) -> None:
+    """The month-end close check of a queued job (after an import, or asked by the bureau)."""
+    payments_close_check_run(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def check_payment_close_nightly() -> int:
+    """Beat, nightly: the month-end close check of every frozen batch; returns the differences."""
+    job = payments_close_check(actor=system("task:check_payment_close_nightly"))
+    return len(job.errors)

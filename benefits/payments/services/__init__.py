@@ -2,6 +2,7 @@
 tasks) calls them through this package: `from benefits.payments import services`."""
 
 from .batches import payment_batch_approve, payment_batch_discard, payment_batch_export
+from .close import payment_batch_close_check, payments_close_check, payments_close_check_run, payments_close_check_start
 from .payee import payee_set
 from .prepare import (
     BATCH_PREFIX,
@@ -21,6 +22,10 @@ __all__ = [
     "batch_number",
     "ensure_bureau",
     "payee_set",
+    "payment_batch_close_check",
+    "payments_close_check",
+    "payments_close_check_run",
+    "payments_close_check_start",
     "payment_batch_approve",
     "payment_batch_discard",
     "payment_batch_export",

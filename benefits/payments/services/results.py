@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import record_event
+from sunwu_relief.authz import system
 from sunwu_relief.errors import InvalidInput
 from sunwu_relief.xlsx import XlsxError, read_xlsx
 
 from ...models_payments import BankResultImport, BatchStatus, ItemResult, PaymentBatch, PaymentItem
 from .. import bankfile, events
+from .close import payments_close_check_start
 from .prepare import ensure_bureau
 
 
@@ -153,4 +155,6 @@ def _apply_results(*, actor, digest: str, filename: str, updates, unchanged: int
     for batch in PaymentBatch.objects.select_for_update().filter(pk__in=batch_ids):
         settle_if_done(batch)
     record_event(actor=actor, action=events.RESULTS, obj=record, paid=record.paid, failed=record.failed)
+    # The month-end close of the batches this file touched, once the results are committed.
+    payments_close_check_start(actor=actor or system("task:import_bank_results"), batch_ids=sorted(batch_ids))
     return record, True
