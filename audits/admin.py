@@ -17,9 +17,9 @@ from sunwu_relief.admin_base import AccessLoggedAdminMixin, ReadOnlyAdminMixin, 
 from sunwu_relief.errors import NotAllowed
 from sunwu_relief.roles import Role, can_see_full_id, role_of
 
-from .finding_selectors import findings_for
 from .models import Finding, FindingEvent, SpotCheckBatch, SpotCheckItem
-from .spot_checks import spot_check_draw
+from .selectors import findings_for
+from .services import spot_check_draw
 
 
 class FindingEventInline(admin.TabularInline):

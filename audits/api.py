@@ -28,9 +28,8 @@ from sunwu_relief.roles import Role, can_see_full_id
 from sunwu_relief.serializers import ModelSerializer, Serializer
 from sunwu_relief.ui import client_ip
 
-from .assistance import MAX_BULK, assistance_status
-from .finding_selectors import finding_list
 from .models import Finding, FindingKind, FindingStatus
+from .selectors import MAX_BULK, assistance_status, finding_list
 
 ALL_ROLES = frozenset(Role.values)
 

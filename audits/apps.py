@@ -17,6 +17,6 @@ class AuditsConfig(AppConfig):
         # The county approves a case only after it went through a spot-check draw (S §三(三)).
         from benefits.hooks import register_approval_check
 
-        from .spot_checks import draw_pending
+        from .services import draw_pending
 
         register_approval_check(draw_pending)

@@ -19,7 +19,7 @@ from benefits.models import Benefit, BenefitStatus, Programme
 from households.ledger import LEDGER_WORDS, ImportResult, ledger_import_rows
 from households.models import Household, LedgerRecord, Member
 
-from .reconciliation import ReconciliationResult, reconciliation_run
+from .services import ReconciliationResult, reconciliation_run
 
 CAUSES = ["因病", "因残", "因学", "缺资金", "缺劳力", "缺技术", "自身发展动力不足"]
 LABOUR = ["普通劳动力", "弱劳动力或半劳动力", "丧失劳动力", "无劳动力"]

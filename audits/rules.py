@@ -1,10 +1,12 @@
-"""Pure oversight rules: the reproducible spot-check draw (docs/rules.md, "Spot-check draw").
+"""Pure oversight rules: the reproducible spot-check draw (docs/rules.md, "Spot-check draw") and
+how reconciliation compares names.
 
 The draw is specified so that anyone can repeat it in any language from the published seed:
 it uses SHA-256 and sorting only, never a library's random-number generator.
 """
 
 import hashlib
+import unicodedata
 from collections.abc import Collection, Sequence
 from decimal import ROUND_CEILING, Decimal
 
@@ -52,3 +54,20 @@ def draw_sample(candidates: Sequence[str], *, ratio: Decimal, seed: int, always:
     rest = sorted((c for c in pool if c not in forced), key=lambda c: (draw_key(seed, c), c))
     wanted = max(0, size - len(forced))
     return sorted(forced | set(rest[:wanted]))
+
+
+_DOTS = str.maketrans({"•": "·", "・": "·", "．": "·", ".": "·", "‧": "·"})
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names compared as people write them: width, spaces and the kind of middle dot do not count."""
+    return _normal_name(a) == _normal_name(b)
+
+
+def _normal_name(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).translate(_DOTS).split())
+
+
+def hash_programme(programme: str) -> int:
+    """A stable small number per programme (Python's hash() of a str changes between runs)."""
+    return sum(ord(ch) * (i + 1) for i, ch in enumerate(programme))

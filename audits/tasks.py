@@ -6,7 +6,7 @@ from celery import shared_task
 
 from sunwu_relief.jobs import job_claim, job_create, job_finish
 
-from .reconciliation import reconciliation_run
+from .services import reconciliation_run, spot_check_draw
 
 JOB_KIND = "reconciliation"
 logger = logging.getLogger(__name__)
@@ -36,7 +36,5 @@ def queue_reconciliation() -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def draw_spot_checks() -> int | None:
     """Beat, nightly: draw the spot-check sample over the cases that reached county review."""
-    from .spot_checks import spot_check_draw
-
     batch = spot_check_draw(actor=None)
     return batch.pk if batch else None

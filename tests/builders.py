@@ -130,7 +130,7 @@ class CaseBuilder:
 
     def ready_for_approval(self, application: Application) -> None:
         """The county's spot-check draw, and the home visit when the case is drawn."""
-        from audits.spot_checks import spot_check_draw
+        from audits.services import spot_check_draw
 
         spot_check_draw(actor=self.bureau)
         application.refresh_from_db()

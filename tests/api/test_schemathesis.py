@@ -13,7 +13,7 @@ from knox.models import AuthToken
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
 
-from audits.reconciliation import reconciliation_run
+from audits.services import reconciliation_run
 from households.ledger import ledger_import_rows
 from sunwu_relief.wsgi import application
 from tests.audits.conftest import ledger_rows_for

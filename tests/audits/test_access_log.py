@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from audits.models import Finding
-from audits.reconciliation import reconciliation_run
+from audits.services import reconciliation_run
 from households import services
 from households.models import LedgerRecord
 from sunwu_relief.models import AccessLog

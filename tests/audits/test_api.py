@@ -9,7 +9,7 @@ from django.utils import translation
 from knox.models import AuthToken
 
 from audits.models import Finding
-from audits.reconciliation import reconciliation_run
+from audits.services import reconciliation_run
 from households.ledger import ledger_import_job_run, ledger_import_rows
 from households.models import LedgerRecord
 from sunwu_relief.jobs import job_create

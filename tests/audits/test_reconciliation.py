@@ -9,8 +9,8 @@ from django.utils import translation
 from django_celery_beat.models import PeriodicTask
 
 from audits.models import Finding, FindingEvent, FindingKind, FindingStatus, Resolution
-from audits.reconciliation import reconciliation_run, same_name
-from audits.services import finding_resolve
+from audits.rules import same_name
+from audits.services import finding_resolve, reconciliation_run
 from households.ledger import ledger_import_rows
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
 from sunwu_relief.models import Job

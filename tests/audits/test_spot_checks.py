@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from audits.models import SpotCheckBatch, SpotCheckItem
 from audits.rules import draw_sample
-from audits.spot_checks import spot_check_draw
+from audits.services import spot_check_draw
 from benefits import services
 from benefits.models import ApplicationStatus
 from sunwu_relief.errors import NotAllowed, WorkflowError
@@ -31,7 +31,7 @@ def test_the_draw_is_repeatable_from_its_recorded_seed(cases, bureau_reviewer):
     applications = [cases.to(ApplicationStatus.COUNTY_REVIEW) for _ in range(4)]
     batch = spot_check_draw(actor=bureau_reviewer, seed=7)
     drawn = sorted(str(i.application_id) for i in batch.items.filter(drawn=True))
-    from audits.spot_checks import hash_programme
+    from audits.rules import hash_programme
 
     township_id = applications[0].township_id
     again = draw_sample(

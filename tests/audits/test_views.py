@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from audits.models import Finding, FindingStatus, Resolution
-from audits.reconciliation import reconciliation_run
+from audits.services import reconciliation_run
 from tests.audits.conftest import ledger_rows_for
 from tests.ledger_builders import ledger_row
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.dashboard import dashboard_figures
+from audits.selectors import dashboard_figures
 from benefits.models import ApplicationStatus, WrittenNotice
 
 pytestmark = pytest.mark.django_db

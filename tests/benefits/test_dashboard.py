@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.dashboard import dashboard_figures
+from audits.selectors import dashboard_figures
 from benefits import services
 from benefits.models import ApplicationStatus
 

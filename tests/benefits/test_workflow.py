@@ -153,7 +153,7 @@ def test_county_approval_by_someone_who_worked_it_at_township_is_refused(cases, 
 
 
 def test_spot_checked_case_needs_a_county_visit(cases, auditor):
-    from audits.spot_checks import spot_check_draw
+    from audits.services import spot_check_draw
 
     application = cases.to(ApplicationStatus.COUNTY_REVIEW)
     with pytest.raises(WorkflowError, match="抽查"):

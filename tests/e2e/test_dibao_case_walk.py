@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from audits.spot_checks import spot_check_draw
+from audits.services import spot_check_draw
 from benefits import services
 from benefits.models import Application, ApplicationStatus, Benefit
 from tests.builders import CaseBuilder

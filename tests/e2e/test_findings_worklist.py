@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from audits.models import Finding, FindingKind, FindingStatus, Resolution
-from audits.reconciliation import reconciliation_run
+from audits.services import reconciliation_run
 from households.ledger import ledger_import_rows
 from tests.audits.conftest import ledger_rows_for
 from tests.conftest import PASSWORD, member_data, new_id_number

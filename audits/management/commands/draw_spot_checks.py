@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from audits.spot_checks import spot_check_draw
+from audits.services import spot_check_draw
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from audits.models import FindingKind
-from audits.reconciliation import reconciliation_run
+from audits.services import reconciliation_run
 
 
 class Command(BaseCommand):

@@ -172,7 +172,7 @@ class Command(BaseCommand):
 
         from assessments.demo import seed_assessments
         from audits.demo_ledger import seed_ledger
-        from audits.spot_checks import spot_check_draw
+        from audits.services import spot_check_draw
         from benefits.demo import seed_cases, seed_migrated, seed_scenarios
 
         users = get_user_model().objects.select_related("staff_profile")

@@ -10,9 +10,8 @@ from households.selectors import household_totals
 from sunwu_relief import clock
 from sunwu_relief.roles import role_of
 
-from .dashboard import dashboard_figures
-from .finding_selectors import open_findings_by_township
-from .models import FindingKind
+from ..models import FindingKind
+from ..selectors import dashboard_figures, open_findings_by_township
 
 
 def _as_of(request: HttpRequest) -> tuple[datetime.date, bool]:

@@ -1,10 +1,10 @@
-"""Reads of audit work lists, scoped to what the user may see."""
+"""Reads of reconciliation findings, scoped to what the user may see."""
 
 from django.db.models import Count, Q, QuerySet
 
 from sunwu_relief.roles import TOWNSHIP_ROLES, is_county_wide, role_of, township_id_of
 
-from .models import Finding, FindingKind, FindingStatus
+from ..models import Finding, FindingKind, FindingStatus
 
 
 def findings_for(user) -> QuerySet[Finding]:
@@ -40,3 +40,12 @@ def open_findings_by_township(user) -> list[dict]:
         .annotate(total=Count("id"), **counts)
         .order_by("township__code")
     )
+
+
+def open_counts(queryset: QuerySet[Finding] | None = None) -> dict[str, int]:
+    """Open findings per kind, every kind present (0 when none)."""
+    counts = dict.fromkeys(FindingKind.values, 0)
+    queryset = Finding.objects.all() if queryset is None else queryset
+    for row in queryset.filter(status=FindingStatus.OPEN).values("kind").annotate(n=Count("id")):
+        counts[row["kind"]] = row["n"]
+    return counts

@@ -1,35 +1,24 @@
 """Browser pages of the reconciliation work list: township staff work their township's findings."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, OutOfScope
-from sunwu_relief.forms import Form
 from sunwu_relief.roles import Role, can_see_full_id, is_county_wide, role_of
 from sunwu_relief.ui import add_domain_error, client_ip, query_text, roles_required
 
-from .finding_selectors import finding_detail, finding_list
-from .models import PERSON_RESOLUTIONS, Finding, FindingKind, FindingStatus, Resolution
-from .services import RESOLVE_ROLES, finding_resolve
+from ..forms import ResolveForm
+from ..models import Finding, FindingKind, FindingStatus
+from ..selectors import finding_detail, finding_list
+from ..services import RESOLVE_ROLES, finding_resolve
 
 VIEW_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
 PAGE_SIZE = 25
-
-
-class ResolveForm(Form):
-    resolution = forms.ChoiceField(
-        label=gettext_lazy("What was done"),
-        choices=[(value, Resolution(value).label) for value in PERSON_RESOLUTIONS],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 @roles_required(*VIEW_ROLES)

@@ -21,8 +21,8 @@ from sunwu_relief.errors import NotAllowed
 from sunwu_relief.locks import LockKey, advisory_lock
 from sunwu_relief.roles import Role, role_of
 
-from .models import SpotCheckBatch, SpotCheckItem
-from .rules import draw_sample
+from ..models import SpotCheckBatch, SpotCheckItem
+from ..rules import draw_sample, hash_programme
 
 
 def always_reasons(application: Application) -> list[str]:
@@ -106,8 +106,3 @@ def draw_pending(application: Application) -> list[str]:
     if SpotCheckItem.objects.filter(application=application).exists():
         return []
     return [_("The case has not yet been through the county's spot-check draw (nightly, or run draw_spot_checks now).")]
-
-
-def hash_programme(programme: str) -> int:
-    """A stable small number per programme (Python's hash() of a str changes between runs)."""
-    return sum(ord(ch) * (i + 1) for i, ch in enumerate(programme))

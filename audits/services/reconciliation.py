@@ -7,14 +7,12 @@ discrepancy under a stable key: running again finds nothing twice. A run holds a
 runs (the nightly one and one after an import) never interleave.
 """
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from benefits.models import Benefit, BenefitStatus, Programme
@@ -23,20 +21,12 @@ from households.models import Household, LedgerRecord, Member, PovertyStatus, Re
 from sunwu_relief.audit import record_event
 from sunwu_relief.locks import LockKey, advisory_lock
 
-from .models import Finding, FindingEvent, FindingKind, FindingStatus, Resolution
+from ..models import Finding, FindingEvent, FindingKind, FindingStatus, Resolution
+from ..rules import same_name
+from ..selectors import open_counts
 
 COVERING_PROGRAMMES = (Programme.DIBAO, Programme.TEKUN)
 COVERING_STATUSES = (BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT)
-_DOTS = str.maketrans({"•": "·", "・": "·", "．": "·", ".": "·", "‧": "·"})
-
-
-def same_name(a: str, b: str) -> bool:
-    """Names compared as people write them: width, spaces and the kind of middle dot do not count."""
-    return _normal_name(a) == _normal_name(b)
-
-
-def _normal_name(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).translate(_DOTS).split())
 
 
 @dataclass
@@ -312,12 +302,3 @@ def reconciliation_run(*, actor=None) -> ReconciliationResult:
     result.open = open_counts()
     record_event(actor=actor, action="reconciliation.run", **result.as_counts())
     return result
-
-
-def open_counts(queryset: QuerySet[Finding] | None = None) -> dict[str, int]:
-    """Open findings per kind, every kind present (0 when none)."""
-    counts = dict.fromkeys(FindingKind.values, 0)
-    queryset = Finding.objects.all() if queryset is None else queryset
-    for row in queryset.filter(status=FindingStatus.OPEN).values("kind").annotate(n=Count("id")):
-        counts[row["kind"]] = row["n"]
-    return counts

@@ -8,8 +8,8 @@ from sunwu_relief.audit import record_event
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
 from sunwu_relief.roles import Role, role_of
 
-from .finding_selectors import findings_for
-from .models import PERSON_RESOLUTIONS, Finding, FindingEvent, FindingStatus
+from ..models import PERSON_RESOLUTIONS, Finding, FindingEvent, FindingStatus
+from ..selectors import findings_for
 
 # Township staff work their township's findings; the bureau may too. The poverty office and the
 # auditors read only.

@@ -1,0 +1,18 @@
+"""Writes of audit work, one module per topic; the public names are re-exported here, so that
+`from audits.services import spot_check_draw` works whichever module holds it."""
+
+from .findings import RESOLVE_ROLES, finding_resolve
+from .reconciliation import ReconciliationResult, find_discrepancies, reconciliation_run
+from .spot_checks import always_reasons, draw_pending, hash_programme, spot_check_draw
+
+__all__ = [
+    "RESOLVE_ROLES",
+    "ReconciliationResult",
+    "always_reasons",
+    "draw_pending",
+    "find_discrepancies",
+    "finding_resolve",
+    "hash_programme",
+    "reconciliation_run",
+    "spot_check_draw",
+]

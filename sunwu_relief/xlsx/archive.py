@@ -1,0 +1,235 @@
+"""The archive checks: what is refused before openpyxl parses any XML, and the counting archive
+openpyxl reads through while it parses (see the package's docstring)."""
+
+import re
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+from .base import (
+    MAX_MEMBERS,
+    MAX_PART,
+    MAX_RATIO,
+    MAX_UNCOMPRESSED,
+    OLE_MAGIC,
+    RATIO_FLOOR,
+    XLSX_MAGIC,
+    XlsxError,
+    XlsxFileError,
+    max_cell_chars,
+)
+
+# Bytes of XML per character of text at most (a numeric character reference: "&#1114111;").
+_BYTES_PER_CHAR = 10
+_CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def source_bytes(source: str | Path | bytes | IO[bytes]) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, str | Path):
+        return Path(source).read_bytes()
+    if hasattr(source, "seek"):
+        source.seek(0)
+    data = source.read()
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return data
+
+
+def _magic(source: bytes | str | Path | IO[bytes]) -> bytes:
+    if isinstance(source, bytes):
+        return source[:8]
+    if isinstance(source, str | Path):
+        with open(source, "rb") as handle:
+            return handle.read(8)
+    source.seek(0)
+    head = source.read(8)
+    source.seek(0)
+    return head
+
+
+def check_archive(
+    data: bytes | str | Path | IO[bytes],
+    *,
+    max_members: int = MAX_MEMBERS,
+    max_uncompressed: int = MAX_UNCOMPRESSED,
+    max_ratio: int = MAX_RATIO,
+    max_part: int = MAX_PART,
+) -> None:
+    """Refuse what is not a plain xlsx before any XML is parsed (a few dozen µs).
+
+    `data` may be the file's bytes, a path or a seekable file object (read only as far as needed)."""
+    head = _magic(data)
+    if not head:
+        raise XlsxFileError(_("The file is empty."))
+    if head.startswith(OLE_MAGIC):
+        raise XlsxFileError(_("This is an old Excel (.xls) file; save it as .xlsx and import it again."))
+    if not head.startswith(XLSX_MAGIC):
+        raise XlsxFileError(_("This file is not an Excel .xlsx file."))
+    try:
+        archive = zipfile.ZipFile(BytesIO(data) if isinstance(data, bytes) else data)
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise XlsxFileError(_("The file is damaged or incomplete; it cannot be read as .xlsx.")) from exc
+    finally:
+        if not isinstance(data, bytes | str | Path):
+            data.seek(0)
+    if len(infos) > max_members:
+        raise XlsxFileError(_("The file has too many parts to be a data sheet."))
+    total = sum(info.file_size for info in infos)
+    compressed = sum(info.compress_size for info in infos) or 1
+    # Each member on its own too: a stored member of random bytes pads the archive's ratio.
+    bomb_member = any(
+        info.file_size > RATIO_FLOOR and info.file_size / max(info.compress_size, 1) > max_ratio for info in infos
+    )
+    large_part = any(
+        info.file_size > max_part and info.filename.endswith(".xml") and not _is_worksheet(info.filename)
+        for info in infos
+    )
+    if total > max_uncompressed or total / compressed > max_ratio or bomb_member or large_part:
+        raise _bomb()
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
+        raise XlsxFileError(_("This file is not an Excel .xlsx file."))
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise XlsxFileError(_("The file contains macros; save it as a plain .xlsx without macros."))
+
+
+def _bomb() -> XlsxFileError:
+    return XlsxFileError(
+        _("The file expands to far more data than a sheet holds (a zip bomb?); it was not read."), code="xlsx.zip_bomb"
+    )
+
+
+def _is_worksheet(name: str) -> bool:
+    return name.lstrip("/").startswith("xl/worksheets/")
+
+
+class _GuardedStream:
+    """A member being inflated, counted as it is read (see `_GuardedArchive`)."""
+
+    def __init__(self, raw: Any, *, archive: "_GuardedArchive", info: zipfile.ZipInfo) -> None:
+        self.raw = raw
+        self.archive = archive
+        self.name = info.filename
+        self.declared = info.file_size  # zipfile inflates no more than this (a lying entry fails its CRC)
+        # Worksheets are streamed row by row; what else openpyxl reads it keeps whole in memory.
+        capped = self.name in archive.capped_parts or not _is_worksheet(self.name)
+        self.limit = archive.max_part if capped else None
+        self.inflated = 0
+        self.run = 0  # bytes since the last "<"
+        self.context = b""  # the XML just before that "<"
+
+    def read(self, size: int | None = -1) -> bytes:
+        if (size is None or size < 0) and self.declared > self.archive.max_part:
+            raise _bomb()  # a whole part at once: refused before it is inflated
+        data = self.raw.read(size)
+        self.inflated += len(data)
+        self.archive.inflated += len(data)
+        if self.archive.inflated > self.archive.max_uncompressed or (
+            self.limit is not None and self.inflated > self.limit
+        ):
+            raise _bomb()
+        if data:
+            self._watch_text(data)
+        return data
+
+    def _watch_text(self, data: bytes) -> None:
+        first = data.find(b"<")
+        if first == -1:
+            self.run += len(data)
+            longest = self.run
+        else:
+            longest = self.run + first
+            if len(data) > self.archive.max_run:  # a stretch could lie wholly inside this read
+                longest = max(longest, *(len(piece) for piece in data.split(b"<")))
+            last = data.rfind(b"<")
+            self.run = len(data) - last - 1
+            self.context = (self.context + data[: last + 1])[-4096:] if last < 4096 else data[last - 4096 : last + 1]
+            longest = max(longest, self.run)
+        if longest > self.archive.max_run:
+            raise self._too_long()
+
+    def _too_long(self) -> XlsxFileError:
+        """Name the cell when the stretch is a worksheet cell's text (its <c r="B7"> just before)."""
+        refs = _CELL_REF.findall(self.context)
+        if refs and _is_worksheet(self.name) and self.name not in self.archive.capped_parts:
+            column, row = refs[-1][0].decode(), int(refs[-1][1])
+            error = XlsxError(
+                row,
+                column,
+                _("is too long (at most %(max)d characters); the file was not read") % {"max": self.archive.max_chars},
+                code="xlsx.too_long",
+            )
+            return XlsxFileError(str(error), code="xlsx.too_long", errors=[error])
+        return XlsxFileError(
+            _("The file has a text longer than %(max)d characters (in %(part)s); it was not read.")
+            % {"max": self.archive.max_chars, "part": self.name},
+            code="xlsx.too_long",
+        )
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> "_GuardedStream":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+class _GuardedArchive(zipfile.ZipFile):
+    """The archive openpyxl reads from: what it inflates is counted and capped, and no stretch of
+    text can grow past what one cell may hold before openpyxl has it in memory."""
+
+    def __init__(self, file: Any, *, max_uncompressed: int, max_part: int, max_chars: int) -> None:
+        super().__init__(file, "r")
+        self.max_uncompressed = max_uncompressed
+        self.max_part = max_part
+        self.max_chars = max_chars
+        # A cell of `max_chars` characters is at most this many bytes of XML (plus its tag).
+        self.max_run = max_chars * _BYTES_PER_CHAR + 1024
+        self.inflated = 0
+        self.capped_parts: set[str] = set()  # the shared-string table, found through the manifest
+        self.loading = True
+
+    def open(self, name: Any, mode: str = "r", pwd: bytes | None = None, **kwargs: Any) -> Any:
+        info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
+        if mode == "r" and self.loading and _is_worksheet(info.filename) and info.filename not in self.capped_parts:
+            # While the workbook loads, read-only openpyxl opens each sheet only to look for its
+            # <dimension>, which we ignore; without one it would parse the whole sheet for nothing
+            # (a styled million-row sheet: 97 s and 700 MB). It gets an empty sheet instead.
+            return _GuardedStream(BytesIO(b"<worksheet/>"), archive=self, info=zipfile.ZipInfo(info.filename))
+        stream = super().open(name, mode, pwd, **kwargs)
+        if mode != "r":
+            return stream
+        return _GuardedStream(stream, archive=self, info=info)
+
+
+def open_workbook(source: str | Path | bytes | IO[bytes], *, max_uncompressed: int, max_part: int) -> Any:
+    """openpyxl's own load_workbook (read-only, formulas kept), reading through `_GuardedArchive`."""
+    from openpyxl.reader.excel import ExcelReader  # imported late: only importers need it
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    if isinstance(source, bytes):
+        source = BytesIO(source)
+    reader = ExcelReader(source, read_only=True, data_only=False, keep_links=False)
+    reader.archive.close()
+    if hasattr(source, "seek"):
+        source.seek(0)
+    archive = _GuardedArchive(source, max_uncompressed=max_uncompressed, max_part=max_part, max_chars=max_cell_chars())
+    reader.archive = archive
+    reader.read_manifest()
+    strings = reader.package.find(SHARED_STRINGS)
+    if strings is not None:
+        archive.capped_parts.add(strings.PartName[1:])
+    reader.read()
+    archive.loading = False
+    return reader.wb
