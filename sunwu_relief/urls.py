@@ -33,6 +33,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("", include("benefits.urls")),
     path("audits/", include("audits.urls")),
+    path("statistics/", include("benefits.statistics.urls")),
     path("", audit_views.dashboard, name="dashboard"),
 ]
 

@@ -1,0 +1,181 @@
+"""The monthly report's figures, read from the decisions in force (never from today's statuses).
+
+低保 and 特困 come from the roll of the month (`benefits.roll.roll_rows`: the one rule that every
+channel uses for a month's amount), so a past month gives the same figures whenever it is asked
+for. Temporary assistance counts the grants decided in the month, medical assistance the claims
+recorded in the month with aid above zero: both are append-only records with their own date.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+
+from households.models import Classification, Township
+from households.selectors import townships_for
+from sunwu_relief import clock
+
+from ..medical.models import MedicalClaim
+from ..models import Programme
+from ..roll import roll_rows
+from ..temporary.models import TemporaryCase, TemporaryStatus
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class StatisticsRow:
+    """One township's figures of a month (or the county's: `township` empty)."""
+
+    township: str
+    dibao_households: int = 0
+    dibao_persons: int = 0
+    dibao_key: int = 0
+    dibao_long_term: int = 0
+    dibao_general: int = 0
+    dibao_amount: Decimal = ZERO
+    tekun_persons: int = 0
+    tekun_centralised: int = 0
+    tekun_dispersed: int = 0
+    tekun_amount: Decimal = ZERO
+    temporary_count: int = 0
+    temporary_amount: Decimal = ZERO
+    medical_count: int = 0
+    medical_amount: Decimal = ZERO
+
+    def add(self, other: "StatisticsRow") -> None:
+        for name in FIGURES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+FIGURES = [f.name for f in fields(StatisticsRow) if f.name != "township"]
+
+
+@dataclass
+class MonthlyReport:
+    month: datetime.date
+    rows: list[StatisticsRow]
+    total: StatisticsRow = field(default_factory=lambda: StatisticsRow(township=""))
+
+
+# How a 特困 person of a month is supported: centralised in a care home, or dispersed at home.
+# The care-home placements answer it; without placement data every person is dispersed (at home).
+SupportModes = Callable[[datetime.date, list[int]], dict[int, str]]
+CENTRALISED = "centralised"
+
+
+def _no_placements(month: datetime.date, benefit_ids: list[int]) -> dict[int, str]:
+    return {}
+
+
+_support_modes: SupportModes = _no_placements
+
+
+def register_support_modes(function: SupportModes) -> None:
+    """The care-home placements register how each 特困 benefit was supported in a month."""
+    global _support_modes
+    _support_modes = function
+
+
+def _month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    start = month.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def monthly_report(*, month: datetime.date, townships: Iterable[Township]) -> MonthlyReport:
+    """The report of `month` for `townships` (already scoped to the user), ordered by code."""
+    month = month.replace(day=1)
+    townships = sorted(townships, key=lambda t: t.code)
+    ids = [t.pk for t in townships]
+    rows = {t.pk: StatisticsRow(township=t.name) for t in townships}
+
+    for roll_row in roll_rows(programme=Programme.DIBAO, month=month, township_ids=ids):
+        row = rows[roll_row.benefit.township_id]
+        row.dibao_households += 1
+        row.dibao_persons += roll_row.covered
+        row.dibao_amount += roll_row.amount
+        match roll_row.benefit.classification:
+            case Classification.KEY:
+                row.dibao_key += 1
+            case Classification.LONG_TERM:
+                row.dibao_long_term += 1
+            case _:
+                row.dibao_general += 1
+
+    tekun = list(roll_rows(programme=Programme.TEKUN, month=month, township_ids=ids))
+    modes = _support_modes(month, [r.benefit.pk for r in tekun])
+    for roll_row in tekun:
+        row = rows[roll_row.benefit.township_id]
+        row.tekun_persons += roll_row.covered
+        row.tekun_amount += roll_row.amount
+        if modes.get(roll_row.benefit.pk) == CENTRALISED:
+            row.tekun_centralised += roll_row.covered
+        else:
+            row.tekun_dispersed += roll_row.covered
+
+    start, end = _month_bounds(month)
+    temporary = (
+        TemporaryCase.objects.filter(
+            status=TemporaryStatus.GRANTED,
+            township_id__in=ids,
+            decided_at__date__gte=start,
+            decided_at__date__lt=end,
+        )
+        .values("township_id")
+        .annotate(count=Count("id"), amount=Coalesce(Sum("amount"), ZERO))
+    )
+    for entry in temporary:
+        rows[entry["township_id"]].temporary_count = entry["count"]
+        rows[entry["township_id"]].temporary_amount = entry["amount"]
+    medical = (
+        MedicalClaim.objects.filter(township_id__in=ids, aid__gt=0, created__date__gte=start, created__date__lt=end)
+        .values("township_id")
+        .annotate(count=Count("id"), amount=Coalesce(Sum("aid"), ZERO))
+    )
+    for entry in medical:
+        rows[entry["township_id"]].medical_count = entry["count"]
+        rows[entry["township_id"]].medical_amount = entry["amount"]
+
+    report = MonthlyReport(month=month, rows=[rows[t.pk] for t in townships])
+    for row in report.rows:
+        report.total.add(row)
+    return report
+
+
+def monthly_report_for(user, *, month: datetime.date, township: Township | None = None) -> MonthlyReport:
+    """The report as `user` may see it: the county all townships, a township its own."""
+    scope = townships_for(user)
+    if township is not None:
+        scope = scope.filter(pk=township.pk)
+    return monthly_report(month=month, townships=list(scope))
+
+
+def last_months(count: int, *, until: datetime.date | None = None) -> list[datetime.date]:
+    """The `count` months up to and including `until`'s month (default: this month), oldest first."""
+    month = (until or clock.today()).replace(day=1)
+    months = []
+    for _ in range(count):
+        months.append(month)
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def trend_for(user, *, months: list[datetime.date]) -> list[tuple[datetime.date, StatisticsRow]]:
+    """The county (or township) total of each month, for the charts and the table behind them."""
+    scope = list(townships_for(user))
+    return [(month, monthly_report(month=month, townships=scope).total) for month in months]
+
+
+def parse_month(raw: str) -> datetime.date | None:
+    """`YYYY-MM` → its first day; None when it is not one (a filter that cannot apply)."""
+    try:
+        year, month = raw.split("-")
+        if len(year) != 4 or len(month) != 2:
+            return None
+        return datetime.date(int(year), int(month), 1)
+    except ValueError:
+        return None
