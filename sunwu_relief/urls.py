@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("benefits.urls")),
     path("audits/", include("audits.urls")),
     path("statistics/", include("benefits.statistics.urls")),
+    path("public/", include("audits.public.urls")),
     path("", audit_views.dashboard, name="dashboard"),
 ]
 

@@ -51,7 +51,15 @@ class MonthlyStatisticsApi(APIView):
     @extend_schema(
         operation_id="statistics_monthly",
         summary="Monthly statistics report",
-        parameters=[OpenApiParameter("month", OpenApiTypes.STR, required=True, description="YYYY-MM")],
+        parameters=[
+            OpenApiParameter(
+                "month",
+                OpenApiTypes.STR,
+                required=True,
+                description="YYYY-MM",
+                pattern=r"^[12][0-9]{3}-(0[1-9]|1[0-2])$",
+            )
+        ],
         responses={200: MonthlyStatisticsSerializer},
     )
     def get(self, request: Request) -> Response:
