@@ -35,6 +35,7 @@ urlpatterns = [
     path("audits/", include("audits.urls")),
     path("statistics/", include("benefits.statistics.urls")),
     path("public/", include("audits.public.urls")),
+    path("performance/", include("audits.performance.urls")),
     path("", audit_views.dashboard, name="dashboard"),
 ]
 
