@@ -12,6 +12,7 @@ from sunwu_relief.roles import role_of
 
 from ..models import FindingKind
 from ..selectors import dashboard_figures, open_findings_by_township
+from ..selectors.queues import work_queues
 
 
 def _as_of(request: HttpRequest) -> tuple[datetime.date, bool]:
@@ -42,6 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "clamped": clamped,
             "requested": request.GET.get("on", ""),
             "role": role_of(request.user),
+            "queues": work_queues(request.user),
             # Reconciliation findings open, by township and kind (ledger issue).
             "findings_by_township": open_findings_by_township(request.user),
             "finding_kinds": FindingKind.choices,
