@@ -144,10 +144,13 @@ def work_queues(user) -> list[Queue]:
         return [
             _application_queue(user, "to_accept", _("To accept"), [ApplicationStatus.DRAFT], ApplicationStatus.DRAFT),
             _application_queue(
+                user, "to_start", _("Investigation to start"), [ApplicationStatus.ACCEPTED], ApplicationStatus.ACCEPTED
+            ),
+            _application_queue(
                 user,
                 "to_investigate",
                 _("To investigate"),
-                [ApplicationStatus.ACCEPTED, ApplicationStatus.INVESTIGATING],
+                [ApplicationStatus.INVESTIGATING],
                 ApplicationStatus.INVESTIGATING,
             ),
             _application_queue(

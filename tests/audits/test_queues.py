@@ -22,12 +22,15 @@ def _queues(user) -> dict:
 
 def test_a_caseworker_sees_the_cases_of_their_township_only(cases, caseworker_sunwu, caseworker_chenqing):
     cases.to(ApplicationStatus.INVESTIGATING)
+    cases.to(ApplicationStatus.ACCEPTED)
     cases.draft()
     mine = _queues(caseworker_sunwu)
     assert mine["to_investigate"].count == 1
+    assert mine["to_start"].count == 1
     assert mine["to_accept"].count == 1
     theirs = _queues(caseworker_chenqing)
     assert theirs["to_investigate"].count == 0
+    assert theirs["to_start"].count == 0
     assert theirs["to_accept"].count == 0
 
 
