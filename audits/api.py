@@ -28,6 +28,7 @@ from sunwu_relief.roles import Role, can_see_full_id
 from sunwu_relief.serializers import ModelSerializer, Serializer
 from sunwu_relief.ui import client_ip
 
+from .events import AuditsEvent
 from .models import Finding, FindingKind, FindingStatus
 from .selectors import MAX_BULK, assistance_status, finding_list
 
@@ -151,7 +152,9 @@ class AssistanceStatusApi(APIView):
         found = assistance_status(request.user, [number])
         if not found:
             raise Http404
-        record_event(actor=request.user, action="api.assistance_status", count=1, id_number=mask_id_number(number))
+        record_event(
+            actor=request.user, action=AuditsEvent.ASSISTANCE_STATUS_QUERY, count=1, id_number=mask_id_number(number)
+        )
         _log_shown(request, found)
         return Response(AssistanceStatusSerializer(found[0]).data)
 
@@ -214,7 +217,7 @@ class AssistanceStatusBulkApi(APIView):
             raise serializers.ValidationError({"id_numbers": invalid})
         found = assistance_status(request.user, numbers)
         known = {item["id_number"] for item in found}
-        record_event(actor=request.user, action="api.assistance_status", count=len(numbers))
+        record_event(actor=request.user, action=AuditsEvent.ASSISTANCE_STATUS_QUERY, count=len(numbers))
         _log_shown(request, found)
         return Response(
             {

@@ -18,6 +18,7 @@ from bench.synthetic import SURNAMES, make_id_number
 from benefits.models import Benefit, BenefitStatus, Programme
 from households.ledger import LEDGER_WORDS, ImportResult, ledger_import_rows
 from households.models import Household, LedgerRecord, Member
+from sunwu_relief.authz import system
 
 from .services import ReconciliationResult, reconciliation_run
 
@@ -77,7 +78,7 @@ def seed_ledger(*, rng: random.Random, households: Iterable[Household]) -> SeedL
     imported = ledger_import_rows(builder.rows, actor=None)
     if not imported.succeeded:
         raise RuntimeError("the demo ledger did not import: " + "; ".join(str(e) for e in imported.errors[:5]))
-    return SeedLedgerResult(imported, reconciliation_run(actor=None))
+    return SeedLedgerResult(imported, reconciliation_run(actor=system("command:seed_demo")))
 
 
 class _Builder:

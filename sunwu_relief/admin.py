@@ -197,7 +197,7 @@ class LockoutAdmin(AccessAttemptAdmin):
     def unlock(self, request, queryset) -> None:
         names = sorted(set(queryset.values_list("username", flat=True)))
         for name in names:
-            login_unlock(actor=request.user if role_of(request.user) else None, username=name)
+            login_unlock(actor=request.user, username=name)
         self.message_user(request, _("Unlocked: %(names)s") % {"names": "、".join(names)})
 
 

@@ -1,7 +1,9 @@
 from django.contrib.admin.utils import unquote
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html, format_html_join
 
 from .audit import record_access, record_list_access
+from .labels import snapshot_rows
 from .ui import client_ip
 
 # Fields whose values are (or contain) the digits an ID-number mask hides.
@@ -107,10 +109,6 @@ def township_name(township_id: int | None) -> str:
 
 def snapshot_table(model, snapshot: dict) -> str:
     """A stored snapshot of policy numbers as a small table with the fields' Chinese labels."""
-    from django.utils.html import format_html, format_html_join
-
-    from .labels import snapshot_rows
-
     rows = snapshot_rows(model, snapshot)
     if not rows:
         return "—"

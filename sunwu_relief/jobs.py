@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .audit import record_event
+from .authz import require
+from .events import BaseEvent
 from .models import Job
 
 logger = logging.getLogger(__name__)
@@ -86,12 +88,14 @@ def job_run(job_id: int, work: Callable[[Job], tuple[dict, list]]) -> Job | None
     return job_finish(job, succeeded=True, counts=counts, errors=errors)
 
 
-def job_files_purge(*, now: datetime.datetime | None = None) -> int:
+def job_files_purge(*, actor, now: datetime.datetime | None = None) -> int:
     """Delete the input and result files of every job that finished more than
     `SUNWU_UPLOAD_RETENTION_DAYS` ago: they hold full ID numbers and are needed only while the
     import can be checked. The job's record stays (kind, who, when, counts, errors) and says
     when its files went (`params["files_purged"]`). Running it again changes nothing.
+    Only the system purges (the nightly task, the `purge_job_files` command).
     Returns how many jobs lost their files."""
+    require(actor, roles=())
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.SUNWU_UPLOAD_RETENTION_DAYS)
     expired = Job.objects.filter(finished__lt=cutoff).filter(~Q(input_file="") | ~Q(result_file="")).order_by("pk")
     purged = 0
@@ -104,6 +108,6 @@ def job_files_purge(*, now: datetime.datetime | None = None) -> int:
         job.result_file = ""
         job.params = {**job.params, "files_purged": timezone.now().isoformat()}
         job.save(update_fields=["input_file", "result_file", "params"])
-        record_event(actor=None, action="job.files_purge", obj=job, files=names)
+        record_event(actor=actor, action=BaseEvent.JOB_FILES_PURGE, obj=job, files=names)
         purged += 1
     return purged

@@ -14,10 +14,11 @@ from rest_framework.exceptions import APIException
 
 from .audit import record_event
 from .errors import DomainError, InvalidInput
+from .events import BaseEvent
 from .logging import mask_in_text
 from .models import AuditEvent
 
-REFUSED = "refused"
+REFUSED = BaseEvent.REFUSED
 logger = logging.getLogger(__name__)
 
 

@@ -1,4 +1,6 @@
-"""Writes owned by the project package: staff accounts, roles and their groups."""
+"""Writes owned by the project package: staff accounts, roles and their groups, log-in lock-outs, API tokens."""
+
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -8,10 +10,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .audit import record_event
-from .errors import InvalidInput, NotAllowed
+from .authz import require
+from .errors import InvalidInput
+from .events import BaseEvent
 from .models import StaffProfile
-from .roles import ADMIN_ROLES, ROLE_PERMISSIONS, TOWNSHIP_ROLES, Role, role_of
+from .roles import ADMIN_ROLES, ROLE_PERMISSIONS, TOWNSHIP_ROLES, Role
 from .text import validate_plain_text
+
+
+def _require_account_manager(actor, *, code: str, message: str) -> None:
+    """The accounts are managed by the county's administrators (superusers, in the admin), the
+    bureau's reviewers, and operators' commands (the system)."""
+    if getattr(actor, "is_superuser", False):
+        return
+    require(actor, roles=(Role.BUREAU_REVIEWER,), code=code, message=message)
 
 
 def ensure_role_groups() -> None:
@@ -30,6 +42,9 @@ def ensure_role_groups() -> None:
 @transaction.atomic
 def staff_assign(*, actor, user, role: str, township=None) -> StaffProfile:
     """Give a user one role (and, for township roles, one township)."""
+    _require_account_manager(
+        actor, code="staff.not_allowed", message=_("Only the county bureau manages staff accounts.")
+    )
     if role not in Role.values:
         raise InvalidInput(field_errors={"role": [_("Unknown role.")]})
     if role in TOWNSHIP_ROLES and township is None:
@@ -50,7 +65,7 @@ def staff_assign(*, actor, user, role: str, township=None) -> StaffProfile:
     if old != (profile.role, profile.township_id) or _created:
         record_event(
             actor=actor,
-            action="staff.assign",
+            action=BaseEvent.STAFF_ASSIGN,
             obj=user,
             township_id=profile.township_id,
             role=[old[0], role],
@@ -65,6 +80,9 @@ def staff_create_or_update(
 ):
     """Create or update a staff account. `name` is the person's real name (姓名), printed on
     papers and timelines; it is kept whole in `first_name` (Chinese names are not split)."""
+    _require_account_manager(
+        actor, code="staff.not_allowed", message=_("Only the county bureau manages staff accounts.")
+    )
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(username=username)
     if name is not None:
@@ -80,7 +98,7 @@ def staff_create_or_update(
             user.first_name, user.last_name = name, ""
             user.save(update_fields=["first_name", "last_name"])
             if not created:
-                record_event(actor=actor, action="staff.rename", obj=user, name=[old_name, name])
+                record_event(actor=actor, action=BaseEvent.STAFF_RENAME, obj=user, name=[old_name, name])
     if password:
         # Password complexity (等保2.0); the transaction undoes a new user when it fails.
         try:
@@ -94,23 +112,22 @@ def staff_create_or_update(
         user.save()
     staff_assign(actor=actor, user=user, role=role, township=township)
     if created:
-        record_event(actor=actor, action="staff.create", obj=user)
+        record_event(actor=actor, action=BaseEvent.STAFF_CREATE, obj=user)
     return user, created
 
 
 def login_unlock(*, actor, username: str) -> int:
     """Lift the lock-out of a user name after too many failed log-ins (every address); only the
-    county bureau's administrators (bureau reviewers) or an operator's command (actor None).
-    Returns how many lock-out records were cleared."""
+    county bureau's administrators (bureau reviewers, superusers) or an operator's command (the
+    system). Returns how many lock-out records were cleared."""
     from axes.utils import reset
 
-    if actor is not None and role_of(actor) != Role.BUREAU_REVIEWER:
-        raise NotAllowed(_("Only the county bureau may unlock a log-in."))
+    _require_account_manager(actor, code="not_allowed", message=_("Only the county bureau may unlock a log-in."))
     username = username.strip()
     if not username:
         raise InvalidInput(field_errors={"username": [_("Give the user name.")]})
     cleared = reset(username=username)
-    record_event(actor=actor, action="login.unlock", username=username, cleared=cleared)
+    record_event(actor=actor, action=BaseEvent.LOGIN_UNLOCK, username=username, cleared=cleared)
     return cleared
 
 
@@ -118,12 +135,36 @@ def login_unlock(*, actor, username: str) -> int:
 def api_tokens_revoke(*, actor, user) -> int:
     """Revoke every API token of `user` (knox keeps only hashes: revoking is deleting the rows);
     only the county's administrators (superusers, who manage the user accounts), bureau reviewers,
-    or an operator's command (actor None). Audited.
+    or an operator's command (the system). Audited.
     Returns how many tokens were revoked."""
     from knox.models import AuthToken
 
-    if actor is not None and not actor.is_superuser and role_of(actor) != Role.BUREAU_REVIEWER:
-        raise NotAllowed(_("Only the county bureau may revoke API tokens."), code="api_token.revoke_not_allowed")
+    _require_account_manager(
+        actor, code="api_token.revoke_not_allowed", message=_("Only the county bureau may revoke API tokens.")
+    )
     revoked, _details = AuthToken.objects.filter(user=user).delete()
-    record_event(actor=actor, action="api_token.revoke", obj=user, count=revoked)
+    record_event(actor=actor, action=BaseEvent.API_TOKEN_REVOKE, obj=user, count=revoked)
     return revoked
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str  # shown once: knox keeps only its hash
+    expiry: object  # datetime or None (never)
+    revoked: int  # older tokens revoked first
+
+
+@transaction.atomic
+def api_token_issue(*, actor, user, revoke_old: bool = False) -> IssuedToken:
+    """A new API token for `user` (a user with a role); older tokens stay valid, so that a client
+    can switch over, unless `revoke_old`. Same authority as revoking; audited with the token's
+    prefix (never the token)."""
+    from knox.models import AuthToken
+
+    _require_account_manager(
+        actor, code="api_token.issue_not_allowed", message=_("Only the county bureau may issue API tokens.")
+    )
+    revoked = api_tokens_revoke(actor=actor, user=user) if revoke_old else 0
+    instance, token = AuthToken.objects.create(user=user)
+    record_event(actor=actor, action=BaseEvent.API_TOKEN_ISSUE, obj=user, token_prefix=instance.token_key)
+    return IssuedToken(token=token, expiry=instance.expiry, revoked=revoked)

@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from .errors import DomainError
 from .refusals import is_refusal, record_refusal
@@ -135,9 +136,6 @@ def post_only(back: Callable[..., str]) -> Callable:
             if request.method in ("GET", "HEAD"):
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
-                from django.contrib import messages
-                from django.utils.translation import gettext as _
-
                 messages.info(request, _("That address only takes a form; here is the page with the form."))
                 return HttpResponseRedirect(back(**kwargs))
             return HttpResponseNotAllowed(["POST"])

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
+from .celery import app
 from .refusals import record_refusal
 
 
@@ -22,8 +23,6 @@ def _database_ok() -> bool:
 def _broker_state() -> str:
     if not settings.CELERY_BROKER_URL:
         return "eager"
-    from .celery import app
-
     try:
         # The URL from the settings, so that what is checked is what the tasks will use.
         with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from bench.synthetic import make_id_number
 from households import services as household_services
 from households.models import Household, Township
+from sunwu_relief.authz import system
 from sunwu_relief.roles import Role
 from sunwu_relief.services import staff_create_or_update
 
@@ -30,7 +31,9 @@ def township_chenqing(db) -> Township:
 def make_user(username: str, role: str | None, township: Township | None = None):
     if role is None:
         return get_user_model().objects.create_user(username=username, password=PASSWORD)
-    user, _ = staff_create_or_update(actor=None, username=username, role=role, township=township, password=PASSWORD)
+    user, _ = staff_create_or_update(
+        actor=system("test"), username=username, role=role, township=township, password=PASSWORD
+    )
     return get_user_model().objects.select_related("staff_profile").get(pk=user.pk)
 
 

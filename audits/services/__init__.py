@@ -2,10 +2,11 @@
 `from audits.services import spot_check_draw` works whichever module holds it."""
 
 from .findings import RESOLVE_ROLES, finding_resolve
-from .reconciliation import ReconciliationResult, find_discrepancies, reconciliation_run
-from .spot_checks import always_reasons, draw_pending, hash_programme, spot_check_draw
+from .reconciliation import ReconciliationResult, find_discrepancies, reconciliation_job_run, reconciliation_run
+from .spot_checks import DRAW_ROLES, always_reasons, draw_pending, hash_programme, spot_check_draw
 
 __all__ = [
+    "DRAW_ROLES",
     "RESOLVE_ROLES",
     "ReconciliationResult",
     "always_reasons",
@@ -13,6 +14,7 @@ __all__ = [
     "find_discrepancies",
     "finding_resolve",
     "hash_programme",
+    "reconciliation_job_run",
     "reconciliation_run",
     "spot_check_draw",
 ]

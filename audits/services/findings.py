@@ -5,9 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import record_event
-from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
-from sunwu_relief.roles import Role, role_of
+from sunwu_relief.authz import require
+from sunwu_relief.errors import InvalidInput, OutOfScope, WorkflowError
+from sunwu_relief.roles import Role
 
+from ..events import AuditsEvent
 from ..models import PERSON_RESOLUTIONS, Finding, FindingEvent, FindingStatus
 from ..selectors import findings_for
 
@@ -19,12 +21,12 @@ RESOLVE_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_
 @transaction.atomic
 def finding_resolve(*, actor, finding: Finding, resolution: str, note: str) -> Finding:
     """Close a finding with what was decided (check, include, stop, correct) and why."""
+    # Locked through the user's scope: a finding the user may not see is not found.
     try:
         finding = findings_for(actor).select_for_update().get(pk=finding.pk)
     except Finding.DoesNotExist as exc:
         raise OutOfScope from exc
-    if role_of(actor) not in RESOLVE_ROLES:
-        raise NotAllowed
+    require(actor, roles=RESOLVE_ROLES, township_id=finding.township_id, allow_system=False)
     if finding.status == FindingStatus.RESOLVED:
         raise WorkflowError(_("This finding has already been resolved."))
     errors: dict[str, list[str]] = {}
@@ -49,5 +51,5 @@ def finding_resolve(*, actor, finding: Finding, resolution: str, note: str) -> F
         note=finding.note,
         created=now,
     )
-    record_event(actor=actor, action="finding.resolve", obj=finding, kind=finding.kind, resolution=resolution)
+    record_event(actor=actor, action=AuditsEvent.FINDING_RESOLVE, obj=finding, kind=finding.kind, resolution=resolution)
     return finding

@@ -7,6 +7,7 @@ discrepancy under a stable key: running again finds nothing twice. A run holds a
 runs (the nightly one and one after an import) never interleave.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -19,11 +20,20 @@ from benefits.models import Benefit, BenefitStatus, Programme
 from households.ids import mask_id_number
 from households.models import Household, LedgerRecord, Member, PovertyStatus, Relationship
 from sunwu_relief.audit import record_event
+from sunwu_relief.authz import require
+from sunwu_relief.jobs import job_claim, job_create, job_finish
 from sunwu_relief.locks import LockKey, advisory_lock
+from sunwu_relief.models import Job
+from sunwu_relief.roles import Role
 
+from ..events import AuditsEvent
 from ..models import Finding, FindingEvent, FindingKind, FindingStatus, Resolution
 from ..rules import same_name
 from ..selectors import open_counts
+
+JOB_KIND = "reconciliation"
+RUN_ROLES = (Role.BUREAU_REVIEWER, Role.AUDITOR)
+logger = logging.getLogger(__name__)
 
 COVERING_PROGRAMMES = (Programme.DIBAO, Programme.TEKUN)
 COVERING_STATUSES = (BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT)
@@ -232,9 +242,11 @@ RECORDED_FIELDS = ("kind", "id_number", "name", "household_id", "ledger_househol
 
 
 @transaction.atomic
-def reconciliation_run(*, actor=None) -> ReconciliationResult:
-    """Reconcile now: record new findings, refresh known ones, clear the gone, reopen the returned."""
+def reconciliation_run(*, actor) -> ReconciliationResult:
+    """Reconcile now: record new findings, refresh known ones, clear the gone, reopen the returned.
+    The system runs it (after an import, nightly, the `reconcile` command); of people, the county."""
     advisory_lock(LockKey.RECONCILIATION)
+    require(actor, roles=RUN_ROLES)
     now = timezone.now()
     found = find_discrepancies()
     result = ReconciliationResult()
@@ -300,5 +312,21 @@ def reconciliation_run(*, actor=None) -> ReconciliationResult:
     )
     FindingEvent.objects.bulk_create(events, batch_size=1000)
     result.open = open_counts()
-    record_event(actor=actor, action="reconciliation.run", **result.as_counts())
+    record_event(actor=actor, action=AuditsEvent.RECONCILIATION_RUN, **result.as_counts())
     return result
+
+
+def reconciliation_job_run(*, actor) -> Job | None:
+    """The reconciliation under a job record, as the task runs it (after every successful ledger
+    import and nightly): the job is claimed once, and says whether the run succeeded. A failure
+    is recorded on the job and raised again. None when the job was already claimed."""
+    job = job_claim(job_create(kind=JOB_KIND, actor=actor).pk)
+    if job is None:
+        return None
+    try:
+        result = reconciliation_run(actor=actor)
+    except Exception:
+        logger.exception("reconciliation job %s failed", job.pk)
+        job_finish(job, succeeded=False, errors=[{"row": None, "column": None, "message": "reconciliation failed"}])
+        raise
+    return job_finish(job, succeeded=True, counts=result.as_counts())

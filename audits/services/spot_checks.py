@@ -17,12 +17,16 @@ from benefits.services import application_mark_for_spot_check
 from households.models import LedgerRecord, PovertyStatus, Township
 from sunwu_relief import clock
 from sunwu_relief.audit import record_event
-from sunwu_relief.errors import NotAllowed
+from sunwu_relief.authz import require, user_or_none
 from sunwu_relief.locks import LockKey, advisory_lock
-from sunwu_relief.roles import Role, role_of
+from sunwu_relief.roles import Role
 
+from ..events import AuditsEvent
 from ..models import SpotCheckBatch, SpotCheckItem
 from ..rules import draw_sample, hash_programme
+
+# The county's staff draw; the nightly task and the operator's command draw as the system.
+DRAW_ROLES = (Role.BUREAU_REVIEWER, Role.AUDITOR)
 
 
 def always_reasons(application: Application) -> list[str]:
@@ -41,9 +45,8 @@ def always_reasons(application: Application) -> list[str]:
 def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
     """Draw over the applications waiting for county review that are in no batch yet; None when
     there are none (a second run with nothing new changes nothing)."""
-    if actor is not None and role_of(actor) not in (Role.BUREAU_REVIEWER, Role.AUDITOR):
-        raise NotAllowed(_("Only county staff draw the spot-check sample."))
     advisory_lock(LockKey.SPOT_CHECK_DRAW)
+    require(actor, roles=DRAW_ROLES, message=_("Only county staff draw the spot-check sample."))
     candidates = list(
         # Lock the applications only: the batch item is the nullable side of the join.
         Application.objects.select_for_update(of=("self",))
@@ -54,7 +57,7 @@ def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
     if not candidates:
         return None
     seed = seed if seed is not None else secrets.randbelow(2**31)
-    batch = SpotCheckBatch.objects.create(created_by=actor if getattr(actor, "pk", None) else None, seed=seed)
+    batch = SpotCheckBatch.objects.create(created_by=user_or_none(actor), seed=seed)
     groups: dict[tuple[int, str], list[Application]] = defaultdict(list)
     for application in candidates:
         groups[(application.township_id, application.programme)].append(application)
@@ -85,7 +88,11 @@ def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
                 always_reasons=reasons[str(application.pk)],
             )
             if drawn:
-                application_mark_for_spot_check(actor=actor, application=application)
+                # Until benefits stores only users as the history's author (user_or_none), the
+                # system's draw reaches it as None; a person's draw as the person.
+                application_mark_for_spot_check(
+                    actor=actor if user_or_none(actor) is not None else None, application=application
+                )
         summary.append(
             {
                 "township": names.get(township_id, ""),
@@ -97,7 +104,7 @@ def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
         )
     batch.summary = summary
     batch.save(update_fields=["summary"])
-    record_event(actor=actor, action="spot_check.draw", obj=batch, seed=seed, summary=summary)
+    record_event(actor=actor, action=AuditsEvent.SPOT_CHECK_DRAW, obj=batch, seed=seed, summary=summary)
     return batch
 
 

@@ -9,6 +9,7 @@ from audits.models import Finding
 from audits.services import reconciliation_run
 from households import services
 from households.models import LedgerRecord
+from sunwu_relief.authz import system
 from sunwu_relief.models import AccessLog
 from tests.audits.conftest import ledger_rows_for
 from tests.conftest import member_data, new_id_number
@@ -24,7 +25,7 @@ def english():
 @pytest.fixture
 def findings(household_sunwu, household_chenqing, import_ledger) -> list[Finding]:
     import_ledger(ledger_rows_for(household_sunwu, number="L-S") + ledger_rows_for(household_chenqing, number="L-C"))
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     return list(Finding.objects.exclude(id_number="").order_by("pk"))
 
 

@@ -12,6 +12,7 @@ from audits.models import Finding
 from audits.services import reconciliation_run
 from households.ledger import ledger_import_job_run, ledger_import_rows
 from households.models import LedgerRecord
+from sunwu_relief.authz import system
 from sunwu_relief.jobs import job_create
 from sunwu_relief.logging import MaskIdNumbersFilter
 from sunwu_relief.models import Job
@@ -317,7 +318,7 @@ def test_bulk_status_query_count_does_not_grow_with_the_numbers(
 @pytest.fixture
 def two_findings(household_sunwu, household_chenqing, import_ledger):
     import_ledger(ledger_rows_for(household_sunwu, number="L-S") + ledger_rows_for(household_chenqing, number="L-C"))
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     return household_sunwu, household_chenqing
 
 

@@ -12,6 +12,7 @@ from audits.models import Finding, FindingEvent, FindingKind, FindingStatus, Res
 from audits.rules import same_name
 from audits.services import finding_resolve, reconciliation_run
 from households.ledger import ledger_import_rows
+from sunwu_relief.authz import system
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
 from sunwu_relief.models import Job
 from tests.audits.conftest import ledger_rows_for
@@ -80,7 +81,7 @@ def findings(kind: str) -> list[Finding]:
 
 
 def test_each_kind_of_finding_is_found_with_the_records_involved(county, township_sunwu, township_chenqing):
-    result = reconciliation_run()
+    result = reconciliation_run(actor=system("test"))
     assert result.new == {
         FindingKind.NOT_COVERED: 3,  # not_covered, the split ledger household, the ledger-only one
         FindingKind.COVERED_OUT_OF_POVERTY: 1,
@@ -123,9 +124,9 @@ def test_each_kind_of_finding_is_found_with_the_records_involved(county, townshi
 
 
 def test_running_again_finds_nothing_twice(county):
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     count = Finding.objects.count()
-    again = reconciliation_run()
+    again = reconciliation_run(actor=system("test"))
     assert again.new == {}
     assert again.reopened == 0
     assert again.cleared == 0
@@ -134,10 +135,10 @@ def test_running_again_finds_nothing_twice(county):
 
 
 def test_a_resolved_finding_stays_resolved_while_it_is_still_found(county, caseworker_sunwu):
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     finding = Finding.objects.get(kind=FindingKind.NOT_COVERED, ledger_household_number="L-NOT-COVERED")
     finding_resolve(actor=caseworker_sunwu, finding=finding, resolution=Resolution.CHECK, note="入户核实，收入超标。")
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     finding.refresh_from_db()
     assert finding.status == FindingStatus.RESOLVED
     assert finding.resolution == Resolution.CHECK
@@ -146,20 +147,20 @@ def test_a_resolved_finding_stays_resolved_while_it_is_still_found(county, casew
 
 
 def test_a_finding_that_goes_is_cleared_and_reopened_when_it_comes_back(county, caseworker_sunwu, import_ledger):
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     renamed = Finding.objects.get(kind=FindingKind.IDENTITY_MISMATCH)
     finding_resolve(actor=caseworker_sunwu, finding=renamed, resolution=Resolution.CORRECT, note="户口本为王大山。")
     head = county["renamed"].members.get(relationship="head")
     rows = ledger_rows_for(county["renamed"], number="L-RENAMED")
     import_ledger(rows)  # the ledger now has 王大山 too
-    result = reconciliation_run()
+    result = reconciliation_run(actor=system("test"))
     renamed.refresh_from_db()
     assert not renamed.present
     assert renamed.status == FindingStatus.RESOLVED
     assert renamed.resolution == Resolution.CORRECT
     assert result.cleared == 0  # it had been resolved by a person: nothing to clear
     import_ledger([{**row, "name": "王大仙"} if row["id_number"] == head.id_number else row for row in rows])
-    result = reconciliation_run()
+    result = reconciliation_run(actor=system("test"))
     renamed.refresh_from_db()
     assert result.reopened == 1
     assert renamed.status == FindingStatus.OPEN
@@ -171,9 +172,9 @@ def test_a_finding_that_goes_is_cleared_and_reopened_when_it_comes_back(county, 
 
 
 def test_an_open_finding_that_goes_is_cleared_by_reconciliation(county, cover):
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     cover(county["not_covered"])
-    result = reconciliation_run()
+    result = reconciliation_run(actor=system("test"))
     finding = Finding.objects.get(kind=FindingKind.NOT_COVERED, ledger_household_number="L-NOT-COVERED")
     assert result.cleared == 1
     assert finding.status == FindingStatus.RESOLVED
@@ -182,16 +183,16 @@ def test_an_open_finding_that_goes_is_cleared_by_reconciliation(county, cover):
 
 
 def test_removed_registrations_are_not_reconciled(county, import_ledger):
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     keep = ledger_rows_for(county["in_order"], number="L-IN-ORDER")
     import_ledger(keep, replace=True)
-    result = reconciliation_run()
+    result = reconciliation_run(actor=system("test"))
     assert result.open[FindingKind.NOT_COVERED] == 0
     assert result.open[FindingKind.NOT_REGISTERED] == 4  # every covered household but the one kept
 
 
 def test_a_resolution_needs_a_known_kind_and_a_note(county, caseworker_sunwu):
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     finding = Finding.objects.get(kind=FindingKind.NOT_COVERED, ledger_household_number="L-NOT-COVERED")
     with pytest.raises(InvalidInput) as exc:
         finding_resolve(actor=caseworker_sunwu, finding=finding, resolution="cleared", note=" ")
@@ -202,7 +203,7 @@ def test_a_resolution_needs_a_known_kind_and_a_note(county, caseworker_sunwu):
 
 
 def test_findings_of_another_township_cannot_be_resolved(county, caseworker_chenqing):
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     finding = Finding.objects.get(kind=FindingKind.NOT_COVERED, ledger_household_number="L-NOT-COVERED")
     with pytest.raises(OutOfScope):
         finding_resolve(actor=caseworker_chenqing, finding=finding, resolution=Resolution.CHECK, note="x")
@@ -210,14 +211,14 @@ def test_findings_of_another_township_cannot_be_resolved(county, caseworker_chen
 
 @pytest.mark.parametrize("persona", ["auditor", "poverty_office"])
 def test_reading_roles_cannot_resolve(request, county, persona):
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     finding = Finding.objects.get(kind=FindingKind.NOT_COVERED, ledger_household_number="L-NOT-COVERED")
     with pytest.raises(NotAllowed):
         finding_resolve(actor=request.getfixturevalue(persona), finding=finding, resolution=Resolution.CHECK, note="x")
 
 
 def test_the_bureau_may_resolve_any_township(county, bureau_reviewer):
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     finding = Finding.objects.get(kind=FindingKind.NOT_REGISTERED)
     finding_resolve(actor=bureau_reviewer, finding=finding, resolution=Resolution.CHECK, note="尚未建档，仅供参考。")
 
@@ -276,7 +277,7 @@ def test_names_are_compared_as_people_write_them(a, b, same):
 
 def test_the_ledger_only_person_is_reconciled_without_our_registry(db, township_chenqing):
     ledger_import_rows([ledger_row(township="辰清镇", village="春青村", id_number=new_id_number())], actor=None)
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     finding = Finding.objects.get()
     assert finding.household is None
     assert finding.township == township_chenqing

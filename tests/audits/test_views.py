@@ -6,6 +6,7 @@ from django.utils import translation
 
 from audits.models import Finding, FindingStatus, Resolution
 from audits.services import reconciliation_run
+from sunwu_relief.authz import system
 from tests.audits.conftest import ledger_rows_for
 from tests.ledger_builders import ledger_row
 
@@ -20,7 +21,7 @@ def english(settings):
 @pytest.fixture
 def findings_two_townships(household_sunwu, household_chenqing, import_ledger):
     import_ledger(ledger_rows_for(household_sunwu, number="L-S") + ledger_rows_for(household_chenqing, number="L-C"))
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     return Finding.objects.get(household=household_sunwu), Finding.objects.get(household=household_chenqing)
 
 

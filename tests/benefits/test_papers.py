@@ -7,6 +7,7 @@ from django.urls import reverse
 from benefits import services
 from benefits.models import ApplicationStatus, WrittenNotice
 from benefits.selectors import written_notice_number
+from sunwu_relief.authz import system
 from sunwu_relief.models import AccessLog
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +31,13 @@ def test_approval_form_carries_both_opinions_by_real_name(client, cases):
     from sunwu_relief.services import staff_create_or_update
 
     staff_create_or_update(
-        actor=None,
+        actor=system("test"),
         username=cases.reviewer.username,
         role="township_reviewer",
         township=cases.reviewer.staff_profile.township,
         name="赵审核",
     )
-    staff_create_or_update(actor=None, username=cases.bureau.username, role="bureau_reviewer", name="钱审批")
+    staff_create_or_update(actor=system("test"), username=cases.bureau.username, role="bureau_reviewer", name="钱审批")
     application = cases.to(ApplicationStatus.APPROVED)
     client.force_login(cases.caseworker)
     response = client.get(reverse("benefits:application-paper", args=[application.pk, "approval"]))

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from benefits import services
 from benefits.models import ApplicationStatus, Benefit, BenefitStatus, Objection, Transition, WrittenNotice
+from sunwu_relief.authz import system
 from sunwu_relief.errors import NotAllowed, OutOfScope, WorkflowError
 from sunwu_relief.models import AuditEvent
 
@@ -91,7 +92,7 @@ def test_investigator_cannot_review_their_own_case(cases, township_sunwu):
 
     application = cases.to(ApplicationStatus.TOWNSHIP_REVIEW)
     # The second investigator is later made a township reviewer: still not allowed on this case.
-    staff_assign(actor=None, user=cases.caseworker2, role="township_reviewer", township=township_sunwu)
+    staff_assign(actor=system("test"), user=cases.caseworker2, role="township_reviewer", township=township_sunwu)
     with pytest.raises(WorkflowError, match="调查"):
         services.application_township_approve(actor=cases.caseworker2, application=application, opinion="同意")
 
@@ -147,7 +148,7 @@ def test_county_approval_by_someone_who_worked_it_at_township_is_refused(cases, 
     from sunwu_relief.services import staff_assign
 
     application = cases.to(ApplicationStatus.COUNTY_REVIEW)
-    staff_assign(actor=None, user=cases.reviewer, role="bureau_reviewer")
+    staff_assign(actor=system("test"), user=cases.reviewer, role="bureau_reviewer")
     with pytest.raises(WorkflowError, match="乡镇"):
         services.application_county_approve(actor=cases.reviewer, application=application)
 

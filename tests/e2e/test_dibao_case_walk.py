@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from audits.services import spot_check_draw
 from benefits import services
 from benefits.models import Application, ApplicationStatus, Benefit
+from sunwu_relief.authz import system
 from tests.builders import CaseBuilder
 from tests.conftest import PASSWORD
 
@@ -96,7 +97,7 @@ def test_dibao_application_walks_from_draft_to_approved(
     # The notice period passes without objection: the beat task sends the case to the county,
     # and the nightly spot-check draw takes it (one case in the township: ⌈50% × 1⌉ = 1).
     assert services.notices_complete_due(on=timezone.localdate() + datetime.timedelta(days=8)) == 1
-    assert spot_check_draw(actor=None, seed=2016) is not None
+    assert spot_check_draw(actor=system("test"), seed=2016) is not None
     page.locator("form[action='/accounts/logout/'] button").click()
 
     # The bureau reviewer decides in the admin.

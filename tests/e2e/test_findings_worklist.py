@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from audits.models import Finding, FindingKind, FindingStatus, Resolution
 from audits.services import reconciliation_run
 from households.ledger import ledger_import_rows
+from sunwu_relief.authz import system
 from tests.audits.conftest import ledger_rows_for
 from tests.conftest import PASSWORD, member_data, new_id_number
 
@@ -55,7 +56,7 @@ def not_covered_findings(make_household, caseworker_sunwu, caseworker_chenqing):
     rows = ledger_rows_for(ours, number="L-SUNWU-1") + ledger_rows_for(theirs, number="L-CHENQING-1")
     result = ledger_import_rows(rows, actor=None)
     assert result.succeeded, [str(e) for e in result.errors]
-    reconciliation_run()
+    reconciliation_run(actor=system("test"))
     mine = Finding.objects.get(kind=FindingKind.NOT_COVERED, household=ours)
     other = Finding.objects.get(kind=FindingKind.NOT_COVERED, household=theirs)
     assert (mine.township.name, mine.name, mine.status) == ("孙吴镇", OUR_HEAD, FindingStatus.OPEN)

@@ -18,6 +18,7 @@ from benefits import services
 from benefits.models import Application, ApplicationStatus, Benefit
 from households.models import Household
 from sunwu_relief import clock
+from sunwu_relief.authz import system
 from sunwu_relief.services import staff_create_or_update
 from tests.conftest import PASSWORD, new_id_number
 
@@ -71,7 +72,7 @@ def test_a_new_dibao_case_goes_from_a_new_household_to_the_county_decision(
     for user, name in names.items():
         profile = user.staff_profile
         staff_create_or_update(
-            actor=None, username=user.username, role=profile.role, township=profile.township, name=name
+            actor=system("test"), username=user.username, role=profile.role, township=profile.township, name=name
         )
     today = timezone.localdate()
     village = township_sunwu.villages.order_by("id").first()

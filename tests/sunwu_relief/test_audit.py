@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from sunwu_relief.audit import record_access, record_event
+from sunwu_relief.authz import system
 from sunwu_relief.models import AccessLog, AuditEvent
 from tests.conftest import PASSWORD
 
@@ -125,7 +126,7 @@ def test_staff_role_change_is_audited(caseworker_sunwu, township_chenqing):
     from sunwu_relief.services import staff_assign
 
     old_township_id = caseworker_sunwu.staff_profile.township_id
-    staff_assign(actor=None, user=caseworker_sunwu, role="caseworker", township=township_chenqing)
+    staff_assign(actor=system("test"), user=caseworker_sunwu, role="caseworker", township=township_chenqing)
     event = AuditEvent.objects.filter(action="staff.assign", object_id=str(caseworker_sunwu.pk)).latest("id")
     assert event.detail["township"] == [old_township_id, township_chenqing.pk]
     assert event.detail["role"] == ["caseworker", "caseworker"]

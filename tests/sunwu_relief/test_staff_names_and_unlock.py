@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from benefits.models import ApplicationStatus
+from sunwu_relief.authz import system
 from sunwu_relief.errors import InvalidInput, NotAllowed
 from sunwu_relief.labels import action_label, model_label
 from sunwu_relief.models import AuditEvent
@@ -38,17 +39,17 @@ def test_add_user_records_the_real_name(db):
 
 def test_a_name_with_control_characters_is_refused(db):
     with pytest.raises(InvalidInput):
-        staff_create_or_update(actor=None, username="x", role="auditor", name="王\u202e芳")
+        staff_create_or_update(actor=system("test"), username="x", role="auditor", name="王\u202e芳")
 
 
 def test_a_user_without_a_name_is_shown_by_log_in(db):
-    user, _created = staff_create_or_update(actor=None, username="noname", role="auditor")
+    user, _created = staff_create_or_update(actor=system("test"), username="noname", role="auditor")
     assert str(user) == "noname"
 
 
 def test_timeline_shows_the_real_name_of_who_did_a_step(client, cases):
     staff_create_or_update(
-        actor=None,
+        actor=system("test"),
         username=cases.caseworker.username,
         role="caseworker",
         township=cases.caseworker.staff_profile.township,
@@ -64,7 +65,7 @@ def test_timeline_shows_the_real_name_of_who_did_a_step(client, cases):
 
 def test_the_admin_edits_the_real_name(client, bureau_reviewer, db):
     superuser = User.objects.create_superuser("root", password="Strong-pass-2026")
-    target, _c = staff_create_or_update(actor=None, username="zhao", role="auditor")
+    target, _c = staff_create_or_update(actor=system("test"), username="zhao", role="auditor")
     client.force_login(superuser)
     page = client.get(reverse("admin:auth_user_change", args=[target.pk]))
     assert page.status_code == 200

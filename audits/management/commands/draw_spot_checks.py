@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from audits.services import spot_check_draw
+from sunwu_relief.authz import system
 
 
 class Command(BaseCommand):
@@ -10,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, help="repeat a draw with its recorded seed")
 
     def handle(self, *args, seed: int | None, **options) -> None:
-        batch = spot_check_draw(actor=None, seed=seed)
+        batch = spot_check_draw(actor=system("command:draw_spot_checks"), seed=seed)
         if batch is None:
             self.stdout.write("No application is waiting for county review outside a batch: nothing drawn.")
             return

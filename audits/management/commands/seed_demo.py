@@ -8,11 +8,13 @@ from django.db import transaction
 
 from bench.synthetic import iter_households
 from households import services as household_services
-from households.models import Household, LabourCapacity, Township
+from households.models import Household, LabourCapacity, Relationship, Township
+from sunwu_relief.authz import system
 from sunwu_relief.roles import Role
 from sunwu_relief.services import staff_create_or_update
 
 DEMO_PASSWORD = "sunwu-demo-2026"
+SEED = system("command:seed_demo")
 # A fixed "today" keeps the same seed producing the same people whatever the date.
 DEMO_TODAY = datetime.date(2026, 6, 1)
 
@@ -60,7 +62,7 @@ class Command(BaseCommand):
         # The official holiday calendar (the migrations load it too; this catches a newer package).
         from benefits.services import holidays_load
 
-        holidays_load(actor=None)
+        holidays_load(actor=None)  # benefits takes the system as None until its services use require()
         if Household.objects.exists():
             self.stdout.write("The database is already seeded: nothing changed.")
         else:
@@ -83,12 +85,12 @@ class Command(BaseCommand):
             for role, username in COUNTY_USERS.items():
                 if username not in existing:
                     staff_create_or_update(
-                        actor=None, username=username, role=role, password=DEMO_PASSWORD, name=demo_name(username)
+                        actor=SEED, username=username, role=role, password=DEMO_PASSWORD, name=demo_name(username)
                     )
                 logins.append((username, f"{demo_name(username)} · {Role(role).label}"))
             if PAYMENT_CHECKER not in existing:
                 staff_create_or_update(
-                    actor=None,
+                    actor=SEED,
                     username=PAYMENT_CHECKER,
                     role=Role.BUREAU_REVIEWER,
                     password=DEMO_PASSWORD,
@@ -99,7 +101,7 @@ class Command(BaseCommand):
                 for role, username in township_usernames(township, index):
                     if username not in existing:
                         staff_create_or_update(
-                            actor=None,
+                            actor=SEED,
                             username=username,
                             role=role,
                             township=township,
@@ -145,7 +147,7 @@ class Command(BaseCommand):
                 head=household_services.MemberData(
                     name=head.name,
                     id_number=head.id_number,
-                    relationship="head",
+                    relationship=Relationship.HEAD,
                     labour_capacity=rng.choice(LabourCapacity.values),
                 ),
             )

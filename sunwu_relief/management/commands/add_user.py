@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from households.models import Township
+from sunwu_relief.authz import system
 from sunwu_relief.errors import DomainError
 from sunwu_relief.roles import TOWNSHIP_ROLES, Role
 from sunwu_relief.services import staff_create_or_update
@@ -38,7 +39,12 @@ class Command(BaseCommand):
             raise CommandError(f"the role {role} is county-wide and takes no --township")
         try:
             user, created = staff_create_or_update(
-                actor=None, username=username, role=role, township=place, password=password, name=name
+                actor=system("command:add_user"),
+                username=username,
+                role=role,
+                township=place,
+                password=password,
+                name=name,
             )
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.field_errors}") from exc

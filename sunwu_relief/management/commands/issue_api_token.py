@@ -1,10 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from knox.models import AuthToken
 
-from sunwu_relief.audit import record_event
+from sunwu_relief.authz import system
 from sunwu_relief.roles import role_of
-from sunwu_relief.services import api_tokens_revoke
+from sunwu_relief.services import api_token_issue
 
 
 class Command(BaseCommand):
@@ -25,11 +24,9 @@ class Command(BaseCommand):
             raise CommandError(f"no user {username!r}")
         if role_of(user) is None:
             raise CommandError(f"{username!r} has no role; give one with add_user first")
+        issued = api_token_issue(actor=system("command:issue_api_token"), user=user, revoke_old=revoke_old)
         if revoke_old:
-            revoked = api_tokens_revoke(actor=None, user=user)
-            self.stdout.write(f"revoked {revoked} older API token(s)")
-        instance, token = AuthToken.objects.create(user=user)
-        record_event(actor=None, action="api_token.issue", obj=user, token_prefix=instance.token_key)
-        expiry = f"{instance.expiry:%Y-%m-%d}" if instance.expiry else "never"
+            self.stdout.write(f"revoked {issued.revoked} older API token(s)")
+        expiry = f"{issued.expiry:%Y-%m-%d}" if issued.expiry else "never"
         self.stdout.write(f"token for {username} (expires {expiry}):")
-        self.stdout.write(token)
+        self.stdout.write(issued.token)

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sunwu_relief.authz import system
 from sunwu_relief.services import api_tokens_revoke
 
 
@@ -14,5 +15,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"no user {username!r}")
-        revoked = api_tokens_revoke(actor=None, user=user)
+        revoked = api_tokens_revoke(actor=system("command:revoke_api_tokens"), user=user)
         self.stdout.write(f"revoked {revoked} API token(s) of {username}")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
+from sunwu_relief.authz import system
 from sunwu_relief.services import login_unlock
 
 
@@ -13,5 +14,5 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username: str, **options) -> None:
-        cleared = login_unlock(actor=None, username=username)
+        cleared = login_unlock(actor=system("command:unlock_user"), username=username)
         self.stdout.write(f"unlocked {username}: {cleared} lock-out record(s) cleared")
