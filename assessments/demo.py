@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from households.classification import household_classify
 from households.models import Household
 from sunwu_relief import clock
+from sunwu_relief.authz import system
 from sunwu_relief.roles import Role
 from sunwu_relief.services import staff_create_or_update
 
@@ -50,7 +51,11 @@ def _second_investigator(caseworker) -> AbstractBaseUser:
     if existing is not None:
         return existing
     user, _created = staff_create_or_update(
-        actor=None, username=username, role=Role.CASEWORKER, township=caseworker.staff_profile.township, password=None
+        actor=system("command:seed_demo"),
+        username=username,
+        role=Role.CASEWORKER,
+        township=caseworker.staff_profile.township,
+        password=None,
     )
     return user
 
