@@ -18,8 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from benefits.models import BenefitStatus, Programme
 from households.ids import ID_NUMBER_SCHEMA, mask_id_number, validate_id_number
 from households.ledger_api import FORBIDDEN, UNAUTHORISED
+from households.models import Classification
 from sunwu_relief.api import HasRole
 from sunwu_relief.audit import record_event, record_list_access
 from sunwu_relief.filters import StrictChoiceFilter
@@ -40,9 +42,7 @@ NOT_FOUND = OpenApiResponse(
 )
 
 
-@extend_schema_field(
-    {"type": "string", "enum": ["active", "phasing_out", "suspended", "stopped"]}, component_name="BenefitStatus"
-)
+@extend_schema_field({"type": "string", "enum": BenefitStatus.values}, component_name="BenefitStatus")
 class BenefitStatusField(serializers.CharField):
     """Inlined in the schema: several resources have a `status` of their own."""
 
@@ -53,7 +53,7 @@ class FindingStatusField(serializers.CharField):
 
 
 class ProgrammeStatusSerializer(Serializer):
-    programme = serializers.ChoiceField(choices=["dibao", "tekun", "medical", "temporary"])
+    programme = serializers.ChoiceField(choices=Programme.values)
     status = BenefitStatusField()
     monthly_amount = serializers.DecimalField(max_digits=10, decimal_places=2)
     start_month = serializers.CharField(help_text="YYYY-MM")
@@ -66,7 +66,7 @@ class AssistanceStatusSerializer(Serializer):
         allow_null=True, help_text="our household's id; null when only the ledger knows the person"
     )
     programmes = ProgrammeStatusSerializer(many=True)
-    classification = serializers.ChoiceField(choices=["key", "long_term", "general"], allow_null=True)
+    classification = serializers.ChoiceField(choices=Classification.values, allow_null=True)
     registered_poor = serializers.BooleanField()
     out_of_poverty = serializers.BooleanField()
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.synthetic import SURNAMES, make_id_number
-from benefits.models import Benefit, BenefitStatus, Programme
+from benefits.models import COVERED_STATUSES, Benefit, Programme
 from households.ledger import LEDGER_WORDS, ImportResult, ledger_import_rows
 from households.models import Household, LedgerRecord, Member
 from sunwu_relief.authz import system
@@ -41,7 +41,7 @@ def seed_ledger(*, rng: random.Random, households: Iterable[Household]) -> SeedL
         Benefit.objects.filter(
             household__in=ordered,
             programme__in=[Programme.DIBAO, Programme.TEKUN],
-            status__in=[BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT],
+            status__in=COVERED_STATUSES,
         ).values_list("household_id", flat=True)
     )
     members: dict[int, list[Member]] = {}

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from .errors import DomainError
+from .errors import DomainError, OutOfScope
 from .refusals import is_refusal, record_refusal
 from .roles import role_of
 from .text import forbidden_characters
@@ -152,3 +152,11 @@ def object_or_404(queryset: QuerySet, **lookup: Any) -> Any:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def form_domain_error(form: forms.Form, exc: DomainError, *, request: HttpRequest) -> None:
+    """`add_domain_error` for a page's form, with the one exception: out of the user's scope
+    (`OutOfScope`) is not found, a 404, never a form error."""
+    if isinstance(exc, OutOfScope):
+        raise Http404 from exc
+    add_domain_error(form, exc, request=request)

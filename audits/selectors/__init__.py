@@ -3,14 +3,14 @@ re-exported here (`from audits.selectors import findings_for`)."""
 
 from .assistance import MAX_BULK, assistance_status
 from .dashboard import TownshipFigures, dashboard_figures
-from .findings import finding_detail, finding_list, findings_for, open_counts, open_findings_by_township
+from .findings import finding_details_for, finding_list, findings_for, open_counts, open_findings_by_township
 
 __all__ = [
     "MAX_BULK",
     "TownshipFigures",
     "assistance_status",
     "dashboard_figures",
-    "finding_detail",
+    "finding_details_for",
     "finding_list",
     "findings_for",
     "open_counts",

@@ -20,13 +20,13 @@ def finding_list(user) -> QuerySet[Finding]:
     return findings_for(user).select_related("township", "household", "resolved_by")
 
 
-def finding_detail(user, *, pk: int) -> Finding:
-    """Raises Finding.DoesNotExist outside the scope."""
+def finding_details_for(user) -> QuerySet[Finding]:
+    """The findings the user may open, with what their page shows (fetch one with
+    `sunwu_relief.ui.object_or_404(finding_details_for(user), pk=pk)`)."""
     return (
         findings_for(user)
         .select_related("township", "household__village", "resolved_by")
         .prefetch_related("events__actor")
-        .get(pk=pk)
     )
 
 

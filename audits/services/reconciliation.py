@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from benefits.models import Benefit, BenefitStatus, Programme
+from benefits.models import COVERED_STATUSES, Benefit, Programme
 from households.ids import mask_id_number
 from households.models import Household, LedgerRecord, Member, PovertyStatus, Relationship
 from sunwu_relief.audit import record_event
@@ -35,8 +35,8 @@ JOB_KIND = "reconciliation"
 RUN_ROLES = (Role.BUREAU_REVIEWER, Role.AUDITOR)
 logger = logging.getLogger(__name__)
 
+# The rolls the ledger is compared with; covered means a benefit of theirs that counts as covering.
 COVERING_PROGRAMMES = (Programme.DIBAO, Programme.TEKUN)
-COVERING_STATUSES = (BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT)
 
 
 @dataclass
@@ -111,7 +111,7 @@ def find_discrepancies() -> dict[str, _Found]:
     covered: dict[int, list[dict[str, Any]]] = defaultdict(list)
     # Amount and status are this month's decision's (the one rule of every channel).
     for benefit in (
-        Benefit.objects.filter(programme__in=COVERING_PROGRAMMES, status__in=COVERING_STATUSES)
+        Benefit.objects.filter(programme__in=COVERING_PROGRAMMES, status__in=COVERED_STATUSES)
         .only("id", "household_id", "programme", "status", "start_month")
         .prefetch_related("changes")
         .iterator(chunk_size=2000)

@@ -3,18 +3,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import record_access
-from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.errors import DomainError
 from sunwu_relief.roles import Role, can_see_full_id, is_county_wide, role_of
-from sunwu_relief.ui import add_domain_error, client_ip, query_text, roles_required
+from sunwu_relief.ui import client_ip, form_domain_error, object_or_404, query_text, roles_required
 
 from ..forms import ResolveForm
-from ..models import Finding, FindingKind, FindingStatus
-from ..selectors import finding_detail, finding_list
+from ..models import FindingKind, FindingStatus
+from ..selectors import finding_details_for, finding_list
 from ..services import RESOLVE_ROLES, finding_resolve
 
 VIEW_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
@@ -55,10 +55,7 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
 
 @roles_required(*VIEW_ROLES)
 def finding_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        finding = finding_detail(request.user, pk=pk)
-    except Finding.DoesNotExist as exc:
-        raise Http404 from exc
+    finding = object_or_404(finding_details_for(request.user), pk=pk)
     can_resolve = role_of(request.user) in RESOLVE_ROLES and finding.status == FindingStatus.OPEN
     form = ResolveForm(request.POST or None) if can_resolve else None
     if request.method == "POST":
@@ -67,10 +64,8 @@ def finding_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 finding_resolve(actor=request.user, finding=finding, **form.cleaned_data)
-            except OutOfScope as exc:
-                raise Http404 from exc
             except DomainError as exc:
-                add_domain_error(form, exc, request=request)
+                form_domain_error(form, exc, request=request)
             else:
                 messages.success(request, _("The finding was resolved."))
                 return redirect("audits:finding", pk=finding.pk)
