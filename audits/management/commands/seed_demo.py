@@ -3,10 +3,18 @@
 import datetime
 import random
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from bench.synthetic import iter_households
+from assessments.demo import seed_assessments
+from audits.demo_ledger import seed_ledger
+from audits.services import spot_check_draw
+from bench.synthetic import GIVEN, SURNAMES, iter_households
+from benefits.demo import seed_cases, seed_migrated, seed_scenarios
+from benefits.payments.demo import seed_payments
+from benefits.programmes_demo import seed_claims, seed_temporary
+from benefits.services import holidays_load
 from households import services as household_services
 from households.models import Household, LabourCapacity, Relationship, Township
 from sunwu_relief.authz import system
@@ -38,8 +46,6 @@ SCENARIOS_FROM = 40
 
 def demo_name(username: str) -> str:
     """A made-up real name for a demo user, the same for the same log-in on every machine."""
-    from bench.synthetic import GIVEN, SURNAMES
-
     rng = random.Random(f"demo-user:{username}")
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
@@ -60,8 +66,6 @@ class Command(BaseCommand):
         townships = list(Township.objects.order_by("code"))
         logins = self._users(townships)
         # The official holiday calendar (the migrations load it too; this catches a newer package).
-        from benefits.services import holidays_load
-
         holidays_load(actor=None)  # benefits takes the system as None until its services use require()
         if Household.objects.exists():
             self.stdout.write("The database is already seeded: nothing changed.")
@@ -77,8 +81,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<14} {description}")
 
     def _users(self, townships: list[Township]) -> list[tuple[str, str]]:
-        from django.contrib.auth import get_user_model
-
         existing = set(get_user_model().objects.values_list("username", flat=True))
         logins = []
         with transaction.atomic():
@@ -114,8 +116,6 @@ class Command(BaseCommand):
     def _contacts(self, townships: list[Township]) -> None:
         """Each township's service-centre telephone, as an example number (never an invented
         real one: the local part begins with 0); the bureau replaces them in the admin."""
-        from django.contrib.auth import get_user_model
-
         bureau = get_user_model().objects.get(username=COUNTY_USERS[Role.BUREAU_REVIEWER])
         for index, township in enumerate(townships, start=1):
             if not township.service_telephone:
@@ -128,8 +128,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _households(self, townships: list[Township], count: int, seed: int) -> None:
-        from django.contrib.auth import get_user_model
-
         rng = random.Random(seed + 1)
         users = get_user_model().objects
         caseworkers = {t.pk: users.get(username=f"caseworker{i}") for i, t in enumerate(townships, start=1)}
@@ -170,13 +168,6 @@ class Command(BaseCommand):
     @transaction.atomic
     def _casework(self, townships: list[Township], seed: int) -> None:
         """Assessments, applications in every status, benefits, migrated beneficiaries."""
-        from django.contrib.auth import get_user_model
-
-        from assessments.demo import seed_assessments
-        from audits.demo_ledger import seed_ledger
-        from audits.services import spot_check_draw
-        from benefits.demo import seed_cases, seed_migrated, seed_scenarios
-
         users = get_user_model().objects.select_related("staff_profile")
         caseworkers = {t.pk: users.get(username=f"caseworker{i}") for i, t in enumerate(townships, start=1)}
         reviewers = {t.pk: users.get(username=f"reviewer{i}") for i, t in enumerate(townships, start=1)}
@@ -207,11 +198,7 @@ class Command(BaseCommand):
         )
         seed_migrated(households=households, bureau=bureau)
         # Paid months (one failed payment fixed and paid as arrears), and this month's draft.
-        from benefits.payments.demo import seed_payments
-
         seed_payments(bureau=bureau, checker=users.get(username=PAYMENT_CHECKER), caseworkers=caseworkers)
-        from benefits.programmes_demo import seed_claims, seed_temporary
-
         seed_claims(caseworkers=caseworkers)
         seed_temporary(households=households, caseworkers=caseworkers, reviewers=reviewers, bureau=bureau)
         # The ledger last: its findings compare it with the benefits just created.
