@@ -180,3 +180,8 @@ class SpotCheckBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = reverse("admin:audits_spotcheckbatch_changelist")
         return redirect(target)
+
+
+# The integrity work's admin pages (close-relatives register, complaints) live in its packages.
+from .complaints import admin as _complaints_admin  # noqa: E402, F401
+from .integrity import admin as _integrity_admin  # noqa: E402, F401

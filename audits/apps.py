@@ -20,3 +20,17 @@ class AuditsConfig(AppConfig):
         from .services import draw_pending
 
         register_approval_check(draw_pending)
+
+        # The close-relatives register (docs/integrity.md): a match files the case 备案, and the
+        # member of staff who is the relative may not work it.
+        from benefits.hooks import register_case_actor_check, register_filing_check
+
+        from .integrity.matching import case_actor_problems, filing_reasons_for
+
+        register_filing_check(filing_reasons_for)
+        register_case_actor_check(case_actor_problems)
+
+        # An open complaint 举报 about the household: the county visits before approving.
+        from .complaints.selectors import approval_problems as complaint_approval_problems
+
+        register_approval_check(complaint_approval_problems)

@@ -163,3 +163,16 @@ class SpotCheckItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}/{self.application_id} {'✓' if self.drawn else '·'}"
+
+
+# The integrity work (close-relatives register, complaints, integrity findings) lives in its own
+# packages; imported here so that Django registers the models with the app.
+from .complaints.models import Complaint, ComplaintEvent  # noqa: E402, F401
+from .integrity.finding_models import IntegrityFinding, IntegrityFindingEvent  # noqa: E402, F401
+from .integrity.models import (  # noqa: E402, F401
+    IntegritySettings,
+    PersonKind,
+    RegisteredPerson,
+    RegisteredRelative,
+    RelationKind,
+)

@@ -25,3 +25,7 @@ def draw_spot_checks() -> int | None:
     """Beat, nightly: draw the spot-check sample over the cases that reached county review."""
     batch = spot_check_draw(actor=system("task:draw_spot_checks"))
     return batch.pk if batch else None
+
+
+# The nightly integrity checks (docs/integrity.md) live with the integrity work.
+from .integrity.tasks import run_integrity_checks  # noqa: E402, F401

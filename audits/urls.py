@@ -1,10 +1,12 @@
 from django.urls import path
 
 from . import views
+from .complaints.urls import urlpatterns as complaint_urls
 
 app_name = "audits"
 
 urlpatterns: list = [
     path("findings/", views.finding_list_view, name="findings"),
     path("findings/<int:pk>/", views.finding_detail_view, name="finding"),
+    *complaint_urls,
 ]

@@ -40,3 +40,21 @@ def approval_check_problems(application) -> list[str]:
     for check in _approval_checks:
         problems.extend(check(application))
     return problems
+
+
+CaseActorCheck = Callable[[object, "Application"], list[str]]  # noqa: F821
+_case_actor_checks: list[CaseActorCheck] = []
+
+
+def register_case_actor_check(check: CaseActorCheck) -> None:
+    """A higher app's refusal of one person on one case (the close-relatives register, in `audits`)."""
+    if check not in _case_actor_checks:
+        _case_actor_checks.append(check)
+
+
+def case_actor_problems(actor, application) -> list[str]:
+    """Why `actor` may not work `application` (every step checks it); empty when they may."""
+    problems: list[str] = []
+    for check in _case_actor_checks:
+        problems.extend(check(actor, application))
+    return problems

@@ -18,6 +18,7 @@ class LockKey(enum.IntEnum):
     LEDGER_IMPORT = 0x5357_4C49  # "SWLI": one ledger import at a time
     SPOT_CHECK_DRAW = 231124_0001  # one spot-check draw at a time
     PAYMENT_BATCH = 0x5357_5042  # "SWPB": one batch preparation per programme and month at a time
+    INTEGRITY_CHECKS = 0x5357_4943  # "SWIC": one run of the integrity checks at a time
 
 
 def advisory_lock(key: LockKey, sub_key: int = 0) -> None:

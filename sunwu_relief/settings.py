@@ -293,6 +293,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "benefits.payments.tasks.check_payment_close_nightly",
         "schedule": crontab(hour=4, minute=0),
     },
+    "run-integrity-checks": {
+        "task": "audits.integrity.tasks.run_integrity_checks",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "complete-phase-outs": {
         "task": "benefits.tasks.complete_phase_outs",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),

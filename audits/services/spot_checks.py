@@ -21,6 +21,7 @@ from sunwu_relief.authz import require, user_or_none
 from sunwu_relief.locks import LockKey, advisory_lock
 from sunwu_relief.roles import Role
 
+from ..complaints.selectors import spot_check_reasons as complaint_reasons
 from ..events import AuditsEvent
 from ..models import SpotCheckBatch, SpotCheckItem
 from ..rules import draw_sample, hash_programme
@@ -38,6 +39,7 @@ def always_reasons(application: Application) -> list[str]:
     ids = application.household.members.values_list("id_number", flat=True)
     if LedgerRecord.objects.filter(id_number__in=ids, removed=False, poverty_status=PovertyStatus.OUT).exists():
         reasons.append(_("declared out of poverty by the poverty office"))
+    reasons.extend(complaint_reasons(application))  # an open complaint 举报 (audits.complaints)
     return reasons
 
 

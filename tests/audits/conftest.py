@@ -76,3 +76,8 @@ def import_ledger():
         assert result.succeeded, [str(e) for e in result.errors]
 
     return run
+
+
+# The close-relatives register, filled through its services (integrity tests).
+from tests.audits.complaint_builders import complain  # noqa: E402, F401
+from tests.audits.integrity_builders import registry  # noqa: E402, F401
