@@ -9,6 +9,7 @@ from sunwu_relief.audit import record_event
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
 from sunwu_relief.roles import Role, role_of, township_id_of
 
+from ..hooks import case_actor_problems
 from ..models import (
     Application,
     Programme,
@@ -39,6 +40,9 @@ def _ensure_role(actor, application: Application | None, *roles: str, township_i
         raise OutOfScope()
     if role not in roles:
         raise NotAllowed()
+    problems = case_actor_problems(actor, application) if application is not None else []
+    if problems:  # the close-relatives register (audits): the relative-worker is refused (回避)
+        raise NotAllowed(problems=problems, code=getattr(problems[0], "code", None))
 
 
 def _lock(application: Application) -> Application:
