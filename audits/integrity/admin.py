@@ -9,11 +9,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from households.ids import mask_id_number
-from sunwu_relief.admin_base import AccessLoggedAdminMixin, SensitiveLookupsMixin
+from sunwu_relief.admin_base import AccessLoggedAdminMixin, ReadOnlyAdminMixin, SensitiveLookupsMixin
 from sunwu_relief.errors import DomainError
 from sunwu_relief.forms import ModelForm, PlainTextAdminMixin
 from sunwu_relief.roles import Role, can_see_full_id, role_of
 
+from .finding_models import IntegrityFinding
+from .finding_selectors import integrity_findings_for
 from .models import IntegritySettings, RegisteredPerson, RegisteredRelative, RelationKind
 from .selectors import active_relations, can_see_register, integrity_settings, persons_for, relatives_for
 from .services import register
@@ -219,3 +221,22 @@ class IntegritySettingsAdmin(CountyOnlyAdmin):
 
     def save_model(self, request: HttpRequest, obj: IntegritySettings, form, change: bool) -> None:
         register.integrity_settings_save(actor=request.user, row=obj)
+
+
+@admin.register(IntegrityFinding)
+class IntegrityFindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """County staff read the integrity work list here; they resolve findings on its pages."""
+
+    list_display = ["kind", "township", "summary", "household", "application", "status", "resolution", "last_found"]
+    list_filter = ["kind", "status", "resolution", "township", "present"]
+    search_fields = ["summary", "household__number"]
+    list_select_related = ["township", "household", "application"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[IntegrityFinding]:
+        return integrity_findings_for(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_see_register(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return can_see_register(request.user)

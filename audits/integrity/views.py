@@ -1,0 +1,96 @@
+"""Browser pages of the integrity work list: township staff work their township's findings,
+county staff all of them (the kinds that name the register or judge a township are county-only)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.forms import Form
+from sunwu_relief.roles import COUNTY_ROLES, role_of
+from sunwu_relief.ui import add_domain_error, query_text, roles_required
+
+from .finding_models import (
+    COUNTY_ONLY_KINDS,
+    PERSON_RESOLUTIONS,
+    IntegrityFinding,
+    IntegrityKind,
+    IntegrityResolution,
+    IntegrityStatus,
+)
+from .finding_selectors import integrity_finding_detail, integrity_finding_list
+from .services.findings import RESOLVE_ROLES, integrity_finding_resolve
+
+PAGE_SIZE = 25
+
+
+class ResolveForm(Form):
+    resolution = forms.ChoiceField(
+        label=gettext_lazy("What was done"),
+        choices=[(value, IntegrityResolution(value).label) for value in PERSON_RESOLUTIONS],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+def _kinds_for(user) -> list[tuple[str, str]]:
+    county = role_of(user) in COUNTY_ROLES
+    return [(value, label) for value, label in IntegrityKind.choices if county or value not in COUNTY_ONLY_KINDS]
+
+
+@roles_required(*RESOLVE_ROLES)
+def integrity_list_view(request: HttpRequest) -> HttpResponse:
+    queryset = integrity_finding_list(request.user)
+    kind = query_text(request, "finding")
+    shown = query_text(request, "status", IntegrityStatus.OPEN)
+    if kind in IntegrityKind.values:
+        queryset = queryset.filter(kind=kind)
+    if shown in IntegrityStatus.values:
+        queryset = queryset.filter(status=shown)
+    page = Paginator(queryset.order_by("kind", "township__code", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audits/integrity_findings.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "kinds": _kinds_for(request.user),
+            "statuses": IntegrityStatus.choices,
+            "kind": kind,
+            "status": shown,
+        },
+    )
+
+
+@roles_required(*RESOLVE_ROLES)
+def integrity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        finding = integrity_finding_detail(request.user, pk=pk)
+    except IntegrityFinding.DoesNotExist as exc:
+        raise Http404 from exc
+    form = ResolveForm(request.POST or None) if finding.status == IntegrityStatus.OPEN else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied  # already resolved
+        if form.is_valid():
+            try:
+                integrity_finding_resolve(actor=request.user, finding=finding, **form.cleaned_data)
+            except OutOfScope as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                add_domain_error(form, exc, request=request)
+            else:
+                messages.success(request, _("The finding was resolved."))
+                return redirect("audits:integrity-finding", pk=finding.pk)
+    return render(
+        request,
+        "audits/integrity_finding_detail.html",
+        {"finding": finding, "form": form, "events": finding.events.all()},
+    )
