@@ -9,6 +9,7 @@ from django.db import transaction
 
 from assessments.demo import seed_assessments
 from audits.demo_ledger import seed_ledger
+from audits.integrity.demo import seed_integrity
 from audits.services import spot_check_draw
 from bench.synthetic import GIVEN, SURNAMES, iter_households
 from benefits.demo import seed_cases, seed_migrated, seed_scenarios
@@ -203,3 +204,7 @@ class Command(BaseCommand):
         seed_temporary(households=households, caseworkers=caseworkers, reviewers=reviewers, bureau=bureau)
         # The ledger last: its findings compare it with the benefits just created.
         seed_ledger(rng=random.Random(seed + 4), households=households)
+        # The integrity work last: its checks read everything above (docs/integrity.md).
+        seed_integrity(
+            townships=townships, caseworkers=caseworkers, reviewers=reviewers, bureau=bureau, auditor=auditor
+        )
