@@ -741,7 +741,10 @@ class BenefitStatus(models.TextChoices):
     STOPPED = "stopped", _("Stopped")
 
 
+# The one definition of a benefit's state across apps: covered (and paid) while active or phasing
+# out; running (the household has it, 不重复享受) also while suspended. Import these; keep no copies.
 COVERED_STATUSES = frozenset({BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT})
+RUNNING_STATUSES = frozenset({*COVERED_STATUSES, BenefitStatus.SUSPENDED})
 
 
 class Benefit(models.Model):
