@@ -13,9 +13,7 @@ from sunwu_relief import clock
 from sunwu_relief.errors import Problem, WorkflowError
 
 from . import rules
-from .models import Application, BenefitStatus, Programme, Standard
-
-RUNNING = (BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT, BenefitStatus.SUSPENDED)
+from .models import RUNNING_STATUSES, Application, Programme, Standard
 
 
 def capacity_rules(standard: Standard) -> rules.CapacityRules:
@@ -119,7 +117,7 @@ def tekun_supported_ids(household, *, exclude_application: Application | None = 
     """Members of the household supported by a running 特困 benefit."""
     from .models import Benefit
 
-    benefits = Benefit.objects.filter(household=household, programme=Programme.TEKUN, status__in=RUNNING)
+    benefits = Benefit.objects.filter(household=household, programme=Programme.TEKUN, status__in=RUNNING_STATUSES)
     if exclude_application is not None:
         benefits = benefits.exclude(application=exclude_application)
     return frozenset(benefits.values_list("covered_members", flat=True)) - {None}

@@ -18,9 +18,8 @@ from openpyxl.styles import Alignment, Font
 from households.models import Classification, Member, Relationship
 from sunwu_relief.text import export_safe
 
-from .models import Benefit, BenefitChange, BenefitStatus, Programme
+from .models import COVERED_STATUSES, Benefit, BenefitChange, BenefitStatus, Programme
 
-PAYING = frozenset({BenefitStatus.ACTIVE, BenefitStatus.PHASING_OUT})
 CLASS_LABELS = {Classification.KEY: "重点", Classification.LONG_TERM: "长期", Classification.GENERAL: "一般"}
 HEADERS = ["乡镇", "行政村", "户主姓名", "户主身份证号", "保障人口", "保障类别", "保障金额(元/月)", "起始年月", "备注"]
 
@@ -72,7 +71,7 @@ def roll_row(benefit: Benefit, month: datetime.date) -> RollRow | None:
     """The benefit's row of the month's roll (prefetched as `roll_benefits` does); None when the
     month does not pay it."""
     status, amount = state_in_month(benefit, month)
-    if status not in PAYING:
+    if status not in COVERED_STATUSES:
         return None
     head = benefit.household.heads[0] if benefit.household.heads else None
     notes = []

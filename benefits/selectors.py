@@ -13,6 +13,7 @@ from sunwu_relief.roles import Role, role_of
 from .models import (
     COVERED_STATUSES,
     IN_PROCEDURE,
+    RUNNING_STATUSES,
     Application,
     Benefit,
     BenefitStatus,
@@ -59,7 +60,7 @@ def benefits_for(user) -> QuerySet[Benefit]:
 
 
 def running_benefits() -> QuerySet[Benefit]:
-    return Benefit.objects.filter(status__in=[*COVERED_STATUSES, BenefitStatus.SUSPENDED])
+    return Benefit.objects.filter(status__in=RUNNING_STATUSES)
 
 
 def notices_for(user, *, village_id: int | None = None, on: datetime.date | None = None) -> QuerySet[PublicNotice]:

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from households.models import Relationship
 from sunwu_relief import clock
 
+from ..models import COVERED_STATUSES as PAYING
 from ..models import Bank, Benefit, ItemResult
-from ..roll import PAYING
 from ..rules import add_months
 from . import bankfile, rules, services
 

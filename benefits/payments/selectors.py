@@ -14,9 +14,10 @@ from django.db.models import QuerySet, Sum
 from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, is_county_wide, role_of, township_id_of
 
+from ..models import COVERED_STATUSES as PAYING
 from ..models import Benefit, BenefitChange, PaymentBatch, PaymentItem
 from ..models_payments import FROZEN_BATCH_STATUSES, ItemKind, ItemResult, Payee
-from ..roll import PAYING, roll_rows, state_in_month
+from ..roll import roll_rows, state_in_month
 from .rules import mask_account, month_key
 
 # Who sees an account number in full: where it is entered (the caseworker's payee form) and where

@@ -13,9 +13,10 @@ from sunwu_relief.errors import InvalidInput, Problem, WorkflowError
 from sunwu_relief.roles import Role
 from sunwu_relief.text import validate_multiline_text
 
-from .. import eligibility, rules
+from .. import rules
 from ..hooks import approval_check_problems
 from ..models import (
+    RUNNING_STATUSES,
     Application,
     ApplicationStatus,
     Benefit,
@@ -241,7 +242,7 @@ def _release_from_dibao(application: Application, *, actor, effective: datetime.
     which is recomputed for the members left (or stopped when none is left or none is eligible)."""
     person = application.single_member
     running = (
-        Benefit.objects.filter(programme=Programme.DIBAO, status__in=eligibility.RUNNING, covered_members=person)
+        Benefit.objects.filter(programme=Programme.DIBAO, status__in=RUNNING_STATUSES, covered_members=person)
         .select_related("application__assessment")
         .distinct()
     )
