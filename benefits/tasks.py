@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from sunwu_relief.authz import system
 from sunwu_relief.jobs import job_run
 
 from . import services
@@ -10,25 +11,28 @@ from .models import Standard
 def complete_public_notices() -> int:
     """Beat, daily: cases whose notice period is over without open objection go to the county,
     and 特困 stops whose notice period is over are decided."""
-    moved = services.notices_complete_due()
-    services.stop_notices_complete()
+    actor = system("task:complete_public_notices")
+    moved = services.notices_complete_due(actor=actor)
+    services.stop_notices_complete(actor=actor)
     return moved
 
 
 @shared_task(acks_late=True)
 def complete_phase_outs() -> int:
     """Beat, monthly: benefits whose phase-out period is over are stopped."""
-    return services.phase_outs_complete()
+    return services.phase_outs_complete(actor=system("task:complete_phase_outs"))
 
 
 @shared_task(acks_late=True)
 def take_decisions_into_effect() -> int:
     """Beat, daily: each benefit's status becomes the one of its decision of the new month."""
-    return services.benefits_take_effect()
+    return services.benefits_take_effect(actor=system("task:take_decisions_into_effect"))
 
 
 @shared_task(acks_late=True)
 def recompute_for_standard(job_id: int) -> None:
+    """The re-statement for a changed standard, as the reviewer who changed it (the job's creator)."""
+
     def work(job):
         standard = Standard.objects.filter(pk=job.params.get("standard_id")).first()
         if standard is None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from benefits import services
 from benefits.models import Application, ApplicationStatus
+from sunwu_relief.authz import system
 from sunwu_relief.roles import Role
 from tests.conftest import make_user, member_data, new_id_number
 
@@ -123,7 +124,9 @@ class CaseBuilder:
             services.application_township_approve(actor=self.reviewer, application=application, opinion="同意")
         elif status == ApplicationStatus.COUNTY_REVIEW:
             after = timezone.localdate() + datetime.timedelta(days=8)
-            services.application_notice_complete(actor=None, application=application, on=after)
+            services.application_notice_complete(
+                actor=system("task:complete_public_notices"), application=application, on=after
+            )
         elif status == ApplicationStatus.APPROVED:
             self.ready_for_approval(application)
             services.application_county_approve(actor=self.bureau, application=application)

@@ -72,6 +72,7 @@ from .proposals import (
     dibao_decision,
     proposed_decision,
 )
+from .roll_export import roll_export
 from .roll_import import (
     CLASSIFICATIONS,
     COLUMNS,
@@ -166,6 +167,7 @@ __all__ = [
     "open_discrepancies",
     "phase_outs_complete",
     "proposed_decision",
+    "roll_export",
     "roll_import",
     "rule_amount",
     "running_benefits",

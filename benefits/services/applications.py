@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 from households.ids import validate_id_number
 from households.models import Household, Member, Relationship
 from sunwu_relief.audit import record_event
+from sunwu_relief.authz import user_or_none
 from sunwu_relief.errors import InvalidInput, Problem, WorkflowError
 from sunwu_relief.roles import Role
 
 from .. import eligibility, rules
+from ..events import BenefitEvent
 from ..hooks import filing_reasons
 from ..models import (
     IN_PROCEDURE,
@@ -22,7 +24,7 @@ from ..models import (
     Transition,
 )
 from ..selectors import running_benefits, standard_for
-from .common import WORKFLOW_PROGRAMMES, _current_assessment, _ensure_role, _lock, _move, today
+from .common import WORKFLOW_PROGRAMMES, _current_assessment, _lock, _move, _require, today
 
 # Creating and submitting -----------------------------------------------------------------------
 
@@ -31,7 +33,7 @@ from .common import WORKFLOW_PROGRAMMES, _current_assessment, _ensure_role, _loc
 def application_create(
     *, actor, household: Household, programme: str, reason: str = "", single_member: Member | None = None
 ) -> Application:
-    _ensure_role(actor, None, Role.CASEWORKER, township_id=household.township_id)
+    _require(actor, Role.CASEWORKER, township_id=household.township_id)
     if programme not in WORKFLOW_PROGRAMMES:
         raise InvalidInput(field_errors={"programme": [_("This programme does not use this procedure.")]})
     if single_member is not None and single_member.household_id != household.pk:
@@ -46,7 +48,7 @@ def application_create(
         single_member=single_member,
         created_by=actor,
     )
-    application._history_user = actor
+    application._history_user = user_or_none(actor)
     application.save()
     Transition.objects.create(
         application=application,
@@ -55,7 +57,7 @@ def application_create(
         to_status=ApplicationStatus.DRAFT,
         actor=actor,
     )
-    record_event(actor=actor, action="application.create", obj=application, programme=programme)
+    record_event(actor=actor, action=BenefitEvent.APPLICATION_CREATE, obj=application, programme=programme)
     return application
 
 
@@ -174,7 +176,7 @@ def _has_authorisation(application: Application) -> bool:
 @transaction.atomic
 def application_submit(*, actor, application: Application) -> Application:
     application = _lock(application)
-    _ensure_role(actor, application, Role.CASEWORKER)
+    _require(actor, Role.CASEWORKER, application=application)
     if application.status == ApplicationStatus.ACCEPTED:
         return application  # a double submit does nothing
     problems = submit_problems(application)
@@ -191,7 +193,7 @@ def application_submit(*, actor, application: Application) -> Application:
 @transaction.atomic
 def application_resubmit(*, actor, application: Application, comment: str = "") -> Application:
     application = _lock(application)
-    _ensure_role(actor, application, Role.CASEWORKER)
+    _require(actor, Role.CASEWORKER, application=application)
     if application.status == ApplicationStatus.ACCEPTED:
         return application
     problems = submit_problems(application)
@@ -203,7 +205,7 @@ def application_resubmit(*, actor, application: Application, comment: str = "") 
 @transaction.atomic
 def application_withdraw(*, actor, application: Application, comment: str) -> Application:
     application = _lock(application)
-    _ensure_role(actor, application, Role.CASEWORKER)
+    _require(actor, Role.CASEWORKER, application=application)
     if application.status == ApplicationStatus.WITHDRAWN:
         return application
     if not comment.strip():

@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 
 from sunwu_relief import clock
 from sunwu_relief.audit import record_event
+from sunwu_relief.authz import require
 from sunwu_relief.errors import InvalidInput, Problem, WorkflowError
 from sunwu_relief.roles import Role
 
 from .. import rules
+from ..events import decision_event
 from ..models import (
     Benefit,
     BenefitChange,
@@ -24,7 +26,7 @@ from ..models import (
     WrittenNotice,
 )
 from ..selectors import standard_for
-from .common import _ensure_role, _require_reason, today
+from .common import _require, _require_reason, today
 from .decision_records import (
     AMOUNT_KINDS,
     BENEFIT_CHANGES,
@@ -144,8 +146,7 @@ def benefit_change(
     manual adjustment (`manual_reason` and `new_amount`, 0 < amount ≤ `manual_ceiling`). Status
     changes keep the amount in force. The same decision submitted twice is decided once."""
     benefit = _locked(benefit)
-    if actor is not None:
-        _ensure_role(actor, None, Role.BUREAU_REVIEWER, township_id=benefit.township_id)
+    _require(actor, Role.BUREAU_REVIEWER, township_id=benefit.township_id, allow_system=True)
     if kind not in BENEFIT_CHANGES:
         raise InvalidInput(field_errors={"kind": [_("Unknown kind of change.")]}, code="decision.unknown_kind")
     allowed, new_status = BENEFIT_CHANGES[kind]
@@ -274,7 +275,7 @@ def benefit_change(
     _sync(benefit, actor=actor)
     record_event(
         actor=actor,
-        action=f"benefit.{kind}",
+        action=decision_event(kind),
         obj=benefit,
         effective_month=f"{effective_month:%Y-%m}",
         old_amount=str(decision.old_amount),
@@ -386,16 +387,17 @@ def _amount_of_change(
     return rules.Amount(value, text), {**fields, "standard_snapshot": standard.snapshot()}
 
 
-def phase_outs_complete(*, on: datetime.date | None = None) -> int:
+def phase_outs_complete(*, actor, on: datetime.date | None = None) -> int:
     """Stop the benefits whose phase-out period is over (idempotent; run monthly by beat)."""
+    require(actor, roles=(Role.BUREAU_REVIEWER,))
     on = _month(on or clock.today())
-    benefits_take_effect()
+    benefits_take_effect(actor=actor)
     stopped = 0
     due = Benefit.objects.filter(status=BenefitStatus.PHASING_OUT, phase_out_until__lte=on, end_month__isnull=True)
     for benefit in due:
         effective = max(_month(benefit.phase_out_until), clock.current_month())
         benefit_change(
-            actor=None,
+            actor=actor,
             benefit=benefit,
             kind=Kind.STOP,
             effective_month=effective,
@@ -406,12 +408,13 @@ def phase_outs_complete(*, on: datetime.date | None = None) -> int:
     return stopped
 
 
-def benefits_take_effect() -> int:
+def benefits_take_effect(*, actor) -> int:
     """Bring each benefit row's status to this month's decision (daily by beat; idempotent)."""
+    require(actor, roles=(Role.BUREAU_REVIEWER,))
     changed = 0
     running = Benefit.objects.exclude(status=BenefitStatus.STOPPED).prefetch_related("changes")
     for benefit in running.iterator(chunk_size=500):
         before = (benefit.status, benefit.end_month)
-        _sync(benefit, actor=None)
+        _sync(benefit, actor=actor)
         changed += (benefit.status, benefit.end_month) != before
     return changed

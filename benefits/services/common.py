@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 
 from sunwu_relief import clock
 from sunwu_relief.audit import record_event
+from sunwu_relief.authz import is_system, require, user_or_none
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
-from sunwu_relief.roles import Role, role_of, township_id_of
 
+from ..events import transition_event
 from ..hooks import case_actor_problems
 from ..models import (
     Application,
@@ -17,7 +18,7 @@ from ..models import (
     Standard,
     Transition,
 )
-from ..selectors import standard_for
+from ..selectors import CASE_ROLES, standard_for
 from ..workflow import ALLOWED
 
 WORKFLOW_PROGRAMMES = frozenset({Programme.DIBAO, Programme.TEKUN})
@@ -30,16 +31,21 @@ def today() -> datetime.date:
 # Access -------------------------------------------------------------------------------------
 
 
-def _ensure_role(actor, application: Application | None, *roles: str, township_id: int | None = None) -> None:
-    """404 outside the actor's township (scope first), 403 for another role."""
-    role = role_of(actor)
-    target_township = application.township_id if application is not None else township_id
-    if role in (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER) and township_id_of(actor) != target_township:
-        raise OutOfScope()
-    if role is None or role == Role.POVERTY_OFFICE:
-        raise OutOfScope()
-    if role not in roles:
-        raise NotAllowed()
+def _require(
+    actor, *roles: str, application: Application | None = None, township_id: int | None = None, allow_system=False
+) -> None:
+    """404 for whoever cannot see the case (`CASE_ROLES`: another township, no case role; scope first,
+    so a refusal tells nothing of what exists elsewhere), 403 for a role that may not take this step
+    or a person who may not work this case (the close-relatives register, 回避). The system
+    (`authz.system`) passes only where `allow_system` says it takes the step itself."""
+    if is_system(actor):
+        require(actor, allow_system=allow_system)
+        return
+    try:
+        require(actor, roles=CASE_ROLES, township_id=application.township_id if application else township_id)
+    except NotAllowed:
+        raise OutOfScope() from None
+    require(actor, roles=roles)
     problems = case_actor_problems(actor, application) if application is not None else []
     if problems:  # the close-relatives register (audits): the relative-worker is refused (回避)
         raise NotAllowed(problems=problems, code=getattr(problems[0], "code", None))
@@ -64,20 +70,20 @@ def _move(
     application.status = to_status
     application.version += 1
     # The compare-and-swap wrote the row; one history row keeps who moved it (simple-history skips update()).
-    application._history_user = actor
+    application._history_user = user_or_none(actor)
     application.save(update_fields=["status", "version", *fields])
     Transition.objects.create(
         application=application,
         action=action,
         from_status=from_status,
         to_status=to_status,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_or_none(actor),
         reason_code=reason_code,
         comment=comment,
     )
     record_event(
         actor=actor,
-        action=f"application.{action}",
+        action=transition_event(action),
         obj=application,
         from_status=from_status,
         to_status=to_status,

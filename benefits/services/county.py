@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 
 from households.models import Household
 from sunwu_relief.audit import record_event
+from sunwu_relief.authz import user_or_none
 from sunwu_relief.errors import InvalidInput, Problem, WorkflowError
 from sunwu_relief.roles import Role
 from sunwu_relief.text import validate_multiline_text
 
 from .. import rules
+from ..events import BenefitEvent
 from ..hooks import approval_check_problems
 from ..models import (
     RUNNING_STATUSES,
@@ -31,7 +33,7 @@ from ..models import (
 from ..selectors import running_benefits
 from ..workflow import TOWNSHIP_ACTIONS
 from .benefit_changes import benefit_change
-from .common import _check_allowed, _ensure_role, _lock, _move, _require_reason, _standard, _worked_on, today
+from .common import _check_allowed, _lock, _move, _require, _require_reason, _standard, _worked_on, today
 from .decision_records import benefit_grant_record, rule_amount
 from .township import _covered_members, _return_for_rework
 from .written_notices import _written_notice, appeal_text
@@ -49,7 +51,7 @@ def county_visit_record(
     *, actor, application: Application, visited_on: datetime.date, visitors: list, result: str, findings: str
 ) -> CountyVisit:
     application = _lock(application)
-    _ensure_role(actor, application, Role.BUREAU_REVIEWER, Role.AUDITOR)
+    _require(actor, Role.BUREAU_REVIEWER, Role.AUDITOR, application=application)
     errors = {}
     if not visitors:
         errors["visitors"] = [_("Name who visited.")]
@@ -67,7 +69,7 @@ def county_visit_record(
     visit.visitors.set(visitors)
     record_event(
         actor=actor,
-        action="county_visit.record",
+        action=BenefitEvent.COUNTY_VISIT_RECORD,
         obj=visit,
         township_id=application.township_id,
         application=application.pk,
@@ -91,7 +93,7 @@ def county_visit_override(*, actor, visit: CountyVisit, reason: str) -> CountyVi
     way out is returning the case for re-investigation). Audited; a repeat does nothing."""
     visit = CountyVisit.objects.select_for_update().select_related("application").get(pk=visit.pk)
     application = _lock(visit.application)
-    _ensure_role(actor, application, Role.BUREAU_REVIEWER)
+    _require(actor, Role.BUREAU_REVIEWER, application=application)
     if visit.override_at is not None:
         return visit
     problems = []
@@ -116,7 +118,7 @@ def county_visit_override(*, actor, visit: CountyVisit, reason: str) -> CountyVi
     visit.save(update_fields=["override_reason", "override_by", "override_at"])
     record_event(
         actor=actor,
-        action="county_visit.override",
+        action=BenefitEvent.COUNTY_VISIT_OVERRIDE,
         obj=visit,
         township_id=application.township_id,
         application=application.pk,
@@ -152,7 +154,7 @@ def approval_problems(application: Application, actor) -> list[str]:
 @transaction.atomic
 def application_county_approve(*, actor, application: Application) -> Benefit:
     application = _lock(application)
-    _ensure_role(actor, application, Role.BUREAU_REVIEWER)
+    _require(actor, Role.BUREAU_REVIEWER, application=application)
     if application.status == ApplicationStatus.APPROVED:
         raise WorkflowError(_("This application has already been approved."))
     _check_allowed(application, "county_approve")
@@ -211,7 +213,7 @@ def _create_benefit(application: Application, *, actor) -> Benefit:
         next_review_due=rules.add_months(decided, int(review_months)),
         decided_by=actor,
     )
-    benefit._history_user = actor
+    benefit._history_user = user_or_none(actor)
     benefit.save()
     benefit.covered_members.set(covered)
     benefit_grant_record(
@@ -226,7 +228,7 @@ def _create_benefit(application: Application, *, actor) -> Benefit:
     )
     record_event(
         actor=actor,
-        action="benefit.create",
+        action=BenefitEvent.BENEFIT_CREATE,
         obj=benefit,
         application=application.pk,
         amount=str(application.proposed_amount),
@@ -279,9 +281,11 @@ def _release_from_dibao(application: Application, *, actor, effective: datetime.
         dibao.covered_members.remove(person)
         if remaining:
             dibao.covered_count = len(remaining)
-            dibao._history_user = actor
+            dibao._history_user = user_or_none(actor)
             dibao.save(update_fields=["covered_count"])
-        record_event(actor=actor, action="benefit.release_member", obj=dibao, member=person.pk, reason=reason)
+        record_event(
+            actor=actor, action=BenefitEvent.BENEFIT_RELEASE_MEMBER, obj=dibao, member=person.pk, reason=reason
+        )
 
 
 def _benefit_assessment(benefit: Benefit):
@@ -321,7 +325,7 @@ def _classify_household(household: Household, *, actor) -> None:
 @transaction.atomic
 def application_county_reject(*, actor, application: Application, reason_code: str, comment: str) -> WrittenNotice:
     application = _lock(application)
-    _ensure_role(actor, application, Role.BUREAU_REVIEWER)
+    _require(actor, Role.BUREAU_REVIEWER, application=application)
     if application.status == ApplicationStatus.REJECTED:
         return application.written_notices.filter(kind=WrittenNotice.Kind.REJECTION).first()
     _require_reason(reason_code, comment)
@@ -364,7 +368,7 @@ def application_mark_for_spot_check(*, actor, application: Application) -> Appli
     if application.spot_check_required:
         return application
     application.spot_check_required = True
-    application._history_user = actor
+    application._history_user = user_or_none(actor)
     application.save(update_fields=["spot_check_required"])
-    record_event(actor=actor, action="application.spot_check", obj=application)
+    record_event(actor=actor, action=BenefitEvent.APPLICATION_SPOT_CHECK, obj=application)
     return application

@@ -15,6 +15,7 @@ import logging
 from decimal import Decimal
 
 from households.models import Member, Relationship
+from sunwu_relief.authz import user_or_none
 
 from .. import rules
 from ..models import (
@@ -110,7 +111,7 @@ def _sync(benefit: Benefit, *, actor) -> None:
     if (status, end_month) != (benefit.status, benefit.end_month):
         benefit.status = status
         benefit.end_month = end_month
-        benefit._history_user = actor
+        benefit._history_user = user_or_none(actor)
         benefit.save(update_fields=["status", "end_month"])
 
 
@@ -152,7 +153,7 @@ def _create(
         reason=reason,
         supersedes=supersedes,
         source_key=source_key,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_or_none(actor),
     )
     # Keep the prefetched list current, so that the next question about a month sees it.
     benefit._prefetched_objects_cache["changes"] = [*benefit.changes.all(), decision]

@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 
 from assessments.services import check_document
 from sunwu_relief.audit import record_event
+from sunwu_relief.authz import user_or_none
 from sunwu_relief.errors import InvalidInput, Problem, WorkflowError
 from sunwu_relief.roles import Role
 from sunwu_relief.text import validate_multiline_text, validate_plain_text
 
+from ..events import BenefitEvent
 from ..models import (
     Application,
     ApplicationStatus,
@@ -21,7 +23,7 @@ from ..models import (
     Programme,
     Standard,
 )
-from .common import _check_allowed, _current_assessment, _ensure_role, _lock, _move, _standard, today
+from .common import _check_allowed, _current_assessment, _lock, _move, _require, _standard, today
 
 # Investigation and evaluation ----------------------------------------------------------------
 
@@ -29,7 +31,7 @@ from .common import _check_allowed, _current_assessment, _ensure_role, _lock, _m
 @transaction.atomic
 def application_start_investigation(*, actor, application: Application) -> Application:
     application = _lock(application)
-    _ensure_role(actor, application, Role.CASEWORKER)
+    _require(actor, Role.CASEWORKER, application=application)
     if application.status == ApplicationStatus.INVESTIGATING:
         return application
     return _move(application, "start_investigation", actor=actor)
@@ -107,7 +109,7 @@ def evaluation_problems(application: Application, *, standard: Standard | None =
 @transaction.atomic
 def application_finish_investigation(*, actor, application: Application) -> Application:
     application = _lock(application)
-    _ensure_role(actor, application, Role.CASEWORKER)
+    _require(actor, Role.CASEWORKER, application=application)
     if application.status == ApplicationStatus.EVALUATING:
         return application
     _check_allowed(application, "finish_investigation")
@@ -133,7 +135,7 @@ def evaluation_record(
     minutes=None,
 ) -> DemocraticEvaluation:
     application = _lock(application)
-    _ensure_role(actor, application, Role.CASEWORKER)
+    _require(actor, Role.CASEWORKER, application=application)
     if application.status != ApplicationStatus.EVALUATING:
         raise WorkflowError(_("A democratic evaluation is recorded while the application is in evaluation."))
     errors = {}
@@ -161,11 +163,11 @@ def evaluation_record(
     )
     if minutes:
         evaluation.minutes = minutes
-    evaluation._history_user = actor
+    evaluation._history_user = user_or_none(actor)
     evaluation.save()
     record_event(
         actor=actor,
-        action="evaluation.record",
+        action=BenefitEvent.EVALUATION_RECORD,
         obj=evaluation,
         township_id=application.township_id,
         application=application.pk,
@@ -177,7 +179,7 @@ def evaluation_record(
 @transaction.atomic
 def application_finish_evaluation(*, actor, application: Application) -> Application:
     application = _lock(application)
-    _ensure_role(actor, application, Role.CASEWORKER)
+    _require(actor, Role.CASEWORKER, application=application)
     if application.status == ApplicationStatus.TOWNSHIP_REVIEW:
         return application
     standard = _standard(application.programme)
@@ -226,7 +228,7 @@ def obligor_add(
     """Record one 法定赡养、抚养、扶养义务人 with their capacity, and why they cannot support."""
 
     application = _lock(application)
-    _ensure_role(actor, application, Role.CASEWORKER)
+    _require(actor, Role.CASEWORKER, application=application)
     _obligor_editable(application)
     name, note, inability = name.strip(), note.strip(), (inability or "").strip()
     errors: dict[str, list[str]] = {}
@@ -256,11 +258,11 @@ def obligor_add(
         note=note,
         recorded_by=actor,
     )
-    obligor._history_user = actor
+    obligor._history_user = user_or_none(actor)
     obligor.save()
     record_event(
         actor=actor,
-        action="obligor.add",
+        action=BenefitEvent.OBLIGOR_ADD,
         obj=obligor,
         township_id=application.township_id,
         application=application.pk,
@@ -274,17 +276,17 @@ def obligor_add(
 def obligor_remove(*, actor, obligor: Obligor) -> None:
     """Remove an obligor recorded by mistake (history and the audit trail keep it)."""
     application = _lock(obligor.application)
-    _ensure_role(actor, application, Role.CASEWORKER)
+    _require(actor, Role.CASEWORKER, application=application)
     _obligor_editable(application)
     obligor = Obligor.objects.filter(pk=obligor.pk, application=application).first()
     if obligor is None:
         return  # already removed
     record_event(
         actor=actor,
-        action="obligor.remove",
+        action=BenefitEvent.OBLIGOR_REMOVE,
         obj=obligor,
         township_id=application.township_id,
         application=application.pk,
     )
-    obligor._history_user = actor
+    obligor._history_user = user_or_none(actor)
     obligor.delete()

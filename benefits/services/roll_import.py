@@ -19,10 +19,11 @@ from households.ids import validate_id_number
 from households.models import Classification, Member, Relationship, Township
 from sunwu_relief import clock
 from sunwu_relief.audit import record_event
-from sunwu_relief.errors import NotAllowed
-from sunwu_relief.roles import Role, role_of
+from sunwu_relief.authz import require, user_or_none
+from sunwu_relief.roles import Role
 from sunwu_relief.xlsx import Column, XlsxError, XlsxFileError, read_xlsx
 
+from ..events import BenefitEvent
 from ..models import Benefit, BenefitChange
 from ..selectors import running_benefits, standard_for
 from .decision_records import benefit_grant_record
@@ -124,8 +125,12 @@ def _parse(values: dict, number: int, townships: dict[str, Township], errors: li
 def roll_import(
     *, actor, source: str | Path | bytes | IO[bytes], programme: str, source_name: str, dry_run: bool = False
 ) -> RollImportResult:
-    if role_of(actor) != Role.BUREAU_REVIEWER:
-        raise NotAllowed(_("Only the county bureau imports legacy rolls."))
+    require(
+        actor,
+        roles=(Role.BUREAU_REVIEWER,),
+        allow_system=False,
+        message=_("Only the county bureau imports legacy rolls."),
+    )
     result = RollImportResult()
     try:
         parsed = read_xlsx(source, columns=COLUMNS, header="户主身份证号")
@@ -185,7 +190,7 @@ def roll_import(
                 next_review_due=today,
                 decided_by=actor,
             )
-            benefit._history_user = actor
+            benefit._history_user = user_or_none(actor)
             benefit.save()
             benefit.covered_members.set([row.member] if row.covered == 1 else list(household.members.all()))
             # Its first decision: the legacy amount, with the standard in force when taken over (a
@@ -201,7 +206,12 @@ def roll_import(
                 reason=source_name,
             )
             record_event(
-                actor=actor, action="benefit.migrate", obj=benefit, source=source_name, row=row.number, note=row.note
+                actor=actor,
+                action=BenefitEvent.BENEFIT_MIGRATE,
+                obj=benefit,
+                source=source_name,
+                row=row.number,
+                note=row.note,
             )
         result.created = len(rows)
     return result

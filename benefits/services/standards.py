@@ -9,10 +9,14 @@ from django.utils.translation import gettext as _
 
 from sunwu_relief import clock
 from sunwu_relief.audit import record_event
-from sunwu_relief.errors import DomainError, InvalidInput, NotAllowed
-from sunwu_relief.roles import Role, role_of
+from sunwu_relief.authz import require, user_or_none
+from sunwu_relief.errors import DomainError, InvalidInput
+from sunwu_relief.jobs import job_create, job_enqueue
+from sunwu_relief.models import Job
+from sunwu_relief.roles import Role
 
 from .. import rules
+from ..events import BenefitEvent
 from ..models import (
     Benefit,
     BenefitChange,
@@ -63,8 +67,7 @@ def standard_save(*, actor, standard: Standard) -> Standard:
     field error saves nothing and keeps the version); an edit that changes nothing is a no-op;
     every other edit is a new version, and a change of a number that enters the amounts
     re-states the decisions of the months this standard governs."""
-    if role_of(actor) != Role.BUREAU_REVIEWER:
-        raise NotAllowed()
+    require(actor, roles=(Role.BUREAU_REVIEWER,), allow_system=False)
     old = Standard.objects.select_for_update().get(pk=standard.pk) if standard.pk else None
     if old is not None and _numbers(old) == _numbers(standard):
         return old
@@ -86,9 +89,9 @@ def standard_save(*, actor, standard: Standard) -> Standard:
         standard.version = 1
     else:
         standard.version = old.version + 1
-    standard._history_user = actor
+    standard._history_user = user_or_none(actor)
     standard.save()
-    record_event(actor=actor, action="standard.save", obj=standard, version=standard.version)
+    record_event(actor=actor, action=BenefitEvent.STANDARD_SAVE, obj=standard, version=standard.version)
     amounts_changed = previous is None or any(
         getattr(previous, name) != getattr(standard, name) for name in AMOUNT_NUMBERS
     )
@@ -99,18 +102,15 @@ def standard_save(*, actor, standard: Standard) -> Standard:
 
 def standard_recompute_start(*, actor, standard: Standard):
     """Queue the re-statement of the decisions for a changed standard, as a job: once per version
-    (a second request for the same version returns the first job)."""
-    from sunwu_relief.jobs import job_create, job_enqueue
-    from sunwu_relief.models import Job
-
-    from ..tasks import recompute_for_standard
-
+    (a second request for the same version returns the first job). The job keeps the reviewer
+    who changed the standard: the re-stated decisions are theirs."""
+    require(actor, roles=(Role.BUREAU_REVIEWER,), allow_system=False)
     params = {"standard_id": standard.pk, "version": standard.version}
     existing = Job.objects.filter(kind="benefits.recompute", params=params).exclude(status=Job.Status.FAILED).first()
     if existing is not None:
         return existing
     job = job_create(kind="benefits.recompute", actor=actor, params=params)
-    job_enqueue(job, recompute_for_standard)
+    job_enqueue(job, "benefits.tasks.recompute_for_standard")
     return job
 
 
@@ -123,7 +123,9 @@ def standard_effective_month(standard: Standard) -> datetime.date:
 def benefits_recompute_for_standard(*, actor, standard: Standard) -> tuple[dict[str, int], list[dict]]:
     """Re-state, for a changed standard, every running 低保/特困 benefit (households, 单人保 and
     migrated ones): from the standard's effective month, the decision then in force and every
-    later one, each from its own basis; one notice per family. Repeats decide nothing again."""
+    later one, each from its own basis; one notice per family. Repeats decide nothing again.
+    `actor` is the reviewer who changed the standard (the job's creator), never the system."""
+    require(actor, roles=(Role.BUREAU_REVIEWER,), allow_system=False)
     counts = {"changed": 0, "unchanged": 0, "skipped": 0, "failed": 0}
     problems: list[dict] = []
     effective = standard_effective_month(standard)
@@ -210,7 +212,7 @@ def _restate_benefit(benefit_id: int, *, standard: Standard, effective: datetime
     _sync(benefit, actor=actor)
     record_event(
         actor=actor,
-        action="benefit.recompute",
+        action=BenefitEvent.BENEFIT_RECOMPUTE,
         obj=benefit,
         standard=standard.pk,
         version=standard.version,

@@ -6,10 +6,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import record_event
+from sunwu_relief.authz import require
 from sunwu_relief.errors import DomainError, InvalidInput, Problem, WorkflowError
 from sunwu_relief.roles import Role
 
 from .. import rules
+from ..events import BenefitEvent
 from ..models import (
     Benefit,
     BenefitChange,
@@ -19,7 +21,7 @@ from ..models import (
 )
 from ..selectors import standard_for
 from .benefit_changes import benefit_change
-from .common import _ensure_role, _require_reason, today
+from .common import _require, _require_reason, today
 
 # Stopping 特困 support: 7 days of public notice first (特困人员认定办法) ------------------------
 
@@ -29,7 +31,7 @@ def tekun_stop_propose(*, actor, benefit: Benefit, reason_code: str, reason: str
     """Publish the proposed stop of a 特困 benefit in the person's village (notice period of the
     standard, 7 days); the stop itself follows when the period is over (`stop_notices_complete`)."""
     benefit = Benefit.objects.select_for_update().select_related("household").get(pk=benefit.pk)
-    _ensure_role(actor, None, Role.BUREAU_REVIEWER, township_id=benefit.township_id)
+    _require(actor, Role.BUREAU_REVIEWER, township_id=benefit.township_id)
     running = benefit.stop_notices.filter(status=StopNotice.Status.RUNNING).first()
     if running is not None:
         return running
@@ -53,7 +55,9 @@ def tekun_stop_propose(*, actor, benefit: Benefit, reason_code: str, reason: str
         reason=reason.strip(),
         requested_by=actor,
     )
-    record_event(actor=actor, action="stop_notice.open", obj=notice, benefit=benefit.pk, reason_code=reason_code)
+    record_event(
+        actor=actor, action=BenefitEvent.STOP_NOTICE_OPEN, obj=notice, benefit=benefit.pk, reason_code=reason_code
+    )
     return notice
 
 
@@ -61,39 +65,40 @@ def tekun_stop_propose(*, actor, benefit: Benefit, reason_code: str, reason: str
 def stop_notice_cancel(*, actor, notice: StopNotice, reason: str) -> StopNotice:
     """Withdraw a proposed stop (an objection showed the person still qualifies). Audited."""
     notice = StopNotice.objects.select_for_update().get(pk=notice.pk)
-    _ensure_role(actor, None, Role.BUREAU_REVIEWER, township_id=notice.township_id)
+    _require(actor, Role.BUREAU_REVIEWER, township_id=notice.township_id)
     if notice.status != StopNotice.Status.RUNNING:
         return notice
     if not reason.strip():
         raise InvalidInput(field_errors={"reason": [_("Record why the stop is withdrawn.")]})
     notice.status = StopNotice.Status.CANCELLED
     notice.save(update_fields=["status"])
-    record_event(actor=actor, action="stop_notice.cancel", obj=notice, reason=reason.strip())
+    record_event(actor=actor, action=BenefitEvent.STOP_NOTICE_CANCEL, obj=notice, reason=reason.strip())
     return notice
 
 
-def stop_notices_complete(*, on: datetime.date | None = None) -> int:
+def stop_notices_complete(*, actor, on: datetime.date | None = None) -> int:
     """Decide the stops whose notice period is over (nightly, and `close_notices`): each a
     decision with its written notice, from the month after. Idempotent."""
+    require(actor, roles=(Role.BUREAU_REVIEWER,))
     on = on or today()
     done = 0
     for pk in StopNotice.objects.filter(status=StopNotice.Status.RUNNING, ends_on__lt=min(on, today())).values_list(
         "pk", flat=True
     ):
         try:
-            done += _stop_notice_complete(pk)
+            done += _stop_notice_complete(pk, actor=actor)
         except DomainError:
             continue  # changed meanwhile (e.g. the benefit was stopped otherwise); the next run sees it
     return done
 
 
 @transaction.atomic
-def _stop_notice_complete(pk: int) -> int:
+def _stop_notice_complete(pk: int, *, actor) -> int:
     notice = StopNotice.objects.select_for_update().get(pk=pk)
     if notice.status != StopNotice.Status.RUNNING:
         return 0
     change = benefit_change(
-        actor=None,
+        actor=actor,
         benefit=notice.benefit,
         kind=BenefitChange.Kind.STOP,
         effective_month=rules.next_month(today()),
@@ -103,5 +108,5 @@ def _stop_notice_complete(pk: int) -> int:
     notice.status = StopNotice.Status.DONE
     notice.change = change
     notice.save(update_fields=["status", "change"])
-    record_event(actor=None, action="stop_notice.complete", obj=notice, change=change.pk)
+    record_event(actor=actor, action=BenefitEvent.STOP_NOTICE_COMPLETE, obj=notice, change=change.pk)
     return 1

@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 
 from households.models import Member
 from sunwu_relief.audit import record_event
+from sunwu_relief.authz import is_system, require, user_or_none
 from sunwu_relief.errors import InvalidInput, Problem, WorkflowError
 from sunwu_relief.roles import Role
 from sunwu_relief.text import validate_multiline_text
 
 from .. import eligibility
+from ..events import BenefitEvent
 from ..models import (
     IN_PROCEDURE,
     Application,
@@ -27,7 +29,7 @@ from ..models import (
 from ..selectors import standard_for
 from ..workflow import INVESTIGATION_ACTIONS
 from .applications import eligibility_problems
-from .common import _check_allowed, _ensure_role, _lock, _move, _require_reason, _standard, _worked_on, today
+from .common import _check_allowed, _lock, _move, _require, _require_reason, _standard, _worked_on, today
 from .proposals import proposed_decision
 
 # Township review and public notice ------------------------------------------------------------
@@ -49,7 +51,7 @@ def application_township_approve(
     *, actor, application: Application, opinion: str, care_level: str = "full_self_care"
 ) -> Application:
     application = _lock(application)
-    _ensure_role(actor, application, Role.TOWNSHIP_REVIEWER)
+    _require(actor, Role.TOWNSHIP_REVIEWER, application=application)
     if application.status == ApplicationStatus.PUBLIC_NOTICE:
         return application
     _check_allowed(application, "township_approve")
@@ -121,7 +123,7 @@ def _return_for_rework(
     *, actor, application: Application, role: str, action: str, reason_code: str, comment: str
 ) -> Application:
     application = _lock(application)
-    _ensure_role(actor, application, role)
+    _require(actor, role, application=application)
     if application.status == ApplicationStatus.RETURNED:
         return application
     _require_reason(reason_code, comment)
@@ -145,7 +147,7 @@ def objection_record(
     *, actor, notice: PublicNotice, raised_by: str, content: str, raised_on: datetime.date, contact: str = ""
 ) -> Objection:
     application = _lock(notice.application)
-    _ensure_role(actor, application, Role.CASEWORKER, Role.TOWNSHIP_REVIEWER)
+    _require(actor, Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, application=application)
     if application.status != ApplicationStatus.PUBLIC_NOTICE or notice.superseded:
         raise WorkflowError(_("Objections are recorded while the notice is running."))
     errors = {}
@@ -170,7 +172,7 @@ def objection_record(
     )
     record_event(
         actor=actor,
-        action="objection.record",
+        action=BenefitEvent.OBJECTION_RECORD,
         obj=objection,
         township_id=application.township_id,
         application=application.pk,
@@ -182,7 +184,7 @@ def objection_record(
 def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: str) -> Objection:
     objection = Objection.objects.select_for_update().select_related("notice__application").get(pk=objection.pk)
     application = _lock(objection.notice.application)
-    _ensure_role(actor, application, Role.TOWNSHIP_REVIEWER)
+    _require(actor, Role.TOWNSHIP_REVIEWER, application=application)
     if objection.status != Objection.Status.OPEN:
         return objection
     if not resolution.strip():
@@ -193,7 +195,11 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: 
     objection.resolved_at = timezone.now()
     objection.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
     record_event(
-        actor=actor, action="objection.resolve", obj=objection, township_id=application.township_id, upheld=upheld
+        actor=actor,
+        action=BenefitEvent.OBJECTION_RESOLVE,
+        obj=objection,
+        township_id=application.township_id,
+        upheld=upheld,
     )
     if upheld and application.status == ApplicationStatus.PUBLIC_NOTICE:
         # Back to investigating; a new notice follows the new township opinion.
@@ -230,11 +236,11 @@ def notice_problems(application: Application, *, on: datetime.date) -> list[str]
 
 @transaction.atomic
 def application_notice_complete(*, actor, application: Application, on: datetime.date | None = None) -> Application:
-    """公示期满，报送县级审批: the township's own step (actor: its staff) or the nightly task (actor None),
-    with the same guards: the notice period is over and no objection is open."""
+    """公示期满，报送县级审批: the township's own step (actor: its staff) or the nightly task (actor:
+    the system), with the same guards: the notice period is over and no objection is open."""
     application = _lock(application)
-    if actor is not None:
-        _ensure_role(actor, application, Role.CASEWORKER, Role.TOWNSHIP_REVIEWER)
+    _require(actor, Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, application=application, allow_system=True)
+    if not is_system(actor):
         on = today()  # staff send the case up today, never on a date of their choosing
     if application.status == ApplicationStatus.COUNTY_REVIEW:
         return application
@@ -246,9 +252,10 @@ def application_notice_complete(*, actor, application: Application, on: datetime
     return _move(application, "notice_complete", actor=actor, fields=("received_by_county_at",))
 
 
-def notices_complete_by_township(*, on: datetime.date | None = None) -> dict[int, int]:
+def notices_complete_by_township(*, actor, on: datetime.date | None = None) -> dict[int, int]:
     """Move every case whose notice is over without open objection to county review
     (idempotent); the count moved per township id."""
+    require(actor, roles=(Role.BUREAU_REVIEWER,))
     on = on or today()
     due = Application.objects.filter(
         status=ApplicationStatus.PUBLIC_NOTICE, notices__superseded=False, notices__ends_on__lt=on
@@ -256,15 +263,15 @@ def notices_complete_by_township(*, on: datetime.date | None = None) -> dict[int
     moved: dict[int, int] = {}
     for application in due.distinct():
         try:
-            application_notice_complete(actor=None, application=application, on=on)
+            application_notice_complete(actor=actor, application=application, on=on)
         except WorkflowError:
             continue  # changed meanwhile; the next run sees it again
         moved[application.township_id] = moved.get(application.township_id, 0) + 1
     return moved
 
 
-def notices_complete_due(*, on: datetime.date | None = None) -> int:
-    return sum(notices_complete_by_township(on=on).values())
+def notices_complete_due(*, actor, on: datetime.date | None = None) -> int:
+    return sum(notices_complete_by_township(actor=actor, on=on).values())
 
 
 # Deadline extension (低保: 30 → 45 working days) ---------------------------------------------
@@ -277,7 +284,7 @@ def application_extend_deadline(*, actor, application: Application, reason: str)
     from ..selectors import WorkingCalendar
 
     application = _lock(application)
-    _ensure_role(actor, application, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER)
+    _require(actor, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, application=application)
     if application.deadline_extended:
         return application
     problems = []
@@ -313,7 +320,7 @@ def application_extend_deadline(*, actor, application: Application, reason: str)
     application.extension_reason = reason
     application.extended_by = actor
     application.extended_at = timezone.now()
-    application._history_user = actor
+    application._history_user = user_or_none(actor)
     application.save(update_fields=["deadline_extended", "extension_reason", "extended_by", "extended_at"])
-    record_event(actor=actor, action="application.extend_deadline", obj=application, reason=reason)
+    record_event(actor=actor, action=BenefitEvent.APPLICATION_EXTEND_DEADLINE, obj=application, reason=reason)
     return application

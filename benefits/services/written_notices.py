@@ -13,6 +13,7 @@ from sunwu_relief.errors import InvalidInput
 from sunwu_relief.roles import Role
 from sunwu_relief.text import validate_plain_text
 
+from ..events import BenefitEvent
 from ..models import (
     Application,
     BenefitChange,
@@ -20,7 +21,7 @@ from ..models import (
     WrittenNotice,
 )
 from ..selectors import working_day_deadline
-from .common import _ensure_role, today
+from .common import _require, today
 
 
 def appeal_text(household: Household) -> str:
@@ -77,9 +78,7 @@ def written_notice_deliver(
     (or the bureau). A notice is delivered once: a repeat changes nothing."""
 
     notice = WrittenNotice.objects.select_for_update().get(pk=notice.pk)
-    _ensure_role(
-        actor, None, Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, township_id=notice.township_id
-    )
+    _require(actor, Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, township_id=notice.township_id)
     if notice.delivered_on is not None:
         return notice
     errors: dict[str, list[str]] = {}
@@ -108,7 +107,7 @@ def written_notice_deliver(
     notice.save(update_fields=["delivered_on", "delivered_by", "delivery_method", "received_by", "receipt"])
     record_event(
         actor=actor,
-        action="written_notice.deliver",
+        action=BenefitEvent.WRITTEN_NOTICE_DELIVER,
         obj=notice,
         delivered_on=delivered_on,
         method=method,

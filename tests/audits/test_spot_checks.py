@@ -8,6 +8,7 @@ from audits.rules import draw_sample
 from audits.services import spot_check_draw
 from benefits import services
 from benefits.models import ApplicationStatus
+from sunwu_relief.authz import system
 from sunwu_relief.errors import NotAllowed, WorkflowError
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,9 @@ def test_objection_cases_are_always_drawn(cases, bureau_reviewer):
     )
     services.objection_resolve(actor=cases.reviewer, objection=objection, upheld=False, resolution="核实无车")
     services.application_notice_complete(
-        actor=None, application=complained, on=timezone.localdate() + datetime.timedelta(days=8)
+        actor=system("task:complete_public_notices"),
+        application=complained,
+        on=timezone.localdate() + datetime.timedelta(days=8),
     )
     others = [cases.to(ApplicationStatus.COUNTY_REVIEW) for _ in range(3)]
     batch = spot_check_draw(actor=bureau_reviewer, seed=5)

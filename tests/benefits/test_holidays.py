@@ -12,6 +12,7 @@ from django.utils import timezone
 from benefits import services
 from benefits.models import ApplicationStatus, Holiday
 from benefits.selectors import WorkingCalendar, application_deadlines, holiday_years_covered
+from sunwu_relief.authz import system
 from sunwu_relief.errors import InvalidInput, NotAllowed
 from sunwu_relief.models import AuditEvent
 
@@ -64,7 +65,7 @@ def test_a_bureau_correction_is_audited_kept_in_history_and_survives_a_reload(bu
     assert event.actor == bureau_reviewer
     assert holiday.history.first().history_user == bureau_reviewer
 
-    counts = services.holidays_load(actor=None)
+    counts = services.holidays_load(actor=system("command:load_holidays"))
     assert counts["added"] == 0
     assert counts["updated"] == 0
     assert Holiday.objects.get(date=D(2026, 10, 8)).name == "国庆节（县里加放）"
@@ -74,7 +75,9 @@ def test_a_bureau_correction_is_audited_kept_in_history_and_survives_a_reload(bu
     services.holiday_save(actor=bureau_reviewer, holiday=loaded)
     change = AuditEvent.objects.get(action="holiday.change")
     assert change.detail["changes"]["name"] == ["国庆节", "国庆节假期"]
-    assert services.holidays_load(actor=None)["kept"] == 1  # the official day the bureau edited
+    assert (
+        services.holidays_load(actor=system("command:load_holidays"))["kept"] == 1
+    )  # the official day the bureau edited
 
     services.holiday_delete(actor=bureau_reviewer, holiday=loaded)
     assert not Holiday.objects.filter(date=D(2026, 10, 7)).exists()
@@ -86,8 +89,8 @@ def test_a_bureau_correction_is_audited_kept_in_history_and_survives_a_reload(bu
 
 def test_reload_restores_a_deleted_official_day_and_is_idempotent(bureau_reviewer):
     services.holiday_delete(actor=bureau_reviewer, holiday=Holiday.objects.get(date=D(2026, 10, 10)))
-    assert services.holidays_load(actor=None, years={2026})["added"] == 1
-    assert services.holidays_load(actor=None) == {
+    assert services.holidays_load(actor=system("command:load_holidays"), years={2026})["added"] == 1
+    assert services.holidays_load(actor=system("command:load_holidays")) == {
         "added": 0,
         "updated": 0,
         "unchanged": Holiday.objects.filter(source=Holiday.Source.OFFICIAL).count(),

@@ -25,6 +25,7 @@ from benefits.models import (
     WrittenNotice,
 )
 from benefits.selectors import WorkingCalendar, application_deadlines
+from sunwu_relief.authz import system
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
 from sunwu_relief.models import AuditEvent
 from tests.builders import scan
@@ -330,7 +331,7 @@ def test_a_tekun_stop_is_published_for_seven_days_before_it_is_decided(client, c
             actor=cases.bureau, benefit=benefit, kind="stop", effective_month=month, reason_code="other", reason="x"
         )
     assert "tekun.stop_notice_running" in exc.value.codes
-    assert services.stop_notices_complete() == 0
+    assert services.stop_notices_complete(actor=system("task:complete_public_notices")) == 0
     client.force_login(cases.caseworker)
     board = client.get(reverse("benefits:notices")).content.decode()
     assert 'data-testid="stop-notice-table"' in board
@@ -340,8 +341,8 @@ def test_a_tekun_stop_is_published_for_seven_days_before_it_is_decided(client, c
     StopNotice.objects.filter(pk=notice.pk).update(
         starts_on=TODAY - datetime.timedelta(days=9), ends_on=TODAY - datetime.timedelta(days=2)
     )
-    assert services.stop_notices_complete() == 1
-    assert services.stop_notices_complete() == 0
+    assert services.stop_notices_complete(actor=system("task:complete_public_notices")) == 1
+    assert services.stop_notices_complete(actor=system("task:complete_public_notices")) == 0
     benefit.refresh_from_db()
     notice.refresh_from_db()
     assert benefit.status == BenefitStatus.STOPPED
@@ -367,7 +368,7 @@ def test_a_withdrawn_stop_leaves_the_support_running(cases):
         services.stop_notice_cancel(actor=cases.bureau, notice=notice, reason="")
     services.stop_notice_cancel(actor=cases.bureau, notice=notice, reason="公示期间村民反映其仍在本村居住")
     StopNotice.objects.filter(pk=notice.pk).update(ends_on=TODAY - datetime.timedelta(days=1))
-    assert services.stop_notices_complete() == 0
+    assert services.stop_notices_complete(actor=system("task:complete_public_notices")) == 0
     benefit.refresh_from_db()
     assert benefit.status == BenefitStatus.ACTIVE
 

@@ -112,7 +112,9 @@ def test_other_township_staff_get_out_of_scope(cases, caseworker_chenqing):
 def test_county_review_is_refused_before_the_notice_period_is_over(cases):
     application = cases.to(ApplicationStatus.PUBLIC_NOTICE)
     with pytest.raises(WorkflowError):
-        services.application_notice_complete(actor=None, application=application, on=timezone.localdate())
+        services.application_notice_complete(
+            actor=system("task:complete_public_notices"), application=application, on=timezone.localdate()
+        )
     notice = application.notices.get()
     assert (notice.ends_on - notice.starts_on).days == 7
 
@@ -124,7 +126,7 @@ def test_open_objection_blocks_county_review_and_upheld_sends_back(cases):
         actor=cases.caseworker, notice=notice, raised_by="村民李某", content="家中有车", raised_on=timezone.localdate()
     )
     later = timezone.localdate() + datetime.timedelta(days=8)
-    assert services.notices_complete_due(on=later) == 0
+    assert services.notices_complete_due(actor=system("task:complete_public_notices"), on=later) == 0
     services.objection_resolve(
         actor=cases.reviewer, objection=objection, upheld=True, resolution="经核实属实，重新调查"
     )
@@ -138,8 +140,8 @@ def test_beat_task_run_twice_moves_each_case_once(cases):
     first = cases.to(ApplicationStatus.PUBLIC_NOTICE)
     second = cases.to(ApplicationStatus.PUBLIC_NOTICE)
     later = timezone.localdate() + datetime.timedelta(days=8)
-    assert services.notices_complete_due(on=later) == 2
-    assert services.notices_complete_due(on=later) == 0
+    assert services.notices_complete_due(actor=system("task:complete_public_notices"), on=later) == 2
+    assert services.notices_complete_due(actor=system("task:complete_public_notices"), on=later) == 0
     for application in (first, second):
         assert application.transitions.filter(action="notice_complete").count() == 1
 
@@ -255,14 +257,14 @@ def test_benefit_changes_phase_out_and_stop(cases, clock):
     assert benefit.status == BenefitStatus.PHASING_OUT
     assert benefit.phase_out_until.month == (month.month + 6 - 1) % 12 + 1
     assert change.written_notice.kind == WrittenNotice.Kind.CHANGE
-    assert services.phase_outs_complete(on=benefit.phase_out_until) == 1
-    assert services.phase_outs_complete(on=benefit.phase_out_until) == 0
+    assert services.phase_outs_complete(actor=system("task:complete_phase_outs"), on=benefit.phase_out_until) == 1
+    assert services.phase_outs_complete(actor=system("task:complete_phase_outs"), on=benefit.phase_out_until) == 0
     benefit.refresh_from_db()
     # The stop is decided for the month the phase-out ends; the benefit runs until then.
     assert benefit.end_month == benefit.phase_out_until
     assert benefit.status == BenefitStatus.PHASING_OUT
     clock.move_to(benefit.phase_out_until)
-    services.benefits_take_effect()
+    services.benefits_take_effect(actor=system("task:take_decisions_into_effect"))
     benefit.refresh_from_db()
     assert benefit.status == BenefitStatus.STOPPED
     with pytest.raises(WorkflowError):

@@ -96,7 +96,12 @@ def test_dibao_application_walks_from_draft_to_approved(
 
     # The notice period passes without objection: the beat task sends the case to the county,
     # and the nightly spot-check draw takes it (one case in the township: ⌈50% × 1⌉ = 1).
-    assert services.notices_complete_due(on=timezone.localdate() + datetime.timedelta(days=8)) == 1
+    assert (
+        services.notices_complete_due(
+            actor=system("task:complete_public_notices"), on=timezone.localdate() + datetime.timedelta(days=8)
+        )
+        == 1
+    )
     assert spot_check_draw(actor=system("test"), seed=2016) is not None
     page.locator("form[action='/accounts/logout/'] button").click()
 

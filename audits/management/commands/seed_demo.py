@@ -67,7 +67,7 @@ class Command(BaseCommand):
         townships = list(Township.objects.order_by("code"))
         logins = self._users(townships)
         # The official holiday calendar (the migrations load it too; this catches a newer package).
-        holidays_load(actor=None)  # benefits takes the system as None until its services use require()
+        holidays_load(actor=system("command:seed_demo"))
         if Household.objects.exists():
             self.stdout.write("The database is already seeded: nothing changed.")
         else:

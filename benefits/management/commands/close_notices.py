@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from benefits import services
 from households.models import Township
+from sunwu_relief.authz import system
 
 
 def _date(value: str) -> datetime.date:
@@ -26,9 +27,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, on: str | None, **options) -> None:
         day = _date(on) if on else None
-        moved = services.notices_complete_by_township(on=day)
+        actor = system("command:close_notices")
+        moved = services.notices_complete_by_township(actor=actor, on=day)
         for township_id, name in Township.objects.order_by("code").values_list("pk", "name"):
             if moved.get(township_id):
                 self.stdout.write(f"{name}: {moved[township_id]}")
         self.stdout.write(f"moved to county review: {sum(moved.values())}")
-        self.stdout.write(f"特困 stops decided after their notice: {services.stop_notices_complete(on=day)}")
+        self.stdout.write(
+            f"特困 stops decided after their notice: {services.stop_notices_complete(actor=actor, on=day)}"
+        )

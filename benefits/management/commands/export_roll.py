@@ -3,10 +3,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from benefits import services
 from benefits.models import Programme
-from benefits.roll import roll_rows, write_roll
 from households.models import Township
-from sunwu_relief.audit import record_event
+from sunwu_relief.authz import system
 
 
 def parse_month(value: str) -> datetime.date:
@@ -27,20 +27,25 @@ class Command(BaseCommand):
 
     def handle(self, *args, programme: str, month: str, output: str, township: str | None, **options) -> None:
         when = parse_month(month)
-        township_ids = None
+        township_id = None
         name = ""
         if township:
             place = Township.objects.filter(name=township.strip()).first()
             if place is None:
                 raise CommandError(f"unknown township {township!r}")
-            township_ids = [place.pk]
+            township_id = place.pk
             name = place.name
-        rows = roll_rows(programme=programme, month=when, township_ids=township_ids)
         path = Path(output)
         if not path.parent.exists():
             raise CommandError(f"the folder {path.parent} does not exist")
-        write_roll(rows, path, programme=programme, month=when, township=name)
-        record_event(actor=None, action="roll.export", programme=programme, month=month, township=name, rows=len(rows))
+        rows = services.roll_export(
+            actor=system("command:export_roll"),
+            programme=programme,
+            month=when,
+            path=path,
+            township_id=township_id,
+            township=name,
+        )
         total = sum(r.amount for r in rows)
         self.stdout.write(
             f"{len(rows)} households, {sum(r.covered for r in rows)} persons, {total} yuan/month → {path}"

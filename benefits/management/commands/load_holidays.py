@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from benefits import services
 from benefits.selectors import holiday_years_covered, years_text
+from sunwu_relief.authz import system
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, action="append", dest="years", help="only this year (repeatable)")
 
     def handle(self, *args, years: list[int] | None, **options) -> None:
-        counts = services.holidays_load(actor=None, years=set(years) if years else None)
+        counts = services.holidays_load(actor=system("command:load_holidays"), years=set(years) if years else None)
         self.stdout.write(
             f"added {counts['added']}, updated {counts['updated']}, unchanged {counts['unchanged']}, "
             f"kept (edited by the bureau) {counts['kept']}"
