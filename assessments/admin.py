@@ -22,7 +22,6 @@ from sunwu_relief.ui import add_domain_error
 
 from . import services
 from .forms import DepartmentImportForm
-from .imports import department_import_jobs, department_import_submit
 from .models import (
     Assessment,
     DepartmentImport,
@@ -33,7 +32,8 @@ from .models import (
     LabourAssessment,
     PolicyLimits,
 )
-from .selectors import assessments_for, labour_assessments_for, visits_for
+from .selectors import assessments_for, department_import_jobs, labour_assessments_for, visits_for
+from .services import department_import_submit
 
 COUNTY_ADMIN = (Role.BUREAU_REVIEWER, Role.AUDITOR)
 

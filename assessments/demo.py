@@ -10,16 +10,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from households.classification import household_classify
 from households.models import Household
+from households.services import household_classify
 from sunwu_relief import clock
 from sunwu_relief.authz import system
 from sunwu_relief.roles import Role
 from sunwu_relief.services import staff_create_or_update
 
 from . import services
-from .imports import FORMATS, department_import
 from .models import Assessment, Source
+from .services import FORMATS, department_import
 
 SCAN = b"%PDF-1.4\n% demo scan of a signed paper form\n%%EOF\n"
 FIXED_TIME = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)

@@ -4,6 +4,8 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from households.models import Member
 from households.selectors import households_for, members_for
+from sunwu_relief.models import Job
+from sunwu_relief.roles import township_id_of
 
 from .models import (
     Assessment,
@@ -12,6 +14,10 @@ from .models import (
     LabourAssessment,
     PolicyLimits,
 )
+
+# The kinds of this app's job records (sunwu_relief.jobs).
+DEPARTMENT_IMPORT_JOB = "department_import"
+CROSS_CHECK_JOB = "assessments.cross_check_township"
 
 
 def assessments_for(user) -> QuerySet[Assessment]:
@@ -92,3 +98,13 @@ def register_standard_provider(provider) -> None:
 def monthly_standard_for(year: int):
     """The 低保 monthly standard S per person of a year, or None when no provider or standard."""
     return _standard_provider(year) if _standard_provider is not None else None
+
+
+def department_import_jobs() -> QuerySet[Job]:
+    """Uploaded departmental files and what became of them (county-wide: the bureau's imports)."""
+    return Job.objects.filter(kind=DEPARTMENT_IMPORT_JOB)
+
+
+def cross_check_jobs_for(user) -> QuerySet[Job]:
+    """The township cross-check jobs of the user's own township."""
+    return Job.objects.filter(kind=CROSS_CHECK_JOB, township_id=township_id_of(user))

@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from benefits.models import BenefitStatus, Programme
+from households.api import FORBIDDEN, UNAUTHORISED
 from households.ids import ID_NUMBER_SCHEMA, mask_id_number, validate_id_number
-from households.ledger_api import FORBIDDEN, UNAUTHORISED
 from households.models import Classification
 from sunwu_relief.api import HasRole
 from sunwu_relief.audit import record_event, record_list_access

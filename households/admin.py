@@ -16,9 +16,16 @@ from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data, role_
 
 from . import services
 from .ids import mask_id_number
-from .ledger_selectors import poverty_label, with_ledger_flags
 from .models import CountySettings, Household, LedgerRecord, Member, MemberMove, Township, Village
-from .selectors import county_settings, households_for, members_for, townships_for, villages_all_for
+from .selectors import (
+    county_settings,
+    households_for,
+    members_for,
+    poverty_label,
+    townships_for,
+    villages_all_for,
+    with_ledger_flags,
+)
 from .services import COUNTY_SETTINGS_FIELDS, TOWNSHIP_CONTACT_FIELDS, village_confirm
 
 HEALTH_FIELDS = frozenset({"serious_illness", "illness_note", "disability_kind", "disability_grade"})

@@ -3,10 +3,13 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from sunwu_relief.models import Job
 from sunwu_relief.roles import TOWNSHIP_ROLES, can_see_full_id, is_county_wide, role_of, township_id_of
 
 from .models import (
+    LEDGER_IMPORT_JOB,
     CountySettings,
     Household,
     LedgerRecord,
@@ -17,6 +20,7 @@ from .models import (
     Village,
     is_example_telephone,
 )
+from .rules import MemberFacts
 
 
 def county_settings() -> CountySettings:
@@ -194,3 +198,86 @@ def household_totals(user) -> dict[str, int]:
 def removed_members(household: Household) -> QuerySet[Member]:
     """The household's former members (removed: death, marriage out, moved away), newest first."""
     return Member.all_objects.filter(household=household, removed_on__isnull=False).order_by("-removed_on", "-id")
+
+
+# The registered-poor ledger beside our registry (the household page's ledger view) -------------
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One person, as we have them and as the ledger has them (either may be missing)."""
+
+    member: Member | None
+    record: LedgerRecord | None
+
+    @property
+    def name_differs(self) -> bool:
+        return bool(self.member and self.record and self.member.name != self.record.name)
+
+
+def ledger_view(user, household: Household, members: list[Member]) -> list[LedgerLine]:
+    """Our members with their ledger records, then the ledger's people of the same ledger
+    household(s) who are not in ours. Empty when nobody of the household is on the ledger.
+
+    `household` comes from a scoped selector. The people not in ours are only those registered in
+    the household's own township (and in the user's scope): ledger household numbers repeat across
+    townships, and a member whose ID number happens to be on another township's ledger (anyone can
+    type one in as a new member) must not pull that township's family into view (two queries)."""
+    by_id = {
+        record.id_number: record
+        for record in LedgerRecord.objects.filter(id_number__in=[m.id_number for m in members]).select_related(
+            "village"
+        )
+    }
+    if not by_id:
+        return []
+    lines = [LedgerLine(member, by_id.get(member.id_number)) for member in members]
+    numbers = {record.household_number for record in by_id.values() if record.township_id == household.township_id}
+    others = (
+        LedgerRecord.objects.filter(
+            household_number__in=numbers,
+            township_id=household.township_id,
+            township__in=townships_for(user),
+        )
+        .exclude(id_number__in=[m.id_number for m in members])
+        .select_related("village")
+        .order_by("household_number", "id")
+    )
+    lines.extend(LedgerLine(None, record) for record in others)
+    return lines
+
+
+def with_ledger_flags(queryset: QuerySet[Household]) -> QuerySet[Household]:
+    """`registered_poor` and `out_of_poverty` annotated (the selectors' own definition)."""
+    return _ledger_flags(queryset)
+
+
+def poverty_label(household: Household) -> str:
+    """已脱贫 / 建档立卡 / — for a household annotated by with_ledger_flags."""
+    if not getattr(household, "registered_poor", False):
+        return "—"
+    return str(_("Out of poverty")) if getattr(household, "out_of_poverty", False) else str(_("Registered poor"))
+
+
+def ledger_import_jobs() -> QuerySet[Job]:
+    """Every ledger import (the poverty office's and the operators'), as job records."""
+    return Job.objects.filter(kind=LEDGER_IMPORT_JOB)
+
+
+# Classification facts -------------------------------------------------------------------------
+
+
+def member_facts(household: Household) -> list[MemberFacts]:
+    """The household's members as classification facts. Labour capacity is the registry's field,
+    which the recording of a health-department assessment keeps up to date."""
+    return [
+        MemberFacts(
+            id=member.pk,
+            name=member.name,
+            birth_date=member.birth_date,
+            labour_capacity=member.labour_capacity,
+            serious_illness=member.serious_illness,
+            disability_grade=member.disability_grade,
+        )
+        for member in household.members.order_by("id")
+    ]

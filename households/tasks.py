@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import members_refresh_initials
+from .services import ledger_import_job_run, ledger_imports_requeue_stuck, members_refresh_initials
 
 
 @shared_task(acks_late=True)
@@ -13,14 +13,10 @@ def refresh_name_initials(township_id: int | None = None) -> int:
 def run_ledger_import(job_id: int) -> None:
     """Run a ledger import job: claimed once (a redelivered message finds it claimed and stops);
     a bad file fails the job and is not retried."""
-    from .ledger import ledger_import_job_run
-
     ledger_import_job_run(job_id=job_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def requeue_stuck_ledger_imports() -> list[int]:
     """Beat, every 15 minutes: ledger imports still pending are queued again."""
-    from .ledger import ledger_imports_requeue_stuck
-
     return ledger_imports_requeue_stuck()

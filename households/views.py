@@ -14,9 +14,16 @@ from sunwu_relief.ui import add_domain_error, client_ip, roles_required
 
 from . import services
 from .forms import HeadForm, HouseholdForm, HouseholdSearchForm, MemberForm, MemberMoveForm, MemberRemoveForm
-from .ledger_selectors import ledger_view
 from .models import Household, Member
-from .selectors import household_detail, household_list, households_for, members_for, removed_members, villages_for
+from .selectors import (
+    household_detail,
+    household_list,
+    households_for,
+    ledger_view,
+    members_for,
+    removed_members,
+    villages_for,
+)
 
 STAFF_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
 PAGE_SIZE = 25

@@ -10,7 +10,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from assessments import services
-from assessments.imports import department_import
+from assessments.services import department_import
 from sunwu_relief.roles import Role
 from tests.conftest import make_user
 

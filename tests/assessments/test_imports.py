@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from assessments.imports import ImportFailed, department_import
 from assessments.models import DepartmentImport, DepartmentRecord, Source
+from assessments.services import ImportFailed, department_import
 from sunwu_relief.errors import NotAllowed
 from sunwu_relief.xlsx import Column, XlsxFileError, read_xlsx
 from tests.assessments.conftest import VEHICLE_HEADERS, xlsx_bytes

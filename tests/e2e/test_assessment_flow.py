@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from assessments.imports import department_import
 from assessments.models import Assessment, HouseholdVisit, Source
+from assessments.services import department_import
 from sunwu_relief.roles import Role
 from tests.assessments.conftest import VEHICLE_HEADERS, xlsx_bytes
 from tests.conftest import PASSWORD, make_user

@@ -12,10 +12,10 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from households import ledger
 from households.ids import check_code
 from households.ledger import ledger_import_rows, ledger_import_xlsx
 from households.models import LedgerRecord, PovertyAttribute, PovertyStatus, Village
+from households.services import ledger_import as ledger
 from sunwu_relief.models import AuditEvent, Job
 from tests.conftest import new_id_number
 from tests.ledger_builders import ORDER, ledger_row, ledger_xlsx, zip_bomb

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.imports import ImportFailed, department_import
 from assessments.models import Source
+from assessments.services import ImportFailed, department_import
 from sunwu_relief.errors import DomainError
 
 

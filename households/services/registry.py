@@ -1,4 +1,5 @@
-"""Every write to the registry: in a transaction, with the actor, in the audit trail."""
+"""Every write to the registry (households and their members): in a transaction, with the actor,
+in the audit trail."""
 
 import datetime
 from dataclasses import dataclass, fields
@@ -15,11 +16,11 @@ from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.text import text_field_errors, validate_plain_text
 
+from ..ids import id_facts, validate_id_number
+from ..models import Household, Member, MemberMove, Relationship, RemovalReason, Township, Village
+from ..names import name_initials
+from ..selectors import households_for
 from .classification import household_classify
-from .ids import id_facts, validate_id_number
-from .models import CountySettings, Household, Member, MemberMove, Relationship, RemovalReason, Township, Village
-from .names import name_initials
-from .selectors import households_for
 
 HOUSEHOLD_FIELDS = ["village", "address", "hukou_number"]
 
@@ -209,7 +210,11 @@ def member_add(*, actor, household: Household, data: MemberData) -> Member:
     member._history_user = actor
     _save_member(member)
     record_event(
-        actor=actor, action="member.add", obj=member, township_id=household.township_id, household=household.pk
+        actor=actor,
+        action="member.add",
+        obj=member,
+        township_id=household.township_id,
+        household=household.pk,
     )
     household_classify(actor=actor, household=household)
     return member
@@ -362,83 +367,3 @@ def members_refresh_initials(*, township_id: int | None = None) -> int:
     # Initials are a derived search key, not case data: no history entry is needed for them.
     Member.objects.bulk_update(changed, ["name_initials"], batch_size=1000)
     return len(changed)
-
-
-# County settings (the particulars every notice prints) --------------------------------------
-
-COUNTY_SETTINGS_FIELDS = [
-    "bureau_name",
-    "bureau_address",
-    "complaints_telephone",
-    "appeal_body",
-    "appeal_days",
-    "court",
-    "litigation_months",
-]
-TOWNSHIP_CONTACT_FIELDS = ["service_address", "service_telephone"]
-
-
-def _ensure_bureau(actor) -> None:
-    if role_of(actor) != Role.BUREAU_REVIEWER:
-        raise NotAllowed(_("Only the county bureau may change the county settings."))
-
-
-def _validated(instance, fields: list[str]) -> None:
-    try:
-        instance.full_clean(exclude=[f.name for f in instance._meta.fields if f.name not in fields])
-    except ValidationError as exc:
-        raise InvalidInput(field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
-
-
-@transaction.atomic
-def county_settings_save(*, actor, settings: CountySettings, **values: Any) -> CountySettings:
-    """Change the county's particulars (name, address, complaints line, appeal body and court);
-    audited with the old and new values, and kept in the history."""
-    _ensure_bureau(actor)
-    unknown = set(values) - set(COUNTY_SETTINGS_FIELDS)
-    if unknown:
-        raise InvalidInput(field_errors={name: [_("Unknown field.")] for name in unknown})
-    current = CountySettings.objects.select_for_update().get(pk=settings.pk)
-    old = {name: getattr(current, name) for name in COUNTY_SETTINGS_FIELDS}
-    for name, value in values.items():
-        setattr(current, name, value.strip() if isinstance(value, str) else value)
-    _validated(current, COUNTY_SETTINGS_FIELDS)
-    changes = model_changes(current, COUNTY_SETTINGS_FIELDS, old)
-    if not changes:
-        return current
-    current._history_user = actor
-    current.save()
-    record_event(actor=actor, action="county_settings.change", obj=current, changes=changes)
-    return current
-
-
-@transaction.atomic
-def township_contact_save(*, actor, township: Township, service_address: str, service_telephone: str) -> Township:
-    """The township service centre's address and telephone printed on its notices."""
-    _ensure_bureau(actor)
-    current = Township.objects.select_for_update().get(pk=township.pk)
-    old = {name: getattr(current, name) for name in TOWNSHIP_CONTACT_FIELDS}
-    current.service_address = service_address.strip()
-    current.service_telephone = service_telephone.strip()
-    _validated(current, TOWNSHIP_CONTACT_FIELDS)
-    changes = model_changes(current, TOWNSHIP_CONTACT_FIELDS, old)
-    if not changes:
-        return current
-    current._history_user = actor
-    current.save(update_fields=TOWNSHIP_CONTACT_FIELDS)
-    record_event(actor=actor, action="township.contact_change", obj=current, township_id=current.pk, changes=changes)
-    return current
-
-
-def village_confirm(*, actor, village: Village) -> Village:
-    """The county confirms a village first named by the poverty office's ledger: from now on
-    caseworkers are offered it. Confirming a confirmed village changes nothing."""
-    if role_of(actor) != Role.BUREAU_REVIEWER and not getattr(actor, "is_superuser", False):
-        raise NotAllowed(_("Only the county bureau confirms villages."), code="village.confirm_not_allowed")
-    confirmed = Village.objects.filter(pk=village.pk, confirmed=False).update(confirmed=True)
-    village.refresh_from_db(fields=["confirmed"])
-    if confirmed:
-        record_event(
-            actor=actor, action="village.confirm", obj=village, township_id=village.township_id, name=village.name
-        )
-    return village

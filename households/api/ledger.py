@@ -24,7 +24,8 @@ from sunwu_relief.parsers import SafeJSONParser
 from sunwu_relief.roles import Role
 from sunwu_relief.serializers import Serializer
 
-from .ledger import MAX_FILE_BYTES, MAX_JSON_ROWS, ledger_import_jobs, ledger_import_submit
+from ..selectors import ledger_import_jobs
+from ..services import MAX_FILE_BYTES, MAX_JSON_ROWS, ledger_import_submit
 
 READ_ROLES = frozenset({Role.POVERTY_OFFICE, Role.BUREAU_REVIEWER, Role.AUDITOR})
 # The ledger is the poverty office's: only its own users write it (never our staff).
@@ -67,7 +68,9 @@ class LedgerRowSerializer(Serializer):
     values (ID checksum, township, relationship …) are checked by the import job, each error
     reported with its row and column."""
 
-    text_checked_by = "households.ledger (the import job reports each refused character with its row and key)"
+    text_checked_by = (
+        "households.services.ledger_rows (the import job reports each refused character with its row and key)"
+    )
 
     household_number = StrictCharField(allow_blank=True, help_text="户编号, the poverty office's household number")
     name = StrictCharField(allow_blank=True, help_text="姓名")

@@ -13,9 +13,9 @@ from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
 from sunwu_relief.serializers import ModelSerializer, Serializer
 from sunwu_relief.ui import client_ip
 
-from .ids import mask_id_number
-from .models import Classification, Household, Member
-from .selectors import household_detail, household_list, household_search_q
+from ..ids import mask_id_number
+from ..models import Classification, Household, Member
+from ..selectors import household_detail, household_list, household_search_q
 
 
 def _shown_id_number(context: dict, value: str) -> str:
