@@ -174,7 +174,7 @@ class DepartmentRecordAdmin(AccessLoggedAdminMixin, CountyViewMixin, admin.Model
 
     def get_queryset(self, request):
         if role_of(request.user) not in COUNTY_ADMIN:
-            return DepartmentRecord.objects.none()
+            return super().get_queryset(request).none()
         # Visibility travels with the rows (admin instances are shared between requests).
         return (
             super()

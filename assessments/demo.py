@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from households.models import Household
+from households.models import Household, Relationship
 from households.services import household_classify
 from sunwu_relief import clock
 from sunwu_relief.authz import system
@@ -120,7 +120,10 @@ def seed_assessments(
             rows[Source.HUKOU].append(
                 [member.id_number, member.name, hukou, member.get_relationship_display(), "", "正常"]
             )
-            if member.relationship in ("spouse", "son", "daughter") and rng.random() < 0.25:
+            if (
+                member.relationship in (Relationship.SPOUSE, Relationship.SON, Relationship.DAUGHTER)
+                and rng.random() < 0.25
+            ):
                 wage = Decimal(rng.randrange(800, 2500, 50))
                 services.income_add(
                     actor=actor, assessment=assessment, member=member, kind="wages", monthly_amount=wage
@@ -135,7 +138,7 @@ def seed_assessments(
                             "参保缴费",
                         ]
                     )
-            if member.relationship in ("father", "mother") and rng.random() < 0.5:
+            if member.relationship in (Relationship.FATHER, Relationship.MOTHER) and rng.random() < 0.5:
                 services.income_add(
                     actor=actor,
                     assessment=assessment,
@@ -181,7 +184,7 @@ def seed_assessments(
     for source, source_rows in rows.items():
         if source_rows:
             department_import(
-                actor=None,
+                actor=system("command:seed_demo"),
                 source=source,
                 data_date=today - datetime.timedelta(days=30),
                 file=_xlsx(source, source_rows),

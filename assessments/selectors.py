@@ -9,10 +9,14 @@ from sunwu_relief.roles import township_id_of
 
 from .models import (
     Assessment,
+    AssetDeclaration,
+    Authorisation,
     DepartmentRecord,
     HouseholdVisit,
+    IncomeDeclaration,
     LabourAssessment,
     PolicyLimits,
+    VisitAttachment,
 )
 
 # The kinds of this app's job records (sunwu_relief.jobs).
@@ -32,8 +36,8 @@ def labour_assessments_for(user) -> QuerySet[LabourAssessment]:
     return LabourAssessment.objects.filter(member__in=members_for(user))
 
 
-def assessment_detail(user, *, pk: int) -> Assessment:
-    """One assessment with what its page shows; raises Assessment.DoesNotExist outside the scope."""
+def assessment_details_for(user) -> QuerySet[Assessment]:
+    """The assessments the user may see, with what one assessment's page shows preloaded."""
     return (
         assessments_for(user)
         .select_related("household__township", "household__village", "created_by", "finished_by")
@@ -50,8 +54,27 @@ def assessment_detail(user, *, pk: int) -> Assessment:
                 ),
             ),
         )
-        .get(pk=pk)
     )
+
+
+def assessment_detail(user, *, pk: int) -> Assessment:
+    """One assessment with what its page shows; raises Assessment.DoesNotExist outside the scope."""
+    return assessment_details_for(user).get(pk=pk)
+
+
+def declarations_for(user, *, kind: str) -> QuerySet[IncomeDeclaration] | QuerySet[AssetDeclaration] | None:
+    """The income (`kind="income"`) or asset (`"asset"`) declarations of the assessments the user
+    may see; None for another kind."""
+    model = {"income": IncomeDeclaration, "asset": AssetDeclaration}.get(kind)
+    return None if model is None else model.objects.filter(assessment__in=assessments_for(user))
+
+
+def authorisations_for(user) -> QuerySet[Authorisation]:
+    return Authorisation.objects.filter(assessment__in=assessments_for(user))
+
+
+def visit_attachments_for(user) -> QuerySet[VisitAttachment]:
+    return VisitAttachment.objects.filter(visit__in=visits_for(user))
 
 
 def signed_visit(assessment: Assessment) -> HouseholdVisit | None:

@@ -75,7 +75,7 @@ def seed_ledger(*, rng: random.Random, households: Iterable[Household]) -> SeedL
     for _ in range(max(2, len(ordered) // 50)):
         builder.stranger_household(ordered[rng.randrange(len(ordered))] if ordered else None)
 
-    imported = ledger_import_rows(builder.rows, actor=None)
+    imported = ledger_import_rows(builder.rows, actor=system("command:seed_demo"))
     if not imported.succeeded:
         raise RuntimeError("the demo ledger did not import: " + "; ".join(str(e) for e in imported.errors[:5]))
     return SeedLedgerResult(imported, reconciliation_run(actor=system("command:seed_demo")))

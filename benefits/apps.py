@@ -15,6 +15,15 @@ class BenefitsConfig(AppConfig):
 
         register_thresholds_provider(classification_thresholds)
 
+        # What a running benefit is, and who is a 特困 supported person, is ours to say.
+        from households.hooks import register_benefit_facts
+
+        from .household_facts import households_with_running_benefit, supported_member_ids
+
+        register_benefit_facts(
+            supported_member_ids=supported_member_ids, households_with_running_benefit=households_with_running_benefit
+        )
+
         # The verification form prints per-capita income against the 低保 standard.
         from assessments.selectors import register_standard_provider
 

@@ -16,10 +16,12 @@ from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data, role_
 
 from . import services
 from .ids import mask_id_number
-from .models import CountySettings, Household, LedgerRecord, Member, MemberMove, Township, Village
+from .models import CountySettings, Household, LedgerRecord, Member, MemberMove, Relationship, Township, Village
 from .selectors import (
     county_settings,
     households_for,
+    ledger_records_for,
+    member_moves_for,
     members_for,
     poverty_label,
     townships_for,
@@ -135,7 +137,7 @@ class HouseholdAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAd
 
     @admin.display(description=_("Head of household"))
     def head_name(self, household: Household) -> str:
-        heads = [m.name for m in household.members.all() if m.relationship == "head"]
+        heads = [m.name for m in household.members.all() if m.relationship == Relationship.HEAD]
         return heads[0] if heads else "—"
 
     def get_search_results(self, request, queryset, search_term):
@@ -293,9 +295,7 @@ class MemberMoveAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created", "member", "from_household", "to_household", "actor"]
 
     def get_queryset(self, request):
-        return MemberMove.objects.filter(to_household__in=households_for(request.user)).select_related(
-            "member", "from_household", "to_household", "actor"
-        )
+        return member_moves_for(request.user).select_related("member", "from_household", "to_household", "actor")
 
 
 @admin.register(LedgerRecord)
@@ -308,6 +308,4 @@ class LedgerRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     exclude = ["id_number", "health"]
 
     def get_queryset(self, request):
-        return LedgerRecord.objects.filter(township__in=townships_for(request.user)).select_related(
-            "township", "village"
-        )
+        return ledger_records_for(request.user).select_related("township", "village")

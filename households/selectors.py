@@ -14,6 +14,7 @@ from .models import (
     Household,
     LedgerRecord,
     Member,
+    MemberMove,
     PovertyStatus,
     Relationship,
     Township,
@@ -143,9 +144,9 @@ def household_list(user, *, search: str = "") -> QuerySet[Household]:
     return queryset
 
 
-def household_detail(user, *, pk: int) -> Household:
-    """One household with its members; raises Household.DoesNotExist outside the scope."""
-    queryset = (
+def household_details_for(user) -> QuerySet[Household]:
+    """The households the user may see, with what one household's page shows preloaded."""
+    return (
         _ledger_flags(households_for(user))
         .select_related("township", "village")
         .prefetch_related(
@@ -153,7 +154,11 @@ def household_detail(user, *, pk: int) -> Household:
             "benefits__changes",
         )
     )
-    household = queryset.get(pk=pk)
+
+
+def household_detail(user, *, pk: int) -> Household:
+    """One household with its members and heads; raises Household.DoesNotExist outside the scope."""
+    household = household_details_for(user).get(pk=pk)
     household.heads = [m for m in household.members.all() if m.relationship == Relationship.HEAD]
     return household
 
@@ -182,6 +187,16 @@ def _annotate_size(queryset: QuerySet[Household]) -> QuerySet[Household]:
 
 def members_for(user) -> QuerySet[Member]:
     return Member.objects.filter(household__in=households_for(user))
+
+
+def member_moves_for(user) -> QuerySet[MemberMove]:
+    """Moves into the households the user may see (the admin's list)."""
+    return MemberMove.objects.filter(to_household__in=households_for(user))
+
+
+def ledger_records_for(user) -> QuerySet[LedgerRecord]:
+    """The ledger's records of the townships the user may see (the admin's list)."""
+    return LedgerRecord.objects.filter(township__in=townships_for(user))
 
 
 def member_by_id_number(id_number: str) -> Member | None:

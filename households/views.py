@@ -9,14 +9,13 @@ from django.utils.translation import gettext as _
 from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.refusals import is_refusal, record_refusal
-from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
-from sunwu_relief.ui import add_domain_error, client_ip, roles_required
+from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data, role_of
+from sunwu_relief.ui import add_domain_error, client_ip, object_or_404, roles_required
 
 from . import services
 from .forms import HeadForm, HouseholdForm, HouseholdSearchForm, MemberForm, MemberMoveForm, MemberRemoveForm
-from .models import Household, Member
 from .selectors import (
-    household_detail,
+    household_details_for,
     household_list,
     households_for,
     ledger_view,
@@ -27,13 +26,6 @@ from .selectors import (
 
 STAFF_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
 PAGE_SIZE = 25
-
-
-def _get_household(request: HttpRequest, pk: int) -> Household:
-    try:
-        return household_detail(request.user, pk=pk)
-    except Household.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 @roles_required(*STAFF_ROLES)
@@ -64,14 +56,14 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "full_ids": can_see_full_id(request.user) and False,  # lists always mask (least exposure)
-            "can_edit": request.user.staff_profile.role == Role.CASEWORKER,
+            "can_edit": role_of(request.user) in services.REGISTRY_EDITORS,
         },
     )
 
 
 @roles_required(*STAFF_ROLES)
 def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _get_household(request, pk)
+    household = object_or_404(household_details_for(request.user), pk=pk)
     full_ids = can_see_full_id(request.user)
     health = can_see_health_data(request.user)
     record_access(
@@ -90,7 +82,7 @@ def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "members": household.members.all(),
             "full_ids": full_ids,
             "health": health,
-            "can_edit": request.user.staff_profile.role == Role.CASEWORKER,
+            "can_edit": role_of(request.user) in services.REGISTRY_EDITORS,
             "moves": household.moves_in.select_related("member", "from_household", "actor")[:20],
             "moves_out": household.moves_out.select_related("member", "to_household", "actor")[:20],
             "removed": removed_members(household),
@@ -114,6 +106,8 @@ def household_create_view(request: HttpRequest) -> HttpResponse:
                 hukou_number=form.cleaned_data["hukou_number"],
                 head=head_form.member_data(),
             )
+        except OutOfScope as exc:
+            raise Http404 from exc
         except DomainError as exc:
             _split_head_errors(request, exc, form, head_form)
         else:
@@ -135,7 +129,7 @@ def _split_head_errors(request: HttpRequest, exc: DomainError, form: HouseholdFo
 
 @roles_required(Role.CASEWORKER)
 def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _get_household(request, pk)
+    household = object_or_404(household_details_for(request.user), pk=pk)
     form = HouseholdForm.for_household(household, villages=villages_for(request.user), data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,11 +146,13 @@ def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(Role.CASEWORKER)
 def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _get_household(request, pk)
+    household = object_or_404(household_details_for(request.user), pk=pk)
     form = MemberForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_add(actor=request.user, household=household, data=form.member_data())
+        except OutOfScope as exc:
+            raise Http404 from exc
         except DomainError as exc:
             add_domain_error(form, exc, request=request)
         else:
@@ -167,15 +163,14 @@ def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(Role.CASEWORKER)
 def member_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        member = members_for(request.user).select_related("household").get(pk=pk)
-    except Member.DoesNotExist as exc:
-        raise Http404 from exc
+    member = object_or_404(members_for(request.user).select_related("household"), pk=pk)
     initial = {name: getattr(member, name) for name in services.MEMBER_FIELDS}
     form = MemberForm(request.POST or None, initial=initial, household=member.household, member=member)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_update(actor=request.user, member=member, data=form.member_data())
+        except OutOfScope as exc:
+            raise Http404 from exc
         except DomainError as exc:
             add_domain_error(form, exc, request=request)
         else:
@@ -195,16 +190,9 @@ def member_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _get_member(request: HttpRequest, pk: int) -> Member:
-    try:
-        return members_for(request.user).select_related("household").get(pk=pk)
-    except Member.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 @roles_required(Role.CASEWORKER)
 def member_move_view(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _get_member(request, pk)
+    member = object_or_404(members_for(request.user).select_related("household"), pk=pk)
     form = MemberMoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -239,7 +227,7 @@ def member_move_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(Role.CASEWORKER)
 def member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _get_member(request, pk)
+    member = object_or_404(members_for(request.user).select_related("household"), pk=pk)
     form = MemberRemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

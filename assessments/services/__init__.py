@@ -19,7 +19,6 @@ from .department_import import (
     department_import,
     department_import_job_run,
     department_import_submit,
-    ensure_can_import,
 )
 from .economics import EconomicResult, asset_facts, economic_result, limits_from, member_income
 from .labour import labour_assessment_record, policy_limits_save
@@ -58,7 +57,6 @@ __all__ = [
     "department_import_job_run",
     "department_import_submit",
     "economic_result",
-    "ensure_can_import",
     "ensure_member",
     "income_add",
     "labour_assessment_record",

@@ -5,10 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.models import Household
-from households.services import ensure_can_edit
+from households.services import require_registry_editor
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import WorkflowError
 
+from ..events import AssessmentEvent
 from ..models import Assessment, AssetDeclaration, IncomeDeclaration
 from ..selectors import open_assessment, signed_visit
 from .cross_check import cross_check
@@ -20,7 +21,7 @@ def assessment_start(*, actor, household: Household) -> Assessment:
     """Open an investigation; the open one when there is one already. Declarations of the last
     finished assessment are copied as the starting point for the members still in the household."""
     household = Household.objects.select_for_update().get(pk=household.pk)
-    ensure_can_edit(actor=actor, household=household)
+    require_registry_editor(actor, township_id=household.township_id)
     current = open_assessment(household)
     if current is not None:
         return current
@@ -50,7 +51,7 @@ def assessment_start(*, actor, household: Household) -> Assessment:
             )
     record_event(
         actor=actor,
-        action="assessment.start",
+        action=AssessmentEvent.ASSESSMENT_START,
         obj=assessment,
         township_id=household.township_id,
         household=household.pk,
@@ -63,7 +64,7 @@ def assessment_start(*, actor, household: Household) -> Assessment:
 def assessment_finish(*, actor, assessment: Assessment) -> Assessment:
     """Cross-check once more, compute the result and freeze it (N1: no entry without investigation)."""
     assessment = Assessment.objects.select_for_update().select_related("household").get(pk=assessment.pk)
-    ensure_can_edit(actor=actor, household=assessment.household)
+    require_registry_editor(actor, township_id=assessment.household.township_id)
     if not assessment.is_open:
         return assessment
     if signed_visit(assessment) is None:
@@ -89,7 +90,7 @@ def assessment_finish(*, actor, assessment: Assessment) -> Assessment:
     assessment.save()
     record_event(
         actor=actor,
-        action="assessment.finish",
+        action=AssessmentEvent.ASSESSMENT_FINISH,
         obj=assessment,
         township_id=assessment.household.township_id,
         per_capita_income=assessment.per_capita_income,

@@ -4,7 +4,7 @@ the lock on an assessment that is still open."""
 from django.utils.translation import gettext as _
 
 from households.models import Member
-from households.services import ensure_can_edit
+from households.services import require_registry_editor
 from sunwu_relief.errors import InvalidInput, WorkflowError
 
 from ..models import Assessment
@@ -36,7 +36,7 @@ def check_document(upload, *, field: str = "file") -> None:
 def lock_open_assessment(*, actor, assessment: Assessment) -> Assessment:
     """Lock the assessment, check that the actor may edit it and that it is still open."""
     assessment = Assessment.objects.select_for_update().select_related("household").get(pk=assessment.pk)
-    ensure_can_edit(actor=actor, household=assessment.household)
+    require_registry_editor(actor, township_id=assessment.household.township_id)
     if not assessment.is_open:
         raise WorkflowError(_("This investigation is finished and cannot change; start a new assessment."))
     return assessment

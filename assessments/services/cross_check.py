@@ -5,12 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from sunwu_relief.audit import record_event
+from sunwu_relief.authz import require
 from sunwu_relief.errors import OutOfScope
 from sunwu_relief.jobs import job_claim, job_create, job_enqueue, job_finish, job_progress
 from sunwu_relief.models import Job
-from sunwu_relief.roles import TOWNSHIP_ROLES, role_of, township_id_of
+from sunwu_relief.roles import TOWNSHIP_ROLES, role_of
 
 from .. import rules
+from ..events import AssessmentEvent
 from ..models import Assessment, DepartmentRecord, Discrepancy, Source
 from ..selectors import CROSS_CHECK_JOB
 from .common import lock_open_assessment
@@ -74,7 +76,7 @@ def _cross_check(*, actor, assessment: Assessment) -> list[Discrepancy]:
     assessment.save(update_fields=["cross_checked_at"])
     record_event(
         actor=actor,
-        action="assessment.cross_check",
+        action=AssessmentEvent.CROSS_CHECK,
         obj=assessment,
         township_id=household.township_id,
         discrepancies=len(created),
@@ -93,10 +95,12 @@ def cross_check(*, actor, assessment: Assessment) -> list[Discrepancy]:
 @transaction.atomic
 def cross_check_township_start(*, actor, township) -> Job:
     """Queue the cross-check of every open assessment of the township (a job the UI follows)."""
-    if role_of(actor) not in TOWNSHIP_ROLES or township_id_of(actor) != township.pk:
+    # Township staff only, of that township; another place (the county's users too) is not found.
+    if role_of(actor) not in TOWNSHIP_ROLES:
         raise OutOfScope()
+    require(actor, roles=TOWNSHIP_ROLES, township_id=township.pk, allow_system=False)
     job = job_create(kind=CROSS_CHECK_JOB, actor=actor, params={"township": township.pk}, township_id=township.pk)
-    record_event(actor=actor, action="assessment.cross_check_township", obj=job, township_id=township.pk)
+    record_event(actor=actor, action=AssessmentEvent.CROSS_CHECK_TOWNSHIP, obj=job, township_id=township.pk)
     job_enqueue(job, "assessments.tasks.cross_check_township_task")
     return job
 

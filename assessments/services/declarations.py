@@ -11,6 +11,7 @@ from sunwu_relief import clock
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import InvalidInput
 
+from ..events import AssessmentEvent
 from ..models import Assessment, AssetDeclaration, AssetKind, Authorisation, IncomeDeclaration, IncomeKind
 from .common import check_document, ensure_member, lock_open_assessment
 
@@ -32,7 +33,7 @@ def income_add(
     income.save()
     record_event(
         actor=actor,
-        action="assessment.income_add",
+        action=AssessmentEvent.INCOME_ADD,
         obj=assessment,
         township_id=assessment.household.township_id,
         member=member.pk,
@@ -79,7 +80,7 @@ def asset_add(
     asset.save()
     record_event(
         actor=actor,
-        action="assessment.asset_add",
+        action=AssessmentEvent.ASSET_ADD,
         obj=assessment,
         township_id=assessment.household.township_id,
         member=member.pk,
@@ -94,7 +95,7 @@ def declaration_remove(*, actor, declaration: IncomeDeclaration | AssetDeclarati
     declaration._history_user = actor
     record_event(
         actor=actor,
-        action="assessment.declaration_remove",
+        action=AssessmentEvent.DECLARATION_REMOVE,
         obj=assessment,
         township_id=assessment.household.township_id,
         model=declaration._meta.model_name,
@@ -120,6 +121,6 @@ def authorisation_record(
     record._history_user = actor
     record.save()
     record_event(
-        actor=actor, action="assessment.authorisation", obj=assessment, township_id=assessment.household.township_id
+        actor=actor, action=AssessmentEvent.AUTHORISATION, obj=assessment, township_id=assessment.household.township_id
     )
     return record

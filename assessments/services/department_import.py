@@ -13,11 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import record_event
-from sunwu_relief.errors import DomainError, InvalidInput, NotAllowed
+from sunwu_relief.authz import require, system, user_or_none
+from sunwu_relief.errors import DomainError, InvalidInput
 from sunwu_relief.jobs import job_claim, job_create, job_enqueue, job_finish
 from sunwu_relief.models import Job
-from sunwu_relief.roles import Role, role_of
+from sunwu_relief.roles import Role
 
+from ..events import AssessmentEvent
 from ..models import DepartmentImport, DepartmentRecord
 from ..selectors import DEPARTMENT_IMPORT_JOB
 from .department_format import FORMATS, ImportFailed, ImportOutcome, read_department_file
@@ -28,9 +30,13 @@ JOB_KIND = DEPARTMENT_IMPORT_JOB
 RUN_TASK = "assessments.tasks.run_department_import"
 
 
-def ensure_can_import(actor) -> None:
-    if actor is not None and role_of(actor) != Role.BUREAU_REVIEWER and not getattr(actor, "is_superuser", False):
-        raise NotAllowed(_("Only the county bureau imports data from other departments."))
+IMPORTERS = frozenset({Role.BUREAU_REVIEWER})
+
+
+def _require_importer(actor) -> None:
+    """The county bureau (or the operator's superuser, or an operator's command: the system)."""
+    if not getattr(actor, "is_superuser", False):
+        require(actor, roles=IMPORTERS, message=_("Only the county bureau imports data from other departments."))
 
 
 def department_import(
@@ -38,8 +44,8 @@ def department_import(
 ) -> ImportOutcome:
     """Validate the whole file, then write it in one transaction; the same file twice is a no-op.
 
-    `actor` None means an operator's management command."""
-    ensure_can_import(actor)
+    `actor` is the bureau's user, or `system("command:import_department_data")` for an operator."""
+    _require_importer(actor)
     data = file if isinstance(file, bytes) else file.read()
     digest = hashlib.sha256(data).hexdigest()
     # The same file again: a no-op, answered before the file is parsed.
@@ -57,7 +63,7 @@ def department_import(
             filename=filename[:200],
             sha256=digest,
             rows=len(records),
-            imported_by=actor if getattr(actor, "pk", None) else None,
+            imported_by=user_or_none(actor),
         )
         job.file.save(filename or f"{source}.xlsx", ContentFile(data), save=False)
         job.save()
@@ -107,7 +113,7 @@ def department_import(
         job.save(update_fields=["created_count", "updated_count"])
         record_event(
             actor=actor,
-            action="department_data.import",
+            action=AssessmentEvent.DEPARTMENT_DATA_IMPORT,
             obj=job,
             source=source,
             data_date=data_date,
@@ -123,7 +129,7 @@ def department_import_submit(*, actor, source: str, data_date: datetime.date, fi
     """Record the upload as a job (in the caller's transaction) and queue its import once committed.
 
     Nothing of the file is parsed here: a hostile upload costs a worker, not the web process."""
-    ensure_can_import(actor)
+    _require_importer(actor)
     if source not in FORMATS:
         raise InvalidInput(field_errors={"source": [_("Unknown data source.")]}, code="department.unknown_source")
     job = job_create(
@@ -133,7 +139,13 @@ def department_import_submit(*, actor, source: str, data_date: datetime.date, fi
     )
     job.input_file.save(f"department-{job.pk}.xlsx", file if isinstance(file, File) else File(file), save=False)
     job.save(update_fields=["input_file"])
-    record_event(actor=actor, action="department_data.import_submit", obj=job, source=source, filename=filename[:200])
+    record_event(
+        actor=actor,
+        action=AssessmentEvent.DEPARTMENT_DATA_IMPORT_SUBMIT,
+        obj=job,
+        source=source,
+        filename=filename[:200],
+    )
     job_enqueue(job, RUN_TASK)
     return job
 
@@ -148,7 +160,7 @@ def department_import_job_run(*, job_id: int) -> Job | None:
         with job.input_file.open("rb") as handle:
             data = handle.read()
         outcome = department_import(
-            actor=job.created_by,
+            actor=job.created_by or system("task:run_department_import"),
             source=params["source"],
             data_date=datetime.date.fromisoformat(params["data_date"]),
             file=data,

@@ -6,12 +6,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from households.models import Classification, LabourCapacity, Member
-from households.services import ensure_can_edit, household_classify
+from households.services import household_classify, require_registry_editor
 from sunwu_relief import clock
 from sunwu_relief.audit import record_event
-from sunwu_relief.errors import InvalidInput, NotAllowed
-from sunwu_relief.roles import Role, role_of
+from sunwu_relief.authz import require
+from sunwu_relief.errors import InvalidInput
+from sunwu_relief.roles import Role
 
+from ..events import AssessmentEvent
 from ..models import IncomeKind, LabourAssessment, PolicyLimits
 from .common import check_document
 
@@ -23,7 +25,7 @@ def labour_assessment_record(
     """Record the health department's assessment, keep the registry's labour capacity in step
     and recompute the household's classification."""
     member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
-    ensure_can_edit(actor=actor, household=member.household)
+    require_registry_editor(actor, township_id=member.household.township_id)
     errors = {}
     if result not in LabourCapacity.values:
         errors["result"] = [_("Unknown labour-capacity result.")]
@@ -46,14 +48,14 @@ def labour_assessment_record(
         member.save(update_fields=["labour_capacity", "updated"])
         record_event(
             actor=actor,
-            action="member.labour_capacity",
+            action=AssessmentEvent.MEMBER_LABOUR_CAPACITY,
             obj=member,
             township_id=member.household.township_id,
             changes={"labour_capacity": [old, result]},
         )
     record_event(
         actor=actor,
-        action="labour_assessment.record",
+        action=AssessmentEvent.LABOUR_ASSESSMENT_RECORD,
         obj=record,
         township_id=member.household.township_id,
         member=member.pk,
@@ -71,8 +73,13 @@ def labour_assessment_record(
 @transaction.atomic
 def policy_limits_save(*, actor, limits: PolicyLimits) -> PolicyLimits:
     """The bureau edits a year's limits (admin); unknown income kinds are refused."""
-    if role_of(actor) != Role.BUREAU_REVIEWER and not getattr(actor, "is_superuser", False):
-        raise NotAllowed(_("Only the county bureau edits the policy limits."))
+    if not getattr(actor, "is_superuser", False):  # the operator's superuser may edit them too
+        require(
+            actor,
+            roles={Role.BUREAU_REVIEWER},
+            allow_system=False,
+            message=_("Only the county bureau edits the policy limits."),
+        )
     unknown = sorted(set(limits.excluded_income_kinds) - set(IncomeKind.values))
     if unknown:
         raise InvalidInput(
@@ -82,5 +89,5 @@ def policy_limits_save(*, actor, limits: PolicyLimits) -> PolicyLimits:
         )
     limits._history_user = actor
     limits.save()
-    record_event(actor=actor, action="assessments.policy_limits_save", obj=limits, year=limits.year)
+    record_event(actor=actor, action=AssessmentEvent.POLICY_LIMITS_SAVE, obj=limits, year=limits.year)
     return limits

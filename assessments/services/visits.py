@@ -13,6 +13,7 @@ from sunwu_relief.audit import record_event
 from sunwu_relief.errors import InvalidInput, NotAllowed, WorkflowError
 from sunwu_relief.roles import TOWNSHIP_ROLES, role_of, township_id_of
 
+from ..events import AssessmentEvent
 from ..models import Assessment, HouseholdVisit, VisitAttachment, VisitConfirmation
 from .common import check_document, lock_open_assessment
 
@@ -68,7 +69,7 @@ def visit_create(*, actor, assessment: Assessment, data: VisitData, investigator
     visit.investigators.set(people)
     record_event(
         actor=actor,
-        action="visit.create",
+        action=AssessmentEvent.VISIT_CREATE,
         obj=visit,
         township_id=assessment.household.township_id,
         investigators=[u.pk for u in people],
@@ -97,7 +98,7 @@ def visit_update(*, actor, visit: HouseholdVisit, data: VisitData, investigators
     visit.confirmations.all().delete()
     record_event(
         actor=actor,
-        action="visit.update",
+        action=AssessmentEvent.VISIT_UPDATE,
         obj=visit,
         township_id=visit.assessment.household.township_id,
         confirmations_withdrawn=withdrawn,
@@ -114,7 +115,9 @@ def visit_attach(*, actor, visit: HouseholdVisit, file, caption: str = "") -> Vi
     attachment = VisitAttachment(visit=visit, caption=caption.strip()[:200], uploaded_by=actor)
     attachment.file = file
     attachment.save()
-    record_event(actor=actor, action="visit.attach", obj=visit, township_id=visit.assessment.household.township_id)
+    record_event(
+        actor=actor, action=AssessmentEvent.VISIT_ATTACH, obj=visit, township_id=visit.assessment.household.township_id
+    )
     return attachment
 
 
@@ -140,7 +143,12 @@ def visit_sign(*, actor, visit: HouseholdVisit) -> HouseholdVisit:
         )
     _confirmation, created = VisitConfirmation.objects.get_or_create(visit=visit, investigator=actor)
     if created:
-        record_event(actor=actor, action="visit.confirm", obj=visit, township_id=visit.assessment.household.township_id)
+        record_event(
+            actor=actor,
+            action=AssessmentEvent.VISIT_CONFIRM,
+            obj=visit,
+            township_id=visit.assessment.household.township_id,
+        )
     confirmed = set(visit.confirmations.values_list("investigator_id", flat=True))
     if not {u.pk for u in investigators} <= confirmed:
         return visit  # waiting for the other investigators' own confirmation
@@ -150,7 +158,7 @@ def visit_sign(*, actor, visit: HouseholdVisit) -> HouseholdVisit:
     visit.save(update_fields=["signed_at", "signed_by"])
     record_event(
         actor=actor,
-        action="visit.sign",
+        action=AssessmentEvent.VISIT_SIGN,
         obj=visit,
         township_id=visit.assessment.household.township_id,
         investigators=[u.pk for u in investigators],
@@ -177,7 +185,7 @@ def visit_correct(*, actor, visit: HouseholdVisit) -> HouseholdVisit:
     correction.investigators.set(visit.investigators.all())
     record_event(
         actor=actor,
-        action="visit.correct",
+        action=AssessmentEvent.VISIT_CORRECT,
         obj=correction,
         township_id=visit.assessment.household.township_id,
         supersedes=visit.pk,

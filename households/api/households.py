@@ -13,6 +13,7 @@ from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
 from sunwu_relief.serializers import ModelSerializer, Serializer
 from sunwu_relief.ui import client_ip
 
+from ..hooks import households_with_running_benefit
 from ..ids import mask_id_number
 from ..models import Classification, Household, Member
 from ..selectors import household_detail, household_list, household_search_q
@@ -177,10 +178,8 @@ class HouseholdFilter(django_filters.FilterSet):
         fields = ["township", "village", "programme", "classification", "registered_poor", "search"]
 
     def filter_programme(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        running = ["active", "phasing_out", "suspended"]
-        return queryset.filter(
-            pk__in=Household.objects.filter(benefits__programme=value, benefits__status__in=running).values("pk")
-        )
+        # What counts as running is the benefits app's to say (households.hooks).
+        return queryset.filter(pk__in=households_with_running_benefit(value))
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value.strip():

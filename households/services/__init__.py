@@ -1,7 +1,7 @@
 """Every write of the households app, one module per topic; the public names are importable from
 `households.services` (`from households import services; services.member_add(...)`)."""
 
-from .classification import household_classify, register_thresholds_provider, supported_member_ids, thresholds_on
+from .classification import household_classify, register_thresholds_provider, thresholds_on
 from .county import (
     COUNTY_SETTINGS_FIELDS,
     TOWNSHIP_CONTACT_FIELDS,
@@ -20,12 +20,18 @@ from .ledger_format import (
     LedgerError,
 )
 from .ledger_import import ledger_import_rows, ledger_import_xlsx, register_after_import
-from .ledger_jobs import STUCK_AFTER, ledger_import_job_run, ledger_import_submit, ledger_imports_requeue_stuck
+from .ledger_jobs import (
+    STUCK_AFTER,
+    ledger_import_file,
+    ledger_import_job_run,
+    ledger_import_submit,
+    ledger_imports_requeue_stuck,
+)
 from .registry import (
     HOUSEHOLD_FIELDS,
     MEMBER_FIELDS,
+    REGISTRY_EDITORS,
     MemberData,
-    ensure_can_edit,
     household_create,
     household_update,
     member_add,
@@ -34,6 +40,7 @@ from .registry import (
     member_removed,
     member_update,
     members_refresh_initials,
+    require_registry_editor,
 )
 
 __all__ = [
@@ -52,10 +59,12 @@ __all__ = [
     "LedgerError",
     "MemberData",
     "county_settings_save",
-    "ensure_can_edit",
+    "require_registry_editor",
+    "REGISTRY_EDITORS",
     "household_classify",
     "household_create",
     "household_update",
+    "ledger_import_file",
     "ledger_import_job_run",
     "ledger_import_rows",
     "ledger_import_submit",
@@ -69,7 +78,6 @@ __all__ = [
     "members_refresh_initials",
     "register_after_import",
     "register_thresholds_provider",
-    "supported_member_ids",
     "thresholds_on",
     "township_contact_save",
     "village_confirm",

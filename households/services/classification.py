@@ -10,6 +10,8 @@ from django.db import transaction
 from sunwu_relief import clock
 from sunwu_relief.audit import record_event
 
+from ..events import HouseholdEvent
+from ..hooks import supported_member_ids
 from ..models import Household
 from ..rules import CapacityThresholds, classify
 from ..selectors import member_facts
@@ -27,17 +29,6 @@ def thresholds_on(day: datetime.date) -> CapacityThresholds:
     if not _thresholds_provider:
         raise ImproperlyConfigured("No classification thresholds provider is registered (benefits app).")
     return _thresholds_provider[0](day)
-
-
-def supported_member_ids(household: Household) -> frozenset[int]:
-    """Members covered by a running 特困 benefit. The benefit rows belong to the higher `benefits`
-    app: they are reached through the relation's name only, never imported."""
-    running = ["active", "phasing_out", "suspended"]
-    return frozenset(
-        household.members.filter(
-            benefits_covering__programme="tekun", benefits_covering__status__in=running
-        ).values_list("pk", flat=True)
-    )
 
 
 @transaction.atomic
@@ -58,5 +49,7 @@ def household_classify(
     household.classification_reason = reason
     household._history_user = actor
     household.save(update_fields=["classification", "classification_reason", "updated"])
-    record_event(actor=actor, action="household.classify", obj=household, classification=[old, code], reason=reason)
+    record_event(
+        actor=actor, action=HouseholdEvent.HOUSEHOLD_CLASSIFY, obj=household, classification=[old, code], reason=reason
+    )
     return household

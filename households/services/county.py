@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import model_changes, record_event
-from sunwu_relief.errors import InvalidInput, NotAllowed
-from sunwu_relief.roles import Role, role_of
+from sunwu_relief.authz import require
+from sunwu_relief.errors import InvalidInput
+from sunwu_relief.roles import Role
 
+from ..events import HouseholdEvent
 from ..models import CountySettings, Township, Village
 
 COUNTY_SETTINGS_FIELDS = [
@@ -25,9 +27,7 @@ COUNTY_SETTINGS_FIELDS = [
 TOWNSHIP_CONTACT_FIELDS = ["service_address", "service_telephone"]
 
 
-def _ensure_bureau(actor) -> None:
-    if role_of(actor) != Role.BUREAU_REVIEWER:
-        raise NotAllowed(_("Only the county bureau may change the county settings."))
+COUNTY_EDITORS = frozenset({Role.BUREAU_REVIEWER})
 
 
 def _validated(instance, fields: list[str]) -> None:
@@ -41,7 +41,12 @@ def _validated(instance, fields: list[str]) -> None:
 def county_settings_save(*, actor, settings: CountySettings, **values: Any) -> CountySettings:
     """Change the county's particulars (name, address, complaints line, appeal body and court);
     audited with the old and new values, and kept in the history."""
-    _ensure_bureau(actor)
+    require(
+        actor,
+        roles=COUNTY_EDITORS,
+        allow_system=False,
+        message=_("Only the county bureau may change the county settings."),
+    )
     unknown = set(values) - set(COUNTY_SETTINGS_FIELDS)
     if unknown:
         raise InvalidInput(field_errors={name: [_("Unknown field.")] for name in unknown})
@@ -55,14 +60,19 @@ def county_settings_save(*, actor, settings: CountySettings, **values: Any) -> C
         return current
     current._history_user = actor
     current.save()
-    record_event(actor=actor, action="county_settings.change", obj=current, changes=changes)
+    record_event(actor=actor, action=HouseholdEvent.COUNTY_SETTINGS_CHANGE, obj=current, changes=changes)
     return current
 
 
 @transaction.atomic
 def township_contact_save(*, actor, township: Township, service_address: str, service_telephone: str) -> Township:
     """The township service centre's address and telephone printed on its notices."""
-    _ensure_bureau(actor)
+    require(
+        actor,
+        roles=COUNTY_EDITORS,
+        allow_system=False,
+        message=_("Only the county bureau may change the county settings."),
+    )
     current = Township.objects.select_for_update().get(pk=township.pk)
     old = {name: getattr(current, name) for name in TOWNSHIP_CONTACT_FIELDS}
     current.service_address = service_address.strip()
@@ -73,21 +83,29 @@ def township_contact_save(*, actor, township: Township, service_address: str, se
         return current
     current._history_user = actor
     current.save(update_fields=TOWNSHIP_CONTACT_FIELDS)
-    record_event(actor=actor, action="township.contact_change", obj=current, township_id=current.pk, changes=changes)
+    record_event(
+        actor=actor, action=HouseholdEvent.TOWNSHIP_CONTACT_CHANGE, obj=current, township_id=current.pk, changes=changes
+    )
     return current
 
 
 def village_confirm(*, actor, village: Village) -> Village:
     """The county confirms a village first named by the poverty office's ledger: from now on
     caseworkers are offered it. Confirming a confirmed village changes nothing."""
-    if role_of(actor) != Role.BUREAU_REVIEWER and not getattr(actor, "is_superuser", False):
-        raise NotAllowed(_("Only the county bureau confirms villages."), code="village.confirm_not_allowed")
+    if not getattr(actor, "is_superuser", False):  # the operator's superuser may confirm too
+        require(
+            actor,
+            roles=COUNTY_EDITORS,
+            allow_system=False,
+            code="village.confirm_not_allowed",
+            message=_("Only the county bureau confirms villages."),
+        )
     confirmed = Village.objects.filter(pk=village.pk, confirmed=False).update(confirmed=True)
     village.refresh_from_db(fields=["confirmed"])
     if confirmed:
         record_event(
             actor=actor,
-            action="village.confirm",
+            action=HouseholdEvent.VILLAGE_CONFIRM,
             obj=village,
             township_id=village.township_id,
             name=village.name,

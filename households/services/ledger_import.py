@@ -21,13 +21,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import record_event
+from sunwu_relief.authz import require
 from sunwu_relief.locks import LockKey, advisory_lock
+from sunwu_relief.roles import Role
 from sunwu_relief.xlsx import XlsxError, XlsxFileError
 
+from ..events import HouseholdEvent
 from ..models import LedgerRecord, Township, Village
 from .ledger_format import HEADERS, ImportResult, LedgerError, LedgerRow, Progress
 from .ledger_rows import RowValidator, column_key, column_position, xlsx_rows
 
+# The ledger is the poverty office's: only its own users import it (and the system: an operator's
+# command, the demo).
+LEDGER_IMPORTERS = frozenset({Role.POVERTY_OFFICE})
 BATCH_SIZE = 1000
 PROGRESS_EVERY = 5000
 MAX_ERRORS = 10_000  # listed; beyond that they are counted (a million rows with one systematic fault)
@@ -61,6 +67,7 @@ def ledger_import_xlsx(
     job_id: int | None = None,
 ) -> ImportResult:
     """Import an xlsx ledger (a path, an open file or bytes); all or nothing."""
+    require(actor, roles=LEDGER_IMPORTERS)
     rows = xlsx_rows(source)
     return _import(
         rows,
@@ -84,6 +91,7 @@ def ledger_import_rows(
     job_id: int | None = None,
 ) -> ImportResult:
     """Import JSON rows keyed by the English keys of docs/interfaces.md §6; row numbers count from 1."""
+    require(actor, roles=LEDGER_IMPORTERS)
     numbered = ((number, values, []) for number, values in enumerate(rows, start=1))
     return _import(
         numbered,
@@ -168,7 +176,7 @@ def _import(
             result.succeeded = True
             record_event(
                 actor=actor,
-                action="ledger.import" if not dry_run else "ledger.import_dry_run",
+                action=HouseholdEvent.LEDGER_IMPORT if not dry_run else HouseholdEvent.LEDGER_IMPORT_DRY_RUN,
                 source=source,
                 replace=replace,
                 job=job_id,
@@ -186,7 +194,7 @@ def _import(
         if not dry_run:
             record_event(
                 actor=actor,
-                action="ledger.import",
+                action=HouseholdEvent.LEDGER_IMPORT,
                 success=False,
                 source=source,
                 replace=replace,
@@ -228,9 +236,7 @@ UPDATE_FIELDS = [
 class _Writer:
     """Valid rows → LedgerRecords, a batch at a time."""
 
-    def __init__(
-        self, *, run: str, label: Callable[[str], str], errors: _Errors, result: ImportResult, actor=None
-    ) -> None:
+    def __init__(self, *, run: str, label: Callable[[str], str], errors: _Errors, result: ImportResult, actor) -> None:
         self.run = run
         self.actor = actor
         self.label = label
@@ -269,7 +275,9 @@ class _Writer:
                 township_id=township_id, name=name, defaults={"confirmed": False}
             )
             if created:
-                record_event(actor=self.actor, action="village.create_from_ledger", obj=village, run=self.run)
+                record_event(
+                    actor=self.actor, action=HouseholdEvent.VILLAGE_CREATE_FROM_LEDGER, obj=village, run=self.run
+                )
             self.villages[key] = village.pk
         return self.villages[key]
 

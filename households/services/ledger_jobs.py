@@ -4,6 +4,7 @@ claimed once by the task, finished once), and the beat's requeue of jobs left pe
 import datetime
 import json
 import logging
+from pathlib import Path
 from typing import IO, Any
 
 from django.core.files.base import ContentFile, File
@@ -12,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import record_event
+from sunwu_relief.authz import require, system
 from sunwu_relief.jobs import enqueue_task, job_claim, job_create, job_enqueue, job_finish
 from sunwu_relief.models import Job
 
+from ..events import HouseholdEvent
 from ..selectors import ledger_import_jobs
-from .ledger_format import JOB_KIND, LedgerError
-from .ledger_import import ledger_import_rows, ledger_import_xlsx
+from .ledger_format import JOB_KIND, ImportResult, LedgerError
+from .ledger_import import LEDGER_IMPORTERS, ledger_import_rows, ledger_import_xlsx
 
 STUCK_AFTER = datetime.timedelta(minutes=15)
 RUN_TASK = "households.tasks.run_ledger_import"
@@ -30,6 +33,7 @@ def ledger_import_submit(
     *, actor, file: IO[bytes] | None = None, rows: list[dict[str, Any]] | None = None, replace: bool = False
 ) -> Job:
     """Record a ledger import job (in the caller's transaction) and queue it once committed."""
+    require(actor, roles=LEDGER_IMPORTERS)
     job = job_create(
         kind=JOB_KIND, actor=actor, params={"replace": replace, "source": "json" if file is None else "xlsx"}
     )
@@ -41,9 +45,26 @@ def ledger_import_submit(
             f"ledger-{job.pk}.json", ContentFile(json.dumps(rows or [], ensure_ascii=False).encode()), save=False
         )
     job.save(update_fields=["input_file", "rows_total"])
-    record_event(actor=actor, action="ledger.import_submit", obj=job, source=job.params["source"], replace=replace)
+    record_event(
+        actor=actor, action=HouseholdEvent.LEDGER_IMPORT_SUBMIT, obj=job, source=job.params["source"], replace=replace
+    )
     job_enqueue(job, RUN_TASK)
     return job
+
+
+def ledger_import_file(*, actor, path: Path, replace: bool = False, dry_run: bool = False) -> ImportResult:
+    """An operator's import of an xlsx file (`import_ledger`). A real one is recorded as a job, like
+    an import through the API (the history of every import in one place), and run here at once;
+    a dry run checks and counts, and writes nothing (no job either)."""
+    if dry_run:
+        return ledger_import_xlsx(path, actor=actor, replace=replace, dry_run=True)
+    require(actor, roles=LEDGER_IMPORTERS)
+    job = job_create(kind=JOB_KIND, actor=actor, params={"source": "xlsx", "replace": replace, "command": path.name})
+    job = job_claim(job.pk)
+    result = ledger_import_xlsx(path, actor=actor, replace=replace, job_id=job.pk)
+    job.rows_total = job.rows_done = result.rows_total
+    job_finish(job, succeeded=result.succeeded, counts=result.counts, errors=result.error_dicts())
+    return result
 
 
 def ledger_import_job_run(*, job_id: int) -> Job | None:
@@ -51,18 +72,18 @@ def ledger_import_job_run(*, job_id: int) -> Job | None:
     job = job_claim(job_id)
     if job is None:
         return None
+    # The person who submitted it imports (their name in the audit trail).
+    actor = job.created_by or system("task:run_ledger_import")
     progress = _JobProgress(job)
     replace = bool(job.params.get("replace"))
     try:
         with job.input_file.open("rb") as handle:
             if job.params.get("source") == "json":
                 result = ledger_import_rows(
-                    _json_rows(handle), actor=job.created_by, replace=replace, progress=progress, job_id=job.pk
+                    _json_rows(handle), actor=actor, replace=replace, progress=progress, job_id=job.pk
                 )
             else:
-                result = ledger_import_xlsx(
-                    handle, actor=job.created_by, replace=replace, progress=progress, job_id=job.pk
-                )
+                result = ledger_import_xlsx(handle, actor=actor, replace=replace, progress=progress, job_id=job.pk)
     except Exception:
         # Not retried: a file that broke the import once breaks it again. The job says so.
         logger.exception("ledger import job %s failed", job.pk)

@@ -12,14 +12,16 @@ from django.utils.translation import gettext as _
 
 from sunwu_relief import clock
 from sunwu_relief.audit import model_changes, record_event
-from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem
-from sunwu_relief.roles import Role, role_of
+from sunwu_relief.authz import is_system, require
+from sunwu_relief.errors import InvalidInput, OutOfScope, Problem
+from sunwu_relief.roles import Role
 from sunwu_relief.text import text_field_errors, validate_plain_text
 
+from ..events import HouseholdEvent
 from ..ids import id_facts, validate_id_number
 from ..models import Household, Member, MemberMove, Relationship, RemovalReason, Township, Village
 from ..names import name_initials
-from ..selectors import households_for
+from ..selectors import households_for, townships_for
 from .classification import household_classify
 
 HOUSEHOLD_FIELDS = ["village", "address", "hukou_number"]
@@ -41,15 +43,22 @@ class MemberData:
 MEMBER_FIELDS = [f.name for f in fields(MemberData)]
 
 
-def ensure_can_edit(*, actor, household: Household | None = None, township: Township | None = None) -> None:
-    """Only a caseworker of the household's own township edits the registry."""
-    township_id = household.township_id if household is not None else township.pk
-    if household is not None and not households_for(actor).filter(pk=household.pk).exists():
+REGISTRY_EDITORS = frozenset({Role.CASEWORKER})
+
+
+def require_registry_editor(actor, *, township_id: int) -> None:
+    """Only a caseworker of the township edits its registry. A township the actor cannot see does
+    not exist for them (404: another township's caseworker, a user without a role or township);
+    a role that sees it but may not edit it is refused (403)."""
+    if actor is not None and not is_system(actor) and not townships_for(actor).filter(pk=township_id).exists():
         raise OutOfScope()
-    if role_of(actor) != Role.CASEWORKER:
-        raise NotAllowed(_("Only a township caseworker may change the household registry."))
-    if actor.staff_profile.township_id != township_id:
-        raise OutOfScope()
+    require(
+        actor,
+        roles=REGISTRY_EDITORS,
+        township_id=township_id,
+        allow_system=False,
+        message=_("Only a township caseworker may change the household registry."),
+    )
 
 
 def _ensure_confirmed(village: Village) -> None:
@@ -133,7 +142,7 @@ def _apply_member(member: Member, data: MemberData, id_number: str) -> None:
 @transaction.atomic
 def household_create(*, actor, village: Village, address: str, hukou_number: str, head: MemberData) -> Household:
     """A new household with its head."""
-    ensure_can_edit(actor=actor, township=village.township)
+    require_registry_editor(actor, township_id=village.township_id)
     _ensure_confirmed(village)
     head.relationship = Relationship.HEAD
     id_number, errors = _clean_member(head, actor=actor)
@@ -154,7 +163,7 @@ def household_create(*, actor, village: Village, address: str, hukou_number: str
     _apply_member(member, head, id_number)
     member._history_user = actor
     _save_member(member)
-    record_event(actor=actor, action="household.create", obj=household, head=member.pk)
+    record_event(actor=actor, action=HouseholdEvent.HOUSEHOLD_CREATE, obj=household, head=member.pk)
     household_classify(actor=actor, household=household)
     return household
 
@@ -162,7 +171,7 @@ def household_create(*, actor, village: Village, address: str, hukou_number: str
 @transaction.atomic
 def household_update(*, actor, household: Household, village: Village, address: str, hukou_number: str) -> Household:
     household = Household.objects.select_for_update().get(pk=household.pk)
-    ensure_can_edit(actor=actor, household=household)
+    require_registry_editor(actor, township_id=household.township_id)
     if village.township_id != household.township_id:
         raise InvalidInput(field_errors={"village": [_("The village must belong to the household's township.")]})
     if village.pk != household.village_id:
@@ -178,7 +187,7 @@ def household_update(*, actor, household: Household, village: Village, address: 
         return household
     household._history_user = actor
     household.save()
-    record_event(actor=actor, action="household.update", obj=household, changes=changes)
+    record_event(actor=actor, action=HouseholdEvent.HOUSEHOLD_UPDATE, obj=household, changes=changes)
     return household
 
 
@@ -200,7 +209,7 @@ def _save_member(member: Member) -> None:
 @transaction.atomic
 def member_add(*, actor, household: Household, data: MemberData) -> Member:
     household = Household.objects.select_for_update().get(pk=household.pk)
-    ensure_can_edit(actor=actor, household=household)
+    require_registry_editor(actor, township_id=household.township_id)
     id_number, errors = _clean_member(data, actor=actor, household=household)
     if errors:
         raise InvalidInput(field_errors=errors, problems=_problems(errors))
@@ -211,7 +220,7 @@ def member_add(*, actor, household: Household, data: MemberData) -> Member:
     _save_member(member)
     record_event(
         actor=actor,
-        action="member.add",
+        action=HouseholdEvent.MEMBER_ADD,
         obj=member,
         township_id=household.township_id,
         household=household.pk,
@@ -223,7 +232,7 @@ def member_add(*, actor, household: Household, data: MemberData) -> Member:
 @transaction.atomic
 def member_update(*, actor, member: Member, data: MemberData) -> Member:
     member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
-    ensure_can_edit(actor=actor, household=member.household)
+    require_registry_editor(actor, township_id=member.household.township_id)
     id_number, errors = _clean_member(data, actor=actor, member=member)
     if errors:
         raise InvalidInput(field_errors=errors)
@@ -238,7 +247,7 @@ def member_update(*, actor, member: Member, data: MemberData) -> Member:
     _save_member(member)
     record_event(
         actor=actor,
-        action="member.update",
+        action=HouseholdEvent.MEMBER_UPDATE,
         obj=member,
         township_id=member.household.township_id,
         changes=_redact(changes),
@@ -251,8 +260,8 @@ def member_update(*, actor, member: Member, data: MemberData) -> Member:
 def member_move(*, actor, member: Member, to_household: Household, relationship: str, reason: str) -> MemberMove:
     """Move a person to another household of the same township, recording why."""
     member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
-    ensure_can_edit(actor=actor, household=member.household)
-    ensure_can_edit(actor=actor, household=to_household)
+    require_registry_editor(actor, township_id=member.household.township_id)
+    require_registry_editor(actor, township_id=to_household.township_id)
     if not reason.strip():
         raise InvalidInput(field_errors={"reason": [_("Give the reason for the move.")]})
     if relationship not in Relationship.values:
@@ -271,7 +280,7 @@ def member_move(*, actor, member: Member, to_household: Household, relationship:
     _save_member(member)
     record_event(
         actor=actor,
-        action="member.move",
+        action=HouseholdEvent.MEMBER_MOVE,
         obj=member,
         township_id=to_household.township_id,
         from_household=move.from_household_id,
@@ -298,7 +307,7 @@ def member_remove(*, actor, member: Member, reason: str, removed_on: datetime.da
     """Take a person off the household (death, marriage out, moved away), dated; the row, its
     history and everything that refers to it stay. Moving within the county is `member_move`."""
     member = Member.all_objects.select_for_update().select_related("household").get(pk=member.pk)
-    ensure_can_edit(actor=actor, household=member.household)
+    require_registry_editor(actor, township_id=member.household.township_id)
     if member.removed_on is not None:
         return member  # removed already: a double submit does nothing
     errors: dict[str, list[str]] = {}
@@ -325,7 +334,7 @@ def member_remove(*, actor, member: Member, reason: str, removed_on: datetime.da
     household = member.household
     record_event(
         actor=actor,
-        action="member.remove",
+        action=HouseholdEvent.MEMBER_REMOVE,
         obj=member,
         township_id=household.township_id,
         household=household.pk,

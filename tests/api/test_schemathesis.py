@@ -41,7 +41,7 @@ def token(poverty_office) -> str:
 @pytest.fixture
 def api_schema(db, keep_connection, household_sunwu, household_chenqing, token):
     rows = ledger_rows_for(household_sunwu, number="L-S") + [ledger_row(township="辰清镇", village="春青村")]
-    assert ledger_import_rows(rows, actor=None).succeeded
+    assert ledger_import_rows(rows, actor=system("test")).succeeded
     reconciliation_run(actor=system("test"))
     # The schema itself needs a token (it is not public).
     return schemathesis.openapi.from_wsgi(

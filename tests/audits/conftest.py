@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from benefits.migration import roll_import
 from households.ledger import ledger_import_rows
 from households.models import Household
+from sunwu_relief.authz import system
 from tests.ledger_builders import ledger_row
 
 ROLL_HEADERS = ["乡镇", "行政村", "户主姓名", "户主身份证号", "保障人口", "保障类别", "保障金额(元/月)", "起始年月"]
@@ -72,7 +73,7 @@ def ledger_rows_for(household: Household, *, number: str, **overrides) -> list[d
 @pytest.fixture
 def import_ledger():
     def run(rows: list[dict], **kwargs) -> None:
-        result = ledger_import_rows(rows, actor=None, **kwargs)
+        result = ledger_import_rows(rows, actor=system("test"), **kwargs)
         assert result.succeeded, [str(e) for e in result.errors]
 
     return run

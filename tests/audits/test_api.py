@@ -379,7 +379,7 @@ def test_the_logging_configuration_masks_every_handler(settings):
 
 
 def test_ledger_rows_service_is_reachable_for_the_seed(db):
-    assert ledger_import_rows([ledger_row()], actor=None).succeeded
+    assert ledger_import_rows([ledger_row()], actor=system("test")).succeeded
 
 
 def test_every_handler_that_sees_django_request_logs_masks_id_numbers():

@@ -240,10 +240,10 @@ def test_reconcile_command_prints_the_count_of_each_finding(county):
 
 def test_reconciliation_runs_after_a_successful_import_only(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        ledger_import_rows([ledger_row(relationship="?")], actor=None)
+        ledger_import_rows([ledger_row(relationship="?")], actor=system("test"))
     assert not Job.objects.filter(kind="reconciliation").exists()
     with django_capture_on_commit_callbacks(execute=True):
-        ledger_import_rows([ledger_row()], actor=None)
+        ledger_import_rows([ledger_row()], actor=system("test"))
     job = Job.objects.get(kind="reconciliation")
     assert job.status == Job.Status.SUCCEEDED
     assert job.counts["new"] == {FindingKind.NOT_COVERED: 1}
@@ -252,7 +252,7 @@ def test_reconciliation_runs_after_a_successful_import_only(db, django_capture_o
 
 def test_dry_run_does_not_reconcile(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        ledger_import_rows([ledger_row()], actor=None, dry_run=True)
+        ledger_import_rows([ledger_row()], actor=system("test"), dry_run=True)
     assert callbacks == []
 
 
@@ -276,7 +276,9 @@ def test_names_are_compared_as_people_write_them(a, b, same):
 
 
 def test_the_ledger_only_person_is_reconciled_without_our_registry(db, township_chenqing):
-    ledger_import_rows([ledger_row(township="辰清镇", village="春青村", id_number=new_id_number())], actor=None)
+    ledger_import_rows(
+        [ledger_row(township="辰清镇", village="春青村", id_number=new_id_number())], actor=system("test")
+    )
     reconciliation_run(actor=system("test"))
     finding = Finding.objects.get()
     assert finding.household is None

@@ -54,7 +54,7 @@ def not_covered_findings(make_household, caseworker_sunwu, caseworker_chenqing):
         head=member_data(name=THEIR_HEAD, relationship="head", id_number=new_id_number(born="19600101", male=False)),
     )
     rows = ledger_rows_for(ours, number="L-SUNWU-1") + ledger_rows_for(theirs, number="L-CHENQING-1")
-    result = ledger_import_rows(rows, actor=None)
+    result = ledger_import_rows(rows, actor=system("test"))
     assert result.succeeded, [str(e) for e in result.errors]
     reconciliation_run(actor=system("test"))
     mine = Finding.objects.get(kind=FindingKind.NOT_COVERED, household=ours)

@@ -16,6 +16,7 @@ from households.ids import check_code
 from households.ledger import ledger_import_rows, ledger_import_xlsx
 from households.models import LedgerRecord, PovertyAttribute, PovertyStatus, Village
 from households.services import ledger_import as ledger
+from sunwu_relief.authz import system
 from sunwu_relief.models import AuditEvent, Job
 from tests.conftest import new_id_number
 from tests.ledger_builders import ORDER, ledger_row, ledger_xlsx, zip_bomb
@@ -121,16 +122,16 @@ def test_columns_found_by_header_text_in_any_order_with_unknown_columns_ignored(
     data = ledger_xlsx(rows, keys=keys, headers={"id_number": "\u3000身份证号 ", "name": "姓　名"}, extra_header="备注")
     # "姓　名" has an ideographic space *inside*: it is not 姓名, so the column is unknown → missing.
     with pytest.raises(AssertionError):
-        assert ledger_import_xlsx(data, actor=None).succeeded
+        assert ledger_import_xlsx(data, actor=system("test")).succeeded
     data = ledger_xlsx(rows, keys=keys, headers={"id_number": "\u3000身份证号 ", "name": "姓名"}, extra_header="备注")
-    result = ledger_import_xlsx(data, actor=None)
+    result = ledger_import_xlsx(data, actor=system("test"))
     assert result.succeeded, result.errors
     assert result.created == 2
 
 
 def test_full_width_letters_in_a_header_are_folded(db):
     data = ledger_xlsx([ledger_row()], headers={"household_number": "户编号"})
-    assert ledger_import_xlsx(data, actor=None).succeeded
+    assert ledger_import_xlsx(data, actor=system("test")).succeeded
 
 
 def test_hidden_rows_are_data(db):
@@ -139,12 +140,12 @@ def test_hidden_rows_are_data(db):
     workbook.active.row_dimensions[5].hidden = True
     buffer = io.BytesIO()
     workbook.save(buffer)
-    assert ledger_import_xlsx(buffer.getvalue(), actor=None).created == 2
+    assert ledger_import_xlsx(buffer.getvalue(), actor=system("test")).created == 2
 
 
 def test_a_village_new_to_the_registry_is_added_unconfirmed_and_kept_by_the_record(db, township_sunwu):
     row = ledger_row(village="<img src=x onerror=alert(1)>")
-    result = ledger_import_rows([row], actor=None)
+    result = ledger_import_rows([row], actor=system("test"))
     assert result.succeeded
     village = Village.objects.get(township=township_sunwu, name="<img src=x onerror=alert(1)>")
     assert village.confirmed is False
@@ -154,7 +155,7 @@ def test_a_village_new_to_the_registry_is_added_unconfirmed_and_kept_by_the_reco
 
 def test_a_village_already_in_the_registry_stays_as_it_is(db, township_sunwu):
     known = Village.objects.filter(township=township_sunwu, confirmed=True).first()
-    ledger_import_rows([ledger_row(village=known.name)], actor=None)
+    ledger_import_rows([ledger_row(village=known.name)], actor=system("test"))
     known.refresh_from_db()
     assert known.confirmed is True
 
@@ -162,7 +163,7 @@ def test_a_village_already_in_the_registry_stays_as_it_is(db, township_sunwu):
 @pytest.mark.parametrize("village", ["新建村\u202e", "新\u200b建村", "新建\x07村"])
 def test_a_village_with_control_or_bidi_characters_is_a_row_error_and_no_village_is_made(db, village):
     villages = Village.objects.count()
-    result = ledger_import_rows([ledger_row(), ledger_row(village=village)], actor=None)
+    result = ledger_import_rows([ledger_row(), ledger_row(village=village)], actor=system("test"))
     assert not result.succeeded
     assert [(e.row, e.column) for e in result.errors] == [(2, "village")]
     assert Village.objects.count() == villages
@@ -231,7 +232,7 @@ def test_the_same_id_number_twice_is_found_across_batches(db, monkeypatch):
     monkeypatch.setattr(ledger, "BATCH_SIZE", 2)
     twice = new_id_number()
     rows = [ledger_row(id_number=twice), ledger_row(), ledger_row(), ledger_row(), ledger_row(id_number=twice)]
-    result = ledger_import_rows(rows, actor=None)
+    result = ledger_import_rows(rows, actor=system("test"))
     assert not result.succeeded
     assert [str(e) for e in result.errors] == [
         "row 5, column id_number: the same ID number appears again (first in row 1)"
@@ -326,7 +327,7 @@ def test_a_missing_file_is_a_command_error(db, tmp_path):
 
 
 def test_a_failed_import_is_audited_as_failed(db):
-    ledger_import_rows([ledger_row(relationship="x")], actor=None)
+    ledger_import_rows([ledger_row(relationship="x")], actor=system("test"))
     event = AuditEvent.objects.get(action="ledger.import")
     assert event.success is False
     assert event.detail["errors"] == 1
@@ -341,7 +342,7 @@ def test_rows_are_upserted_by_id_number(db):
         ledger_row(name="尹秀杰", relationship="配偶"),
         ledger_row(name="崔凤", relationship="之子"),
     )
-    assert ledger_import_rows([first, second, third], actor=None).counts == {
+    assert ledger_import_rows([first, second, third], actor=system("test")).counts == {
         "created": 3,
         "updated": 0,
         "unchanged": 0,
@@ -349,7 +350,7 @@ def test_rows_are_upserted_by_id_number(db):
     }
     changed = {**second, "poverty_status": "已脱贫", "exit_year": 2019}
     fourth = ledger_row(name="崔刚", relationship="之女")
-    result = ledger_import_rows([first, changed, fourth], actor=None)
+    result = ledger_import_rows([first, changed, fourth], actor=system("test"))
     assert result.counts == {"created": 1, "updated": 1, "unchanged": 1, "removed": 0}
     assert LedgerRecord.objects.count() == 4
     assert LedgerRecord.objects.get(id_number=second["id_number"]).exit_year == 2019
@@ -358,21 +359,21 @@ def test_rows_are_upserted_by_id_number(db):
 
 def test_replace_marks_registrations_absent_from_the_ledger_removed(db):
     kept, dropped = ledger_row(), ledger_row(name="尹秀杰", relationship="配偶")
-    ledger_import_rows([kept, dropped], actor=None)
-    result = ledger_import_rows([kept], actor=None, replace=True)
+    ledger_import_rows([kept, dropped], actor=system("test"))
+    result = ledger_import_rows([kept], actor=system("test"), replace=True)
     assert result.counts == {"created": 0, "updated": 0, "unchanged": 1, "removed": 1}
     record = LedgerRecord.objects.get(id_number=dropped["id_number"])
     assert record.removed
     assert record.removed_at is not None
     # Back in a later ledger: registered again.
-    assert ledger_import_rows([kept, dropped], actor=None, replace=True).counts["updated"] == 1
+    assert ledger_import_rows([kept, dropped], actor=system("test"), replace=True).counts["updated"] == 1
     assert not LedgerRecord.objects.get(id_number=dropped["id_number"]).removed
 
 
 def test_replace_with_an_invalid_file_removes_nobody(db):
     kept = ledger_row()
-    ledger_import_rows([kept, ledger_row()], actor=None)
-    result = ledger_import_rows([kept, ledger_row(relationship="?")], actor=None, replace=True)
+    ledger_import_rows([kept, ledger_row()], actor=system("test"))
+    result = ledger_import_rows([kept, ledger_row(relationship="?")], actor=system("test"), replace=True)
     assert not result.succeeded
     assert not LedgerRecord.objects.filter(removed=True).exists()
 
@@ -385,7 +386,7 @@ def test_dry_run_counts_and_writes_nothing(db, tmp_path, sample_fixed):
 
 
 def test_json_rows_report_errors_by_key_and_position(db):
-    result = ledger_import_rows([ledger_row(), {"name": "王五"}, "not an object"], actor=None)
+    result = ledger_import_rows([ledger_row(), {"name": "王五"}, "not an object"], actor=system("test"))
     assert not result.succeeded
     messages = [str(e) for e in result.errors]
     assert "row 2, column household_number: a value is required" in messages
@@ -399,25 +400,25 @@ def test_json_rows_report_errors_by_key_and_position(db):
     ids=["int", "float", "bool", "list", "object", "nan"],
 )
 def test_json_id_numbers_must_be_text(db, value):
-    result = ledger_import_rows([ledger_row(id_number=value)], actor=None)
+    result = ledger_import_rows([ledger_row(id_number=value)], actor=system("test"))
     assert not result.succeeded
     assert result.errors[0].column == "id_number"
 
 
 def test_names_with_middle_dots_and_rare_characters_are_kept(db):
     rows = [ledger_row(name="阿依古丽·买买提"), ledger_row(name="𠮷田", relationship="之子")]
-    assert ledger_import_rows(rows, actor=None).succeeded
+    assert ledger_import_rows(rows, actor=system("test")).succeeded
     assert set(LedgerRecord.objects.values_list("name", flat=True)) == {"阿依古丽·买买提", "𠮷田"}
 
 
 def test_the_old_name_wubao_is_read_as_tekun(db):
-    ledger_import_rows([ledger_row(poverty_attribute="五保贫困户")], actor=None)
+    ledger_import_rows([ledger_row(poverty_attribute="五保贫困户")], actor=system("test"))
     assert LedgerRecord.objects.get().poverty_attribute == PovertyAttribute.TEKUN
 
 
 def test_errors_beyond_the_listing_limit_are_counted(db, monkeypatch):
     monkeypatch.setattr(ledger, "MAX_ERRORS", 2)
-    result = ledger_import_rows([ledger_row(relationship="?") for _ in range(5)], actor=None)
+    result = ledger_import_rows([ledger_row(relationship="?") for _ in range(5)], actor=system("test"))
     assert len(result.errors) == 2
     assert result.errors_not_listed == 3
     assert result.error_dicts()[-1]["message"].startswith("3 further errors")
@@ -425,8 +426,8 @@ def test_errors_beyond_the_listing_limit_are_counted(db, monkeypatch):
 
 def test_the_same_id_twice_is_found_when_the_first_is_an_unchanged_record(db):
     first = ledger_row()
-    ledger_import_rows([first, ledger_row()], actor=None)
-    result = ledger_import_rows([first, ledger_row(), dict(first)], actor=None)
+    ledger_import_rows([first, ledger_row()], actor=system("test"))
+    result = ledger_import_rows([first, ledger_row(), dict(first)], actor=system("test"))
     assert [str(e) for e in result.errors] == [
         "row 3, column id_number: the same ID number appears again (first in row 1)"
     ]
@@ -436,7 +437,7 @@ def test_the_same_id_twice_is_found_when_the_first_is_an_unchanged_record(db):
 def test_progress_is_reported_while_importing(db, monkeypatch):
     monkeypatch.setattr(ledger, "PROGRESS_EVERY", 2)
     seen = []
-    ledger_import_rows([ledger_row() for _ in range(5)], actor=None, progress=seen.append)
+    ledger_import_rows([ledger_row() for _ in range(5)], actor=system("test"), progress=seen.append)
     assert seen == [2, 4, 5]
 
 
@@ -463,7 +464,7 @@ def test_imports_left_pending_are_queued_again_and_run_once(db, poverty_office):
 def test_a_ledger_declaring_fewer_rows_than_it_has_is_read_to_its_end_and_replace_removes_nobody(db, tmp_path):
     rows = [ledger_row(name=name) for name in ("崔敏", "尹秀杰", "崔凤", "崔刚", "王芳", "李强")]
     others = [ledger_row(name="赵四") for _ in range(3)]
-    ledger_import_rows([*rows, *others], actor=None)
+    ledger_import_rows([*rows, *others], actor=system("test"))
     # Header on row 1, six people on rows 2–7; the sheet claims to end at row 3 (Excel ignores that).
     data = with_dimension(ledger_xlsx(rows, title=False), "A1:M3")
     out, _err = run_command(write(tmp_path, data), "--replace")
@@ -473,7 +474,7 @@ def test_a_ledger_declaring_fewer_rows_than_it_has_is_read_to_its_end_and_replac
 
 def test_a_ledger_declaring_fewer_columns_than_it_has_is_read_whole(db):
     data = with_dimension(ledger_xlsx([ledger_row(health="残疾")], title=False), "A1:C2")
-    result = ledger_import_xlsx(data, actor=None)
+    result = ledger_import_xlsx(data, actor=system("test"))
     assert result.succeeded, result.errors
     assert LedgerRecord.objects.get().health == "disabled"
 

@@ -7,12 +7,13 @@ from django.urls import reverse
 
 from households import services
 from households.ledger import ledger_import_rows
+from sunwu_relief.authz import system
 from tests.conftest import member_data, new_id_number
 from tests.ledger_builders import ledger_row
 
 
 def import_rows(rows: list[dict]) -> None:
-    result = ledger_import_rows(rows, actor=None)
+    result = ledger_import_rows(rows, actor=system("test"))
     assert result.succeeded, [str(e) for e in result.errors]
 
 

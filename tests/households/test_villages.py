@@ -7,6 +7,7 @@ from households import services
 from households.ledger import ledger_import_rows
 from households.models import Village
 from households.selectors import villages_for
+from sunwu_relief.authz import system
 from sunwu_relief.errors import InvalidInput, NotAllowed
 from sunwu_relief.models import AuditEvent
 from tests.conftest import member_data
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ledger_village(township_sunwu) -> Village:
-    assert ledger_import_rows([ledger_row(village="新建村")], actor=None).succeeded
+    assert ledger_import_rows([ledger_row(village="新建村")], actor=system("test")).succeeded
     return Village.objects.get(township=township_sunwu, name="新建村")
 
 

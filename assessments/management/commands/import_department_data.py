@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.models import Source
 from assessments.services import ImportFailed, department_import
+from sunwu_relief.authz import system
 from sunwu_relief.errors import DomainError
 
 
@@ -28,7 +29,11 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {path}")
         try:
             outcome = department_import(
-                actor=None, source=source, data_date=data_date, file=path.read_bytes(), filename=path.name
+                actor=system("command:import_department_data"),
+                source=source,
+                data_date=data_date,
+                file=path.read_bytes(),
+                filename=path.name,
             )
         except ImportFailed as exc:
             for error in exc.errors:

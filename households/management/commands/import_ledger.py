@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from households.ledger import JOB_KIND, ImportResult, ledger_import_xlsx
-from sunwu_relief.jobs import job_claim, job_create, job_finish
+from households.services import ImportResult, ledger_import_file
+from sunwu_relief.authz import system
 
 
 class Command(BaseCommand):
@@ -20,17 +20,9 @@ class Command(BaseCommand):
         source = Path(path)
         if not source.is_file():
             raise CommandError(f"{path}: no such file")
-        if dry_run:
-            result = ledger_import_xlsx(source, actor=None, replace=replace, dry_run=True)
-        else:
-            # A job record, like an import through the API: the history of every import in one place.
-            job = job_create(
-                kind=JOB_KIND, actor=None, params={"source": "xlsx", "replace": replace, "command": source.name}
-            )
-            job = job_claim(job.pk)
-            result = ledger_import_xlsx(source, actor=None, replace=replace, job_id=job.pk)
-            job.rows_total = job.rows_done = result.rows_total
-            job_finish(job, succeeded=result.succeeded, counts=result.counts, errors=result.error_dicts())
+        result = ledger_import_file(
+            actor=system("command:import_ledger"), path=source, replace=replace, dry_run=dry_run
+        )
         self._report(result, replace=replace)
 
     def _report(self, result: ImportResult, *, replace: bool) -> None:
