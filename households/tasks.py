@@ -1,12 +1,14 @@
 from celery import shared_task
 
+from sunwu_relief.authz import system
+
 from .services import ledger_import_job_run, ledger_imports_requeue_stuck, members_refresh_initials
 
 
 @shared_task(acks_late=True)
 def refresh_name_initials(township_id: int | None = None) -> int:
     """Recompute members' pinyin initials (after the surname override map changes)."""
-    return members_refresh_initials(township_id=township_id)
+    return members_refresh_initials(actor=system("task:refresh_name_initials"), township_id=township_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)

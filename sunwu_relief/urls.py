@@ -17,7 +17,6 @@ api_v1 = [
         "docs/", roles_required(*Role.values)(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"
     ),
     path("", include("households.api_urls")),
-    path("", include("assessments.api_urls")),
     path("", include("benefits.api_urls")),
     path("", include("audits.api_urls")),
     re_path(r"^[\s\S]*$", views.api_not_found),  # unmatched API paths answer in JSON, not the HTML page

@@ -364,8 +364,10 @@ def _redact(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return {k: (["***", "***"] if k in sensitive else v) for k, v in changes.items()}
 
 
-def members_refresh_initials(*, township_id: int | None = None) -> int:
-    """Recompute pinyin initials; idempotent, returns how many members changed."""
+def members_refresh_initials(*, actor, township_id: int | None = None) -> int:
+    """Recompute pinyin initials; idempotent, returns how many members changed. The system's step
+    (after the surname override map changes), or the county's."""
+    require(actor, roles={Role.BUREAU_REVIEWER})
     members = Member.objects.all() if township_id is None else Member.objects.filter(household__township_id=township_id)
     changed = []
     for member in members.only("id", "name", "name_initials").iterator(chunk_size=2000):
