@@ -49,6 +49,12 @@ def api_schema(db, keep_connection, household_sunwu, household_chenqing, token):
     )
 
 
+def _non_empty_files():
+    from hypothesis import strategies as st
+
+    return st.binary(min_size=1, max_size=64)
+
+
 def _valid_id_numbers():
     """ID numbers that pass the checksum and date checks (the schema's `format: id-number`)."""
     from hypothesis import strategies as st
@@ -64,6 +70,12 @@ def _valid_id_numbers():
 
 
 schemathesis.openapi.format("id-number", _valid_id_numbers())
+# The in-process transport (Werkzeug) encodes an empty file part without the line break that ends
+# it, and Django's multipart parser then drops the file ("no file was submitted"): an artifact of
+# the transport, not the API's answer, which a real client gets (an empty ledger file is a 202
+# and a failed job: tests/audits/test_api.py::test_an_empty_ledger_file_fails_the_job_not_the_request).
+# Files drawn here are therefore never empty.
+schemathesis.openapi.format("binary", _non_empty_files())
 # The coverage phase builds ID numbers from the pattern alone (it does not use the format above),
 # e.g. `000000000000000000`: shaped right, but a wrong date and checksum, which the API answers with
 # its documented 400. For the two operations that take ID numbers, a 400 is an accepted answer to
