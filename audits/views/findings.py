@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError
+from sunwu_relief.exports import MAX_ROWS, xlsx_download
 from sunwu_relief.roles import Role, can_see_full_id, is_county_wide, role_of
 from sunwu_relief.ui import client_ip, form_domain_error, object_or_404, query_text, roles_required
 
@@ -33,9 +34,10 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(status=status)
     if township and is_county_wide(request.user):
         queryset = queryset.filter(township__name=township)
-    page = Paginator(queryset.order_by("kind", "township__code", "ledger_household_number", "id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    queryset = queryset.order_by("kind", "township__code", "ledger_household_number", "id")
+    if request.GET.get("format") == "xlsx":
+        return _findings_download(request, queryset)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -50,6 +52,40 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
             "status": status,
             "full_ids": False,  # lists always mask (least exposure)
         },
+    )
+
+
+def _findings_download(request: HttpRequest, queryset) -> HttpResponse:
+    """The list as it is shown (every page, IDs masked as on screen)."""
+    findings = list(queryset.select_related("township", "household")[:MAX_ROWS])
+    rows = [
+        [
+            finding.get_kind_display(),
+            finding.township.name if finding.township else "",
+            finding.name,
+            finding.masked_id_number,
+            finding.household.number if finding.household else "",
+            finding.ledger_household_number,
+            finding.get_status_display() + (f" · {finding.get_resolution_display()}" if finding.resolution else ""),
+        ]
+        for finding in findings
+    ]
+    return xlsx_download(
+        request,
+        filename="findings",
+        title=_("Ledger findings"),
+        headers=[
+            _("Finding"),
+            _("Township"),
+            _("Name"),
+            _("ID number"),
+            _("Our household"),
+            _("Ledger household number"),
+            _("Status"),
+        ],
+        rows=rows,
+        objects=findings,
+        list_name="findings",
     )
 
 
