@@ -20,6 +20,10 @@ from benefits.temporary.selectors import supplements_due, temporary_cases_for
 from sunwu_relief import clock
 from sunwu_relief.roles import Role, role_of
 
+from ..complaints.models import OPEN_STATUSES as OPEN_COMPLAINTS
+from ..complaints.selectors import complaints_for, overdue
+from ..integrity.finding_models import IntegrityStatus
+from ..integrity.finding_selectors import integrity_findings_for
 from ..models import FindingStatus
 from .findings import findings_for
 
@@ -125,6 +129,27 @@ def _findings(user) -> Queue:
     )
 
 
+def _complaints(user) -> Queue:
+    open_ones = complaints_for(user).filter(status__in=OPEN_COMPLAINTS)
+    return Queue(
+        key="complaints",
+        label=_("Complaints to answer"),
+        count=open_ones.count(),
+        overdue=overdue(open_ones).count(),
+        url=reverse("audits:complaints"),
+    )
+
+
+def _integrity(user) -> Queue:
+    return Queue(
+        key="integrity",
+        label=_("Integrity findings open"),
+        count=integrity_findings_for(user).filter(status=IntegrityStatus.OPEN).count(),
+        overdue=0,
+        url=reverse("audits:integrity-findings"),
+    )
+
+
 def _batches(user) -> Queue:
     drafts = batches_for(user).filter(status=BatchStatus.DRAFT).exclude(prepared_by=user)
     return Queue(
@@ -163,6 +188,7 @@ def work_queues(user) -> list[Queue]:
             _supplements(user, today),
             _failed_payments(user),
             _findings(user),
+            _complaints(user),
         ]
     if role == Role.TOWNSHIP_REVIEWER:
         return [
@@ -177,6 +203,7 @@ def work_queues(user) -> list[Queue]:
             _temporary(user, "temporary_township", _("Temporary assistance to decide"), TemporaryStatus.SUBMITTED),
             _written_notices(user, today),
             _supplements(user, today),
+            _complaints(user),
         ]
     if role == Role.BUREAU_REVIEWER:
         return [
@@ -190,7 +217,9 @@ def work_queues(user) -> list[Queue]:
             _batches(user),
             _failed_payments(user),
             _findings(user),
+            _complaints(user),
+            _integrity(user),
         ]
     if role == Role.AUDITOR:
-        return [_county_decisions(user, today), _findings(user)]
+        return [_county_decisions(user, today), _findings(user), _complaints(user), _integrity(user)]
     return []

@@ -85,3 +85,26 @@ def test_the_dashboard_queries_do_not_grow_with_the_cases(persona, request, case
     cases.to(ApplicationStatus.COUNTY_REVIEW)
     cases.to(ApplicationStatus.INVESTIGATING)
     assert count() == first
+
+
+def test_complaints_to_answer_are_a_queue_with_the_overdue_ones(
+    household_sunwu, caseworker_sunwu, bureau_reviewer, clock
+):
+    import datetime as dt
+
+    from audits.complaints.services import ComplaintData, complaint_record
+
+    complaint_record(
+        actor=caseworker_sunwu,
+        data=ComplaintData(
+            channel="phone",
+            received_on=dt.date(2026, 1, 5),
+            content="反映该户有经营收入",
+            anonymous=True,
+            household=household_sunwu,
+        ),
+    )
+    assert _queues(caseworker_sunwu)["complaints"].count == 1
+    county = _queues(bureau_reviewer)["complaints"]
+    assert county.count == 1
+    assert county.overdue == 1  # received in January: its answer was due long ago
