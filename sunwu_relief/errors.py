@@ -75,3 +75,11 @@ class WorkflowError(DomainError):
     status_code = 409
     default_code = "workflow"
     default_message = _("This step is not possible now.")
+
+
+class RateLimited(DomainError):
+    """Too many requests of this kind from this client (or from everyone) in a while."""
+
+    status_code = 429
+    default_code = "rate_limited"
+    default_message = _("Too many requests; please try again later or call us.")

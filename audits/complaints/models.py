@@ -46,8 +46,14 @@ class Complaint(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, editable=False)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     received_on = models.DateField(_("received on"))
+    # Empty for a complaint left on the public page (nobody on our side recorded it).
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
     anonymous = models.BooleanField(_("anonymous"), default=False)

@@ -7,6 +7,7 @@ close one. Each step is audited (`complaint.<step>`) and written to the complain
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +16,8 @@ from benefits.models import Application
 from households.models import Household, Township
 from sunwu_relief import clock
 from sunwu_relief.audit import record_event
-from sunwu_relief.authz import require, user_or_none
-from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
+from sunwu_relief.authz import require, system, user_or_none
+from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, RateLimited, WorkflowError
 from sunwu_relief.roles import TOWNSHIP_ROLES, Role, role_of, township_id_of
 from sunwu_relief.text import text_field_errors
 
@@ -261,4 +262,60 @@ def complaint_review_recorded(*, actor, complaint: Complaint, note: str) -> Comp
     complaint.review_note = (note or "").strip()
     complaint.save(update_fields=["review_recorded_at", "review_note"])
     _event(complaint, actor=actor, action="review", note=complaint.review_note)
+    return complaint
+
+
+PUBLIC_PAGE = system("public:complaint_form")
+
+
+@dataclass
+class PublicComplaintData:
+    content: str
+    township: Township | None = None
+    reporter_name: str = ""
+    reporter_contact: str = ""
+
+
+@transaction.atomic
+def complaint_submit_public(*, data: PublicComplaintData, client_key: str) -> Complaint:
+    """A complaint left on the public page by anyone: anonymous unless a name is given, in the
+    chosen township's list (else the county's). Refused as a flood beyond the settings' limits:
+    per address in an hour (`client_key`, a hash of the address: the address is not stored) and
+    from everyone in a day."""
+    limits = integrity_settings()
+    now = timezone.now()
+    key = f"public-complaint:{client_key}"
+    recent = [moment for moment in cache.get(key, []) if moment > now.timestamp() - 3600]
+    if len(recent) >= limits.public_complaints_per_hour:
+        raise RateLimited(code="complaint.rate_limited")
+    today_count = Complaint.objects.filter(
+        channel=Channel.PUBLIC_PAGE, recorded_at__gte=now - datetime.timedelta(days=1)
+    ).count()
+    if today_count >= limits.public_complaints_per_day:
+        raise RateLimited(code="complaint.rate_limited")
+    errors: dict[str, list[str]] = {}
+    content = _require_text(errors, "content", data.content, _("Write down what is reported."))
+    name = (data.reporter_name or "").strip()
+    contact = (data.reporter_contact or "").strip()
+    errors.update(text_field_errors(reporter_name=name, reporter_contact=contact))
+    if len(content) > 5000:
+        errors.setdefault("content", []).append(_("At most 5,000 characters."))
+    if errors:
+        raise InvalidInput(field_errors=errors, code="complaint.invalid")
+    received = clock.today()
+    complaint = Complaint.objects.create(
+        channel=Channel.PUBLIC_PAGE,
+        received_on=received,
+        recorded_by=None,
+        anonymous=not name,
+        reporter_name=name[:64],
+        reporter_contact=contact[:100],
+        content=content,
+        township=data.township,
+        answer_due=received + datetime.timedelta(days=limits.complaint_answer_days),
+    )
+    complaint.number = f"JB{received:%Y}-{complaint.pk:05d}"
+    complaint.save(update_fields=["number"])
+    _event(complaint, actor=PUBLIC_PAGE, action="record", channel=Channel.PUBLIC_PAGE, anonymous=not name)
+    cache.set(key, [*recent, now.timestamp()], 3600)
     return complaint

@@ -45,6 +45,18 @@ class IntegritySettings(models.Model):
         help_text=_("Calendar days from receipt; local practice (信访 at most 60)."),
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
+    # The public page's complaint form: at most this many from one address in an hour, and this
+    # many from everyone in a day (a flood is refused, the telephone line still works).
+    public_complaints_per_hour = models.PositiveSmallIntegerField(
+        _("public complaints from one address per hour"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    public_complaints_per_day = models.PositiveSmallIntegerField(
+        _("public complaints from everyone per day"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -4,6 +4,8 @@ to apply (each township's service centre), read without a user (nothing here is 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from benefits.models import Programme, Standard
 from benefits.selectors import standard_for
 from benefits.temporary.services import temporary_cap
@@ -31,6 +33,10 @@ class PublicFacts:
     bureau_address: str
     complaints_telephone: str
     complaints_telephone_is_example: bool
+
+
+def public_townships() -> QuerySet[Township]:
+    return Township.objects.order_by("code")
 
 
 def public_facts() -> PublicFacts:

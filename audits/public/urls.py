@@ -6,4 +6,5 @@ app_name = "public"
 
 urlpatterns = [
     path("", views.public_view, name="home"),
+    path("complaint/", views.public_complaint_view, name="complaint"),
 ]

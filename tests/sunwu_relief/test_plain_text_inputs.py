@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from rest_framework import serializers
 
-from households.models import Household, Member, Village
+from households.models import Household, Member, Township, Village
 
 PROJECT_APPS = ("sunwu_relief", "households", "assessments", "benefits", "audits")
 HOSTILE = "张\u202e三"
@@ -54,6 +54,7 @@ def _constructor_kwargs(form_class: type) -> dict:
         "household": lambda: Household.objects.first(),
         "township_id": lambda: Village.objects.first().township_id,
         "application": lambda: None,
+        "townships": lambda: Township.objects.all(),
     }
     kwargs = {}
     for name, parameter in inspect.signature(form_class.__init__).parameters.items():

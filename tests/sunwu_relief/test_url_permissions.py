@@ -19,6 +19,7 @@ PUBLIC = {
     "admin/logout/": "logs out nobody when nobody is logged in",
     "api/v1/[\\s\\S]*$": "the JSON 404 for unknown API paths, no data",
     "public/": "the public page (docs/interfaces.md §8): policy data and office contacts, no person's data",
+    "public/complaint/": "the public page's complaint form (POST, CSRF, flood-limited)",
 }
 CATCH_ALL = "api/v1/[\\s\\S]*$"
 # Pages a logged-in user without a role may still open (they show nothing: fail closed).
