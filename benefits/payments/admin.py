@@ -35,6 +35,7 @@ from .selectors import (
     last_close_job,
     preparation_job_for,
 )
+from .totals import month_totals
 
 JobStatus = Job.Status
 COUNTY_READERS = (Role.BUREAU_REVIEWER, Role.AUDITOR)
@@ -195,6 +196,7 @@ class PaymentBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             title=_("Payment batch %(number)s") % {"number": batch.number},
             batch=batch,
             totals=batch_totals(batch),
+            month=month_totals(batches_for(request.user), month=batch.month),
             total=batch_total(batch),
             count=batch.items.count(),
             items=items,

@@ -19,6 +19,7 @@ from ..models import Benefit, BenefitChange, PaymentBatch, PaymentItem
 from ..models_payments import FROZEN_BATCH_STATUSES, ItemKind, ItemResult, Payee
 from ..roll import roll_rows, state_in_month
 from .rules import mask_account, month_key
+from .totals import TownshipTotal, batch_totals  # noqa: F401  (read here too)
 
 # Who sees an account number in full: where it is entered (the caseworker's payee form) and where
 # it is checked (the bureau reviewer's payment pages). Everyone else sees it masked.
@@ -115,31 +116,6 @@ def payee_of(benefit: Benefit) -> Payee | None:
         return benefit.payee
     except Payee.DoesNotExist:
         return None
-
-
-@dataclass(frozen=True)
-class TownshipTotal:
-    township: str
-    households: int
-    persons: int
-    total: Decimal
-
-
-def batch_totals(batch: PaymentBatch) -> list[TownshipTotal]:
-    """Per township: households (regular items), persons covered and the amount of all items."""
-    households: dict[str, set] = defaultdict(set)
-    persons: dict[str, int] = defaultdict(int)
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    order: dict[str, int] = {}
-    for item in batch.items.only("township_name", "household_id", "covered", "amount", "kind").order_by("seq"):
-        order.setdefault(item.township_name, len(order))
-        totals[item.township_name] += item.amount
-        if item.kind == ItemKind.REGULAR:
-            households[item.township_name].add(item.household_id)
-            persons[item.township_name] += item.covered
-    return [
-        TownshipTotal(name, len(households[name]), persons[name], totals[name]) for name in sorted(order, key=order.get)
-    ]
 
 
 def batch_total(batch: PaymentBatch) -> Decimal:
