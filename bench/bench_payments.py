@@ -8,7 +8,12 @@ set-up is not measured: it writes rows directly, as no service would for 100,000
 Then it reports the time and database queries of `payment_batch_prepare` (the roll of the month,
 one item per household), of a second prepare a month later (the arrears check over the paid
 month), of `payment_batch_export` (the bank file), and beside it the time openpyxl's write-only
-mode alone takes to write the same rows. Not part of the test suite.
+mode alone takes to write the same rows (the floor). Memory: the process's peak RSS after each
+step (`resource.getrusage`, a high-water mark), and with `--tracemalloc` the peak of Python
+allocations within each step (tracemalloc slows every step down: time it without). Not part of
+the test suite.
+
+    .venv/bin/python bench/bench_payments.py --households 100000 --tracemalloc
 """
 
 import argparse
@@ -38,6 +43,38 @@ def setup_django(database: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+@contextmanager
+def measure(name: str, *, trace: bool):
+    """Time, queries and memory of one step; prints one line (the step adds its own figures)."""
+    import tracemalloc
+
+    from django.db import connection
+
+    counter = {"n": 0, "extra": ""}
+
+    def wrapper(execute, sql, params, many, context):
+        counter["n"] += 1
+        return execute(sql, params, many, context)
+
+    if trace:
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+    started = time.perf_counter()
+    with connection.execute_wrapper(wrapper):
+        yield counter
+    elapsed = time.perf_counter() - started
+    peak = ""
+    if trace:
+        _current, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        peak = f", Python peak {top / 2**20:.0f} MB"
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{name}: {counter['extra']}{elapsed:.1f} s, {counter['n']} queries{peak}, process peak RSS so far {rss:.0f} MB"
+    )
+    counter["seconds"] = elapsed
 
 
 @contextmanager
@@ -204,6 +241,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tracemalloc", action="store_true", help="peak Python allocations per step (slower)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         setup_django(Path(folder) / "bench.sqlite3")
@@ -219,30 +257,26 @@ def main() -> None:
         maker = make_user("bench-maker", Role.BUREAU_REVIEWER)
         checker = make_user("bench-checker", Role.BUREAU_REVIEWER)
 
-        with count_queries() as queries:
-            started = time.perf_counter()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"process peak RSS after the set-up: {rss:.0f} MB")
+        trace = args.tracemalloc
+
+        with measure("prepare", trace=trace) as step:
             batch, _ = services.payment_batch_prepare(actor=maker, programme="dibao", month=month)
-            prepare = time.perf_counter() - started
-        print(f"prepare: {batch.items.count()} items in {prepare:.1f} s, {queries['n']} queries")
+            step["extra"] = f"{batch.item_count} items, "
         services.payment_batch_approve(actor=checker, batch=batch)
 
-        with count_queries() as queries:
-            started = time.perf_counter()
+        with measure("export", trace=trace) as step:
             count, total = services.payment_batch_export(actor=None, batch=batch, target=io.BytesIO())
-            export = time.perf_counter() - started
-        print(f"export: {count} rows, {total} yuan in {export:.1f} s, {queries['n']} queries")
-        alone = openpyxl_alone(PaymentBatch.objects.get(pk=batch.pk))
-        print(f"openpyxl write-only alone, same rows: {alone:.1f} s (export / openpyxl = {export / alone:.2f})")
+            step["extra"] = f"{count} rows, {total} yuan, "
+        export = step["seconds"]
+        with measure("openpyxl write-only alone, same rows (the floor)", trace=trace) as step:
+            alone = openpyxl_alone(PaymentBatch.objects.get(pk=batch.pk))
+        print(f"export / openpyxl alone = {export / alone:.2f}")
 
-        with count_queries() as queries:
-            started = time.perf_counter()
+        with measure("prepare next month (with the arrears check)", trace=trace) as step:
             later, _ = services.payment_batch_prepare(actor=maker, programme="dibao", month=datetime.date(2026, 2, 1))
-            second = time.perf_counter() - started
-        print(
-            f"prepare next month (with the arrears check): {later.items.count()} items in {second:.1f} s, {queries['n']} queries"
-        )
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak RSS: {peak:.0f} MB")
+            step["extra"] = f"{later.item_count} items, "
 
 
 if __name__ == "__main__":
