@@ -22,8 +22,7 @@ from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error
 
-from ..models import Programme
-from ..models_payments import Bank, BatchStatus, PaymentBatch
+from ..models import Bank, BatchStatus, PaymentBatch, Programme
 from . import services
 from .selectors import (
     account_for,

@@ -11,7 +11,7 @@ from sunwu_relief.api import HasRole
 from sunwu_relief.roles import Role
 from sunwu_relief.serializers import Serializer
 
-from ..models_payments import FROZEN_BATCH_STATUSES, PaymentItem
+from ..models import FROZEN_BATCH_STATUSES, PaymentItem
 from .selectors import items_for
 
 

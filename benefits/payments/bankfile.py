@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 from sunwu_relief.text import export_safe
 from sunwu_relief.xlsx import Column
 
-from ..models_payments import ItemKind, PaymentBatch, PaymentItem
+from ..models import ItemKind, PaymentBatch, PaymentItem
 from ..roll import RollRow
 
 HEADERS = [

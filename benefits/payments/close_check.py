@@ -11,8 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Sum
 
-from ..models import Benefit, BenefitChange
-from ..models_payments import FROZEN_BATCH_STATUSES, ItemKind, PaymentBatch, PaymentItem
+from ..models import FROZEN_BATCH_STATUSES, Benefit, BenefitChange, ItemKind, PaymentBatch, PaymentItem
 from ..roll import iter_roll_rows
 from .rules import month_key
 

@@ -15,8 +15,16 @@ from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, is_county_wide, role_of, township_id_of
 
 from ..models import COVERED_STATUSES as PAYING
-from ..models import Benefit, BenefitChange, PaymentBatch, PaymentItem
-from ..models_payments import FROZEN_BATCH_STATUSES, ItemKind, ItemResult, Payee
+from ..models import (
+    FROZEN_BATCH_STATUSES,
+    Benefit,
+    BenefitChange,
+    ItemKind,
+    ItemResult,
+    Payee,
+    PaymentBatch,
+    PaymentItem,
+)
 from ..roll import roll_rows, state_in_month
 from .rules import mask_account, month_key
 from .totals import TownshipTotal, batch_totals  # noqa: F401  (read here too)

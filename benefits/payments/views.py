@@ -13,8 +13,7 @@ from sunwu_relief.forms import Form
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error, roles_required
 
-from ..models import Benefit
-from ..models_payments import Bank
+from ..models import Bank, Benefit
 from ..selectors import benefits_for
 from . import services
 from .selectors import account_for, failed_payments_for, payee_of

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import Problem, WorkflowError
 
-from ...models_payments import BatchStatus, ItemResult, PaymentBatch
+from ...models import BatchStatus, ItemResult, PaymentBatch
 from .. import bankfile, events
 from ..selectors import batch_check
 from .prepare import ensure_bureau

@@ -11,7 +11,7 @@ from sunwu_relief.authz import is_system, system
 from sunwu_relief.jobs import job_create, job_enqueue, job_run
 from sunwu_relief.models import Job
 
-from ...models_payments import FROZEN_BATCH_STATUSES, PaymentBatch
+from ...models import FROZEN_BATCH_STATUSES, PaymentBatch
 from .. import events
 from ..close_check import close_differences
 from ..selectors import CLOSE_JOB

@@ -11,8 +11,7 @@ from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem
 from sunwu_relief.roles import Role, role_of, township_id_of
 from sunwu_relief.text import validate_plain_text
 
-from ...models import Benefit
-from ...models_payments import Bank, Payee
+from ...models import Bank, Benefit, Payee
 from .. import events, rules
 from ..selectors import payee_of
 

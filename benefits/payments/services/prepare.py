@@ -21,8 +21,7 @@ from sunwu_relief.locks import LockKey, advisory_lock
 from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, role_of
 
-from ...models import Benefit, Programme
-from ...models_payments import BatchStatus, ItemKind, Payee, PaymentBatch, PaymentItem
+from ...models import BatchStatus, Benefit, ItemKind, Payee, PaymentBatch, PaymentItem, Programme
 from ...roll import CLASS_LABELS, roll_benefits, roll_row
 from .. import events, rules
 from ..selectors import (

@@ -13,7 +13,7 @@ from sunwu_relief.authz import system
 from sunwu_relief.errors import InvalidInput
 from sunwu_relief.xlsx import XlsxError, read_xlsx
 
-from ...models_payments import BankResultImport, BatchStatus, ItemResult, PaymentBatch, PaymentItem
+from ...models import BankResultImport, BatchStatus, ItemResult, PaymentBatch, PaymentItem
 from .. import bankfile, events
 from .close import payments_close_check_start
 from .prepare import ensure_bureau
