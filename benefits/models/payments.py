@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..payments.rules import mask_account
+
 
 class Bank(models.Model):
     """A bank (or the social-security card) the county pays through. Whether its card numbers
@@ -69,8 +71,6 @@ class Payee(models.Model):
         verbose_name_plural = _("payees")
 
     def __str__(self) -> str:
-        from .payments.rules import mask_account
-
         return f"{self.name} {self.bank} {mask_account(self.account_number)}"
 
 
