@@ -38,7 +38,8 @@ def applications_for(user) -> QuerySet[Application]:
     return Application.objects.filter(household__in=households_for(user))
 
 
-def application_detail(user, *, pk: int) -> Application:
+def application_details_for(user) -> QuerySet[Application]:
+    """The user's applications with what a case page shows preloaded (fetch one with `object_or_404`)."""
     return (
         applications_for(user)
         .select_related("household__township", "household__village", "created_by", "assessment", "single_member")
@@ -49,8 +50,16 @@ def application_detail(user, *, pk: int) -> Application:
             "county_visits__visitors",
             "written_notices",
         )
-        .get(pk=pk)
     )
+
+
+def application_detail(user, *, pk: int) -> Application:
+    return application_details_for(user).get(pk=pk)
+
+
+def current_notice(application: Application) -> PublicNotice | None:
+    """The application's public notice in force (not superseded by a re-publication), if any."""
+    return application.notices.filter(superseded=False).first()
 
 
 def benefits_for(user) -> QuerySet[Benefit]:
