@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Member
 from sunwu_relief.forms import Form
 
 from .models import CountyVisit, DeliveryMethod, DemocraticEvaluation, Obligor, Programme, ReasonCode
@@ -19,7 +18,7 @@ class ApplicationForm(Form):
         choices=[(Programme.DIBAO, Programme.DIBAO.label), (Programme.TEKUN, Programme.TEKUN.label)],
     )
     single_member = forms.ModelChoiceField(
-        label=_("Person covered alone (特困, or 单人保)"), queryset=Member.objects.none(), required=False
+        label=_("Person covered alone (特困, or 单人保)"), queryset=None, required=False
     )
     reason = forms.CharField(label=_("Reason for applying"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.models import Assessment
 from households.selectors import households_for
 from sunwu_relief import clock
 from sunwu_relief.roles import Role, role_of
@@ -166,6 +167,11 @@ def undelivered_notices_for(user, *, on: datetime.date, overdue_only: bool = Fal
     if overdue_only:
         queryset = queryset.filter(due_on__lt=on)
     return queryset.select_related("household__village").order_by("due_on", "id")
+
+
+def finished_assessments(household) -> QuerySet[Assessment]:
+    """The household's finished assessments, the latest first: what a benefit decision may rest on."""
+    return Assessment.objects.filter(household=household, status=Assessment.Status.FINISHED).order_by("-finished_at")
 
 
 def objections_for(user) -> QuerySet[Objection]:

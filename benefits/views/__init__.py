@@ -1,7 +1,7 @@
 """Browser pages of the workflow for township staff: the case page and one POST per step.
 
 One module per topic; `benefits/urls.py` names the views through this package:
-- `common`: who reads a case, fetching it (404 outside the scope), mapping a service's refusal
+- `common`: who reads a case, fetching it (404 outside the scope)
 - `steps`: the workflow's steps as the case page offers them (`STEPS`)
 - `applications`: the case page, a step's POST, the new application, the list
 - `boards`: the village board's notice list and standing list (长期公示)

@@ -13,7 +13,7 @@ from households.selectors import household_detail
 from sunwu_relief import clock
 from sunwu_relief.errors import DomainError
 from sunwu_relief.roles import Role, role_of
-from sunwu_relief.ui import post_only, roles_required
+from sunwu_relief.ui import form_domain_error, post_only, roles_required
 
 from .. import services
 from ..forms import ApplicationForm, ObjectionResolveForm
@@ -26,7 +26,7 @@ from ..selectors import (
     current_notice,
     standard_for,
 )
-from .common import CASE_READERS, TOWNSHIP_ROLES, form_domain_error, get_application
+from .common import CASE_READERS, TOWNSHIP_ROLES, get_application
 from .steps import STEPS, step_form
 
 

@@ -1,12 +1,10 @@
-"""What the benefits pages share: who may read a case, fetching it, mapping a service's refusal."""
+"""What the benefits pages share: who may read a case, fetching it, the township of a board."""
 
-from django import forms
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from households.selectors import townships_for
-from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.roles import Role, role_of
-from sunwu_relief.ui import add_domain_error, object_or_404
+from sunwu_relief.ui import object_or_404
 
 from ..models import Application
 from ..selectors import application_details_for
@@ -18,13 +16,6 @@ CASE_READERS = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, R
 def get_application(request: HttpRequest, pk: int) -> Application:
     """The case the URL names, with what its page shows; outside the user's scope a 404."""
     return object_or_404(application_details_for(request.user), pk=pk)
-
-
-def form_domain_error(form: forms.Form, exc: DomainError, *, request: HttpRequest) -> None:
-    """A service's refusal on the form that asked for it; out of the user's scope is a 404."""
-    if isinstance(exc, OutOfScope):
-        raise Http404 from exc
-    add_domain_error(form, exc, request=request)
 
 
 def one_township(request: HttpRequest) -> bool:

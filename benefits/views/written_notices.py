@@ -11,7 +11,7 @@ from households.selectors import contacts_for
 from sunwu_relief import clock
 from sunwu_relief.errors import DomainError
 from sunwu_relief.roles import Role
-from sunwu_relief.ui import object_or_404, roles_required
+from sunwu_relief.ui import form_domain_error, object_or_404, roles_required
 
 from .. import services
 from ..forms import DeliveryForm
@@ -21,7 +21,7 @@ from ..selectors import (
     written_notice_number,
     written_notices_for,
 )
-from .common import CASE_READERS, TOWNSHIP_ROLES, form_domain_error
+from .common import CASE_READERS, TOWNSHIP_ROLES
 
 
 @roles_required(*CASE_READERS)
