@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.synthetic import SURNAMES, make_id_number
+from benefits.demo.synthetic import SURNAMES, make_id_number
 from benefits.models import COVERED_STATUSES, Benefit, Programme
 from households.ledger import LEDGER_WORDS, ImportResult, ledger_import_rows
 from households.models import Household, LedgerRecord, Member

@@ -11,10 +11,9 @@ from assessments.demo import seed_assessments
 from audits.demo_ledger import seed_ledger
 from audits.integrity.demo import seed_integrity
 from audits.services import spot_check_draw
-from bench.synthetic import GIVEN, SURNAMES, iter_households
-from benefits.demo import seed_cases, seed_migrated, seed_scenarios
+from benefits.demo import seed_cases, seed_claims, seed_migrated, seed_scenarios, seed_temporary
+from benefits.demo.synthetic import GIVEN, SURNAMES, iter_households
 from benefits.payments.demo import seed_payments
-from benefits.programmes_demo import seed_claims, seed_temporary
 from benefits.services import holidays_load
 from households import services as household_services
 from households.models import Household, LabourCapacity, Relationship, Township

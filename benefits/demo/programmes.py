@@ -4,12 +4,13 @@ and temporary grants of both kinds, one above the township's limit, one for a �
 import datetime
 from decimal import Decimal
 
+from households.models import Relationship
 from sunwu_relief import clock
 
-from .medical.selectors import status_on
-from .medical.services import ClaimData, medical_claim_record
-from .models import Benefit, BenefitStatus, Programme
-from .temporary.services import (
+from ..medical.selectors import status_on
+from ..medical.services import ClaimData, medical_claim_record
+from ..models import Benefit, BenefitStatus, Programme
+from ..temporary.services import (
     TemporaryData,
     temporary_case_create,
     temporary_county_approve,
@@ -70,7 +71,7 @@ def seed_temporary(*, households: list, caseworkers: dict, reviewers: dict, bure
     first = households[0]
     township = first.township_id
     caseworker, reviewer = caseworkers[township], reviewers[township]
-    head = first.members.get(relationship="head")
+    head = first.members.get(relationship=Relationship.HEAD)
     fire = temporary_case_create(
         actor=caseworker,
         data=TemporaryData(
@@ -109,7 +110,7 @@ def seed_temporary(*, households: list, caseworkers: dict, reviewers: dict, bure
                 cause="spending",
                 circumstances="子女上学及医疗刚性支出超出家庭承受能力",
                 amount=Decimal("3000"),
-                member=other.members.get(relationship="head"),
+                member=other.members.get(relationship=Relationship.HEAD),
             ),
         )
         temporary_send_to_county(actor=reviewer, case=spending, opinion="超过乡镇审批限额，报县审批")

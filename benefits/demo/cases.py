@@ -1,26 +1,22 @@
 """Demo cases for seed_demo: applications in every status, benefits in every status, notices
-with objections, and a few migrated beneficiaries — all written through the services."""
+with objections — all written through the services, each on its own day."""
 
 import contextlib
 import datetime
-import io
 import random
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from django.apps import apps
 from django.utils import timezone
-from openpyxl import Workbook
 
 from assessments.models import Assessment
 from households.models import Household, Relationship
 from sunwu_relief import clock
 from sunwu_relief.authz import system
 
-from . import rules, services
-from .migration import roll_import
-from .models import Application, BenefitChange
-from .roll import HEADERS
+from .. import rules, services
+from ..models import Application, BenefitChange, Programme
 
 # The status each demo case is walked to, in turn.
 PLAN = [
@@ -236,7 +232,7 @@ def seed_cases(
     approved_index = 0
     # Cases start up to 18 months back, under that year's standard: a household takes part only if
     # it is eligible under the lowest standard of the window (else its township approval fails).
-    window = [services.standard_for("dibao", year) for year in (today.year - 2, today.year - 1, today.year)]
+    window = [services.standard_for(Programme.DIBAO, year) for year in (today.year - 2, today.year - 1, today.year)]
     lowest = min(standard.monthly_standard for standard in window if standard is not None)
     for household in ready:
         assessment = household.assessments.order_by("-created").first()
@@ -248,7 +244,7 @@ def seed_cases(
         caseworker, reviewer = caseworkers[household.township_id], reviewers[household.township_id]
         with _clock(start):
             application = services.application_create(
-                actor=caseworker, household=household, programme="dibao", reason="家庭收入低，生活困难"
+                actor=caseworker, household=household, programme=Programme.DIBAO, reason="家庭收入低，生活困难"
             )
         _walk(
             application,
@@ -267,7 +263,7 @@ def seed_cases(
             application = services.application_create(
                 actor=caseworker,
                 household=household,
-                programme="tekun",
+                programme=Programme.TEKUN,
                 single_member=household.members.get(relationship=Relationship.HEAD),
                 reason="年老无劳动能力，无收入来源，无赡养人",
             )
@@ -299,7 +295,7 @@ def seed_cases(
     drafts = Household.objects.filter(pk__in=[h.pk for h in households], assessments__status=Assessment.Status.OPEN)
     for household in drafts.order_by("pk")[:3]:
         services.application_create(
-            actor=caseworkers[household.township_id], household=household, programme="dibao", reason="申请低保"
+            actor=caseworkers[household.township_id], household=household, programme=Programme.DIBAO, reason="申请低保"
         )
 
 
@@ -327,150 +323,3 @@ def _changes(*, bureau) -> None:
             if kind == BenefitChange.Kind.LOWER
             else None,
         )
-
-
-def seed_migrated(*, households: list[Household], bureau, count: int = 3) -> None:
-    """A few beneficiaries taken over from a legacy roll, due for re-verification at once."""
-    free = [h for h in households if not h.applications.exists() and not h.benefits.exists()][-count:]
-    if not free:
-        return
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["孙吴县低保保障金发放台帐（系统上线前）"])
-    sheet.append(HEADERS)
-    for household in free:
-        head = household.members.get(relationship=Relationship.HEAD)
-        sheet.append(
-            [
-                household.township.name,
-                household.village.name,
-                head.name,
-                head.id_number,
-                household.members.count(),
-                "一般",
-                "300",
-                "2024-01",
-                "存量",
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    roll_import(actor=bureau, source=buffer.getvalue(), programme="dibao", source_name="legacy-dibao-roll-2024.xlsx")
-
-
-def _person_id(rng: random.Random, birth: datetime.date, *, male: bool, used: set[str]) -> str:
-    from bench.synthetic import make_id_number
-    from households.models import Member
-
-    while True:
-        number = make_id_number(rng, birth, male=male)
-        if number not in used and not Member.all_objects.filter(id_number=number).exists():
-            used.add(number)
-            return number
-
-
-def _name(rng: random.Random, surname: str | None = None) -> str:
-    from bench.synthetic import GIVEN, SURNAMES
-
-    return (surname or rng.choice(SURNAMES)) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
-
-def seed_scenarios(
-    *, rng: random.Random, townships: list, caseworkers: dict, count: int, tekun_count: int
-) -> tuple[list[Household], list[Household]]:
-    """Households built ready for a case (a low income, the authorisation, a visit confirmed by
-    both investigators, the result frozen), so that the demo has a case in every status at any
-    size: `count` 低保 families and `tekun_count` elderly people living alone (特困)."""
-    from assessments import services as assessment_services
-    from assessments.demo import _second_investigator
-    from households import services as household_services
-
-    today = clock.today()
-    used: set[str] = set()
-    families: list[Household] = []
-    alone: list[Household] = []
-    for index in range(count + tekun_count):
-        township = townships[index % len(townships)]
-        village = township.villages.order_by("id")[index % max(township.villages.count(), 1)]
-        actor = caseworkers[township.pk]
-        tekun = index >= count
-        surname = rng.choice("王李张刘陈杨赵黄周吴")
-        age = rng.randint(72, 86) if tekun else rng.randint(45, 58)
-        birth = datetime.date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
-        male = rng.random() < 0.6
-        household = household_services.household_create(
-            actor=actor,
-            village=village,
-            address=f"{village.name}{rng.randint(1, 12)}组{rng.randint(1, 80)}号",
-            hukou_number=f"{rng.randrange(10**8, 10**9)}",
-            head=household_services.MemberData(
-                name=_name(rng, surname),
-                id_number=_person_id(rng, birth, male=male, used=used),
-                relationship="head",
-                labour_capacity="lost" if tekun else "weak",
-            ),
-        )
-        if not tekun:
-            spouse_birth = datetime.date(birth.year + rng.randint(-3, 3), rng.randint(1, 12), rng.randint(1, 28))
-            household_services.member_add(
-                actor=actor,
-                household=household,
-                data=household_services.MemberData(
-                    name=_name(rng),
-                    id_number=_person_id(rng, spouse_birth, male=not male, used=used),
-                    relationship="spouse",
-                    labour_capacity="weak",
-                    serious_illness=rng.random() < 0.5,
-                ),
-            )
-        head = household.members.get(relationship=Relationship.HEAD)
-        assessment = assessment_services.assessment_start(actor=actor, household=household)
-        if not tekun:
-            assessment_services.income_add(
-                actor=actor,
-                assessment=assessment,
-                member=head,
-                kind="farming",
-                monthly_amount=Decimal(rng.randrange(150, 400, 10)),
-            )
-        assessment_services.asset_add(
-            actor=actor,
-            assessment=assessment,
-            member=head,
-            kind="housing",
-            quantity=Decimal(1),
-            area=Decimal(rng.randrange(24, 38) if tekun else rng.randrange(40, 75)),
-        )
-        assessment_services.authorisation_record(
-            actor=actor,
-            assessment=assessment,
-            signed_on=today - datetime.timedelta(days=rng.randint(25, 40)),
-            signatory=head.name,
-            scan=_scan_file(),
-        )
-        colleague = _second_investigator(actor)
-        visit = assessment_services.visit_create(
-            actor=actor,
-            assessment=assessment,
-            data=assessment_services.VisitData(
-                visit_date=today - datetime.timedelta(days=rng.randint(22, 30)),
-                housing=rng.choice(["土坯房两间，墙体开裂", "砖瓦房两间，屋顶漏雨"]),
-                living_conditions="家具简陋，冬季取暖靠火炕",
-                livestock="无",
-                equipment="旧电视一台",
-                household_confirmed=True,
-                household_signatory=head.name,
-            ),
-            investigators=[actor, colleague],
-        )
-        assessment_services.visit_sign(actor=actor, visit=visit)
-        assessment_services.visit_sign(actor=colleague, visit=visit)
-        assessment_services.assessment_finish(actor=actor, assessment=assessment)
-        (alone if tekun else families).append(household)
-    return families, alone
-
-
-def _scan_file():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile("authorisation.pdf", b"%PDF-1.4 demo scan", content_type="application/pdf")
