@@ -54,10 +54,6 @@ def application_details_for(user) -> QuerySet[Application]:
     )
 
 
-def application_detail(user, *, pk: int) -> Application:
-    return application_details_for(user).get(pk=pk)
-
-
 def current_notice(application: Application) -> PublicNotice | None:
     """The application's public notice in force (not superseded by a re-publication), if any."""
     return application.notices.filter(superseded=False).first()
