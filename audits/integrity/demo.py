@@ -7,7 +7,7 @@ import datetime
 
 from django.utils import timezone
 
-from benefits.demo import _clock as demo_clock
+from benefits.demo.cases import _clock as demo_clock
 from benefits.models import COVERED_STATUSES, IN_PROCEDURE, Application, ApplicationStatus, Benefit
 from households import services as household_services
 from households.ids import check_code
