@@ -1,5 +1,6 @@
 """Demo data for medical and temporary assistance (seed_demo): claims of both kinds, one capped,
-and temporary grants of both kinds, one above the township's limit, one for a 流动人员."""
+and temporary grants of both kinds, one above the township's limit, one for a 流动人员; 支出型 cases
+through their whole procedure (one granted by the county, one in its public notice now)."""
 
 import datetime
 from decimal import Decimal
@@ -12,12 +13,16 @@ from ..medical.services import ClaimData, medical_claim_record
 from ..models import Benefit, BenefitStatus, Programme
 from ..temporary.services import (
     TemporaryData,
+    temporary_assessment_record,
     temporary_case_create,
     temporary_county_approve,
+    temporary_investigation_start,
     temporary_send_to_county,
     temporary_supplement_complete,
     temporary_township_approve,
+    temporary_township_review,
 )
+from .cases import _clock
 
 
 def _claim(self_pay: str, *, kind: str, day: datetime.date, number: str) -> ClaimData:
@@ -101,19 +106,48 @@ def seed_temporary(*, households: list, caseworkers: dict, reviewers: dict, bure
     )
     temporary_township_approve(actor=reviewer, case=traveller, opinion="先行救助，补办手续")
     cases = 2
-    other = next((h for h in households[1:] if h.township_id == township), None)
-    if other is not None:
-        spending = temporary_case_create(
+    spenders = [h for h in households[1:] if h.township_id == township][:2]
+    for index, household in enumerate(spenders):
+        # Investigated and reviewed some weeks ago (then sent to the county and granted), or this
+        # week (its public notice still open).
+        _spending_case(
+            household=household,
+            caseworker=caseworker,
+            reviewer=reviewer,
+            bureau=bureau,
+            started=clock.today() - datetime.timedelta(days=20 if index == 0 else 2),
+            decide=index == 0,
+        )
+        cases += 1
+    return cases
+
+
+def _spending_case(*, household, caseworker, reviewer, bureau, started: datetime.date, decide: bool) -> None:
+    with _clock(started):
+        case = temporary_case_create(
             actor=caseworker,
             data=TemporaryData(
                 kind="expenditure",
                 cause="spending",
                 circumstances="子女上学及医疗刚性支出超出家庭承受能力",
-                amount=Decimal("3000"),
-                member=other.members.get(relationship=Relationship.HEAD),
+                amount=Decimal("3000") if decide else Decimal("800"),
+                member=household.members.get(relationship=Relationship.HEAD),
             ),
         )
-        temporary_send_to_county(actor=reviewer, case=spending, opinion="超过乡镇审批限额，报县审批")
-        temporary_county_approve(actor=bureau, case=spending, opinion="同意")
-        cases += 1
-    return cases
+        temporary_investigation_start(actor=caseworker, case=case)
+        temporary_assessment_record(
+            actor=caseworker,
+            case=case,
+            visited_on=started,
+            investigators="王建国、李秀梅",
+            spending=Decimal("9000"),
+            covered=Decimal("4000"),
+            own_means=Decimal("1500"),
+            findings="入户核实：住院及学杂费票据齐全，家庭存款不足以负担",
+        )
+        temporary_township_review(actor=reviewer, case=case, opinion="情况属实，拟予临时救助")
+    if not decide:
+        return
+    with _clock(case.notice_ends_on + datetime.timedelta(days=1)):
+        temporary_send_to_county(actor=reviewer, case=case, opinion="公示无异议，超过乡镇审批限额，报县审批")
+        temporary_county_approve(actor=bureau, case=case, opinion="同意")

@@ -40,12 +40,28 @@ class TemporaryDecisionForm(Form):
         choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))],
     )
     opinion = forms.CharField(label=gettext_lazy("Opinion or reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    late_reason = forms.CharField(
+        label=gettext_lazy("Reason for the delay (past the emergency limit)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 @admin.register(TemporaryCase)
 class TemporaryCaseAdmin(CountyReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "person_name", "kind", "amount", "form", "status", "township", "reported_at", "decide_link"]
-    list_filter = ["status", "kind", "form", "emergency_grant"]
+    list_display = [
+        "id",
+        "person_name",
+        "kind",
+        "amount",
+        "form",
+        "status",
+        "township",
+        "reported_at",
+        "decided_late",
+        "decide_link",
+    ]
+    list_filter = ["status", "kind", "form", "emergency_grant", "decided_late"]
     search_fields = ["person_name"]
     exclude = ["township_id", "standard_snapshot", "person_id_number", "person_phone"]
 
@@ -82,7 +98,12 @@ class TemporaryCaseAdmin(CountyReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin
         if request.method == "POST" and can_decide and form.is_valid():
             try:
                 if form.cleaned_data["decision"] == "approve":
-                    temporary_county_approve(actor=request.user, case=case, opinion=form.cleaned_data["opinion"])
+                    temporary_county_approve(
+                        actor=request.user,
+                        case=case,
+                        opinion=form.cleaned_data["opinion"],
+                        late_reason=form.cleaned_data["late_reason"],
+                    )
                     messages.success(request, _("Approved; the payment is recorded for the payments."))
                 else:
                     temporary_reject(actor=request.user, case=case, reason=form.cleaned_data["opinion"])

@@ -24,6 +24,12 @@ class TemporaryCaseForm(Form):
     form = forms.ChoiceField(label=_("given as"), choices=GrantForm.choices)
     in_kind = forms.CharField(label=_("what was given"), max_length=200, required=False)
     emergency_grant = forms.BooleanField(label=_("emergency grant (先行救助)"), required=False)
+    requested_at = forms.DateTimeField(
+        label=_("requested at (empty: now)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
 
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -33,6 +39,39 @@ class TemporaryCaseForm(Form):
 
 class OpinionForm(Form):
     opinion = forms.CharField(label=_("Opinion"), max_length=500)
+
+
+class ApproveForm(Form):
+    opinion = forms.CharField(label=_("Opinion"), max_length=500)
+    late_reason = forms.CharField(
+        label=_("Reason for the delay (past the emergency limit)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class EmptyForm(Form):
+    pass
+
+
+class AssessmentForm(Form):
+    visited_on = forms.DateField(label=_("home visit on"), widget=forms.DateInput(attrs={"type": "date"}))
+    investigators = forms.CharField(label=_("investigators (at least two, separated by 、)"), max_length=200)
+    spending = forms.DecimalField(label=_("necessary spending (yuan)"), max_digits=12, decimal_places=2, min_value=0)
+    covered = forms.DecimalField(
+        label=_("paid by insurance and other help (yuan)"), max_digits=12, decimal_places=2, min_value=0
+    )
+    own_means = forms.DecimalField(
+        label=_("what the household can bear (yuan)"), max_digits=12, decimal_places=2, min_value=0
+    )
+    findings = forms.CharField(label=_("findings"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviewForm(Form):
+    opinion = forms.CharField(label=_("Opinion"), max_length=500)
+    amount = forms.DecimalField(
+        label=_("proposed amount (yuan; empty: as asked)"), max_digits=10, decimal_places=2, required=False
+    )
 
 
 class ReasonForm(Form):

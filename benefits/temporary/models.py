@@ -25,6 +25,11 @@ class TemporaryCause(models.TextChoices):
 
 class TemporaryStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting the township")
+    # 支出型 only: the normal steps (investigation of the household's means, township review,
+    # public notice) before the decision.
+    INVESTIGATING = "investigating", _("Investigating the household's means")
+    TOWNSHIP_REVIEW = "township_review", _("Township review")
+    PUBLIC_NOTICE = "public_notice", _("Public notice")
     COUNTY_REVIEW = "county_review", _("Awaiting the county (above the township limit)")
     GRANTED = "granted", _("Granted")
     REJECTED = "rejected", _("Rejected")
@@ -62,7 +67,15 @@ class TemporaryCase(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=TemporaryStatus.choices, default=TemporaryStatus.SUBMITTED, editable=False
     )
-    reported_at = models.DateTimeField(_("reported"), default=timezone.now)
+    # When the person asked for help (may be before it was recorded); the 48-hour limit of an
+    # emergency grant runs from here.
+    reported_at = models.DateTimeField(_("requested"), default=timezone.now)
+    emergency_deadline = models.DateTimeField(_("emergency grant due by"), null=True, blank=True, editable=False)
+    decided_late = models.BooleanField(_("decided after the emergency limit"), default=False, editable=False)
+    late_reason = models.TextField(_("reason for the delay"), blank=True, editable=False)
+    sent_to_county_at = models.DateTimeField(_("sent to the county"), null=True, blank=True, editable=False)
+    notice_starts_on = models.DateField(_("public notice from"), null=True, blank=True, editable=False)
+    notice_ends_on = models.DateField(_("public notice until"), null=True, blank=True, editable=False)
     township_opinion = models.TextField(_("township opinion"), blank=True, editable=False)
     county_opinion = models.TextField(_("county opinion"), blank=True, editable=False)
     decided_level = models.CharField(_("decided by"), max_length=8, blank=True, editable=False)
@@ -77,6 +90,9 @@ class TemporaryCase(models.Model):
     supplement_completed_on = models.DateField(_("remaining steps completed"), null=True, blank=True, editable=False)
     supplement_note = models.TextField(_("remaining steps"), blank=True, editable=False)
     notice_body = models.TextField(_("written notice"), blank=True, editable=False)
+    written_notice = models.ForeignKey(
+        "benefits.WrittenNotice", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(_("recorded"), default=timezone.now)
 
@@ -95,6 +111,61 @@ class TemporaryCase(models.Model):
     @property
     def transient(self) -> bool:
         return self.household_id is None
+
+
+class TemporaryStep(models.Model):
+    """One step of a case (append-only), for its timeline: what, from and to which status, who,
+    when, with what comment."""
+
+    case = models.ForeignKey(TemporaryCase, on_delete=models.PROTECT, related_name="steps")
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=16, choices=TemporaryStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=TemporaryStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    system = models.CharField(_("system"), max_length=64, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        app_label = "benefits"
+        verbose_name = _("temporary assistance step")
+        verbose_name_plural = _("temporary assistance steps")
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class TemporaryAssessment(models.Model):
+    """支出型: the investigation of the household's means (a home visit by at least two staff): the
+    necessary spending, what insurance and other help cover, what the household can bear itself.
+    A new investigation (after an upheld objection) adds a new one; the latest counts."""
+
+    case = models.ForeignKey(TemporaryCase, on_delete=models.PROTECT, related_name="assessments")
+    visited_on = models.DateField(_("home visit on"))
+    investigators = models.CharField(_("investigators"), max_length=200, validators=[validate_plain_text])
+    spending = models.DecimalField(_("necessary spending (yuan)"), max_digits=12, decimal_places=2)
+    covered = models.DecimalField(_("paid by insurance and other help (yuan)"), max_digits=12, decimal_places=2)
+    own_means = models.DecimalField(_("what the household can bear (yuan)"), max_digits=12, decimal_places=2)
+    findings = models.TextField(_("findings"), validators=[validate_multiline_text])
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        app_label = "benefits"
+        verbose_name = _("means assessment")
+        verbose_name_plural = _("means assessments")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.visited_on}"
+
+    @property
+    def beyond_means(self):
+        """The spending the household cannot bear: spending − covered − own means (may be ≤ 0)."""
+        return self.spending - self.covered - self.own_means
 
 
 class TemporaryPayment(models.Model):

@@ -1,10 +1,12 @@
-"""Pages of temporary assistance for township staff: the list with the remaining steps due, a
-new case, the case page with its steps (each a POST calling one service)."""
+"""Pages of temporary assistance for township staff: the list with the emergency grants waiting
+and the remaining steps due, a new case, the case page with its deadlines, timeline and the
+steps its state allows (each a POST calling one service)."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,36 +18,91 @@ from sunwu_relief.ui import add_domain_error, post_only, roles_required
 
 from ..models import Programme
 from ..selectors import standard_for
-from .forms import OpinionForm, ReasonForm, SupplementForm, TemporaryCaseForm
-from .models import TemporaryCase, TemporaryStatus
-from .selectors import supplements_due, temporary_cases_for
-from .services import (
-    TemporaryData,
-    temporary_cap,
-    temporary_case_create,
-    temporary_reject,
-    temporary_send_to_county,
-    temporary_supplement_complete,
-    temporary_township_approve,
+from . import services
+from .forms import (
+    ApproveForm,
+    AssessmentForm,
+    EmptyForm,
+    OpinionForm,
+    ReasonForm,
+    ReviewForm,
+    SupplementForm,
+    TemporaryCaseForm,
 )
+from .models import TemporaryCase, TemporaryStatus
+from .selectors import case_deadlines, emergencies_waiting, supplements_due, temporary_case_page, temporary_cases_for
+from .workflow import allowed_actions
 
 READERS = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
+CW, TR = Role.CASEWORKER, Role.TOWNSHIP_REVIEWER
+# slug: (workflow action, role, form, service, label, message when done)
 STEPS = {
-    "approve": (Role.TOWNSHIP_REVIEWER, OpinionForm, temporary_township_approve, gettext_lazy("Granted.")),
-    "to-county": (Role.TOWNSHIP_REVIEWER, OpinionForm, temporary_send_to_county, gettext_lazy("Sent to the county.")),
-    "reject": (
-        Role.TOWNSHIP_REVIEWER,
+    "start-investigation": (
+        "start_investigation",
+        CW,
+        EmptyForm,
+        services.temporary_investigation_start,
+        gettext_lazy("Start the investigation"),
+        gettext_lazy("The investigation started."),
+    ),
+    "assessment": (
+        "finish_investigation",
+        CW,
+        AssessmentForm,
+        services.temporary_assessment_record,
+        gettext_lazy("Household's means assessed"),
+        gettext_lazy("The assessment was recorded; the case goes to the township's review."),
+    ),
+    "review": (
+        "township_review",
+        TR,
+        ReviewForm,
+        services.temporary_township_review,
+        gettext_lazy("Township review: open the public notice"),
+        gettext_lazy("Reviewed; the public notice is open."),
+    ),
+    "objection": (
+        "objection_upheld",
+        TR,
         ReasonForm,
-        temporary_reject,
+        services.temporary_objection_uphold,
+        gettext_lazy("Objection upheld: investigate again"),
+        gettext_lazy("Back to the investigation."),
+    ),
+    "approve": (
+        "township_approve",
+        TR,
+        ApproveForm,
+        services.temporary_township_approve,
+        gettext_lazy("Grant (township)"),
+        gettext_lazy("Granted."),
+    ),
+    "to-county": (
+        "send_to_county",
+        TR,
+        OpinionForm,
+        services.temporary_send_to_county,
+        gettext_lazy("Send to the county"),
+        gettext_lazy("Sent to the county."),
+    ),
+    "reject": (
+        "township_reject",
+        TR,
+        ReasonForm,
+        services.temporary_reject,
+        gettext_lazy("Refuse"),
         gettext_lazy("Refused; the written notice was produced."),
     ),
     "supplement": (
-        Role.CASEWORKER,
+        "supplement",
+        CW,
         SupplementForm,
-        temporary_supplement_complete,
+        services.temporary_supplement_complete,
+        gettext_lazy("Remaining steps completed"),
         gettext_lazy("Remaining steps completed."),
     ),
 }
+SUPPLEMENT_ROLES = (CW, TR)
 
 
 @roles_required(*READERS)
@@ -56,6 +113,7 @@ def temporary_list_view(request: HttpRequest) -> HttpResponse:
         "benefits/temporary_list.html",
         {
             "cases": cases,
+            "waiting": emergencies_waiting(request.user),
             "due": supplements_due(request.user, on=clock.today()),
             "can_create": role_of(request.user) == Role.CASEWORKER,
         },
@@ -70,9 +128,9 @@ def temporary_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            case = temporary_case_create(
+            case = services.temporary_case_create(
                 actor=request.user,
-                data=TemporaryData(
+                data=services.TemporaryData(
                     kind=data["kind"],
                     cause=data["cause"],
                     circumstances=data["circumstances"],
@@ -85,6 +143,7 @@ def temporary_create_view(request: HttpRequest) -> HttpResponse:
                     person_id_number=data["person_id_number"],
                     person_origin=data["person_origin"],
                     person_phone=data["person_phone"],
+                    requested_at=data["requested_at"],
                 ),
             )
         except DomainError as exc:
@@ -95,7 +154,8 @@ def temporary_create_view(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "limit": standard.temporary_township_limit if standard else None,
-        "cap": temporary_cap(standard) if standard else None,
+        "cap": services.temporary_cap(standard) if standard else None,
+        "hours": standard.temporary_emergency_hours if standard else None,
     }
     return render(request, "benefits/temporary_form.html", context)
 
@@ -107,26 +167,40 @@ def _case(request: HttpRequest, pk: int) -> TemporaryCase:
     return case
 
 
-@roles_required(*READERS)
-def temporary_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case(request, pk)
-    role = role_of(request.user)
-    steps = []
-    if case.status == TemporaryStatus.SUBMITTED and role == Role.TOWNSHIP_REVIEWER:
-        steps = [
-            ("approve", _("Grant (township)"), OpinionForm()),
-            ("to-county", _("Send to the county"), OpinionForm()),
-            ("reject", _("Refuse"), ReasonForm()),
-        ]
+def _steps(case: TemporaryCase, role: str | None) -> list[tuple[str, str, object]]:
+    """The steps this user may take on the case now."""
+    actions = set(allowed_actions(case.kind, case.status))
     if (
         case.emergency_grant
         and case.status == TemporaryStatus.GRANTED
         and case.supplement_completed_on is None
-        and role in (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER)
+        and role in SUPPLEMENT_ROLES
     ):
-        steps.append(("supplement", _("Remaining steps completed"), SupplementForm()))
-    overdue = bool(case.supplement_due and case.supplement_completed_on is None and case.supplement_due < clock.today())
-    return render(request, "benefits/temporary_detail.html", {"case": case, "steps": steps, "overdue": overdue})
+        actions.add("supplement")
+    steps = []
+    for slug, (action, step_role, form_class, _service, label, _done) in STEPS.items():
+        if action in actions and (role == step_role or (action == "supplement" and role in SUPPLEMENT_ROLES)):
+            steps.append((slug, label, form_class()))
+    return steps
+
+
+@roles_required(*READERS)
+def temporary_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = temporary_case_page(request.user, pk)
+    if case is None:
+        raise Http404
+    today, now = clock.today(), timezone.now()
+    deadlines = case_deadlines(case, on=today, now=now)
+    assessments = list(case.assessments.all())
+    context = {
+        "case": case,
+        "steps": _steps(case, role_of(request.user)),
+        "deadlines": deadlines,
+        "overdue": any(d.overdue and d.code == "supplement" for d in deadlines),
+        "assessment": assessments[0] if assessments else None,
+        "notice_over": case.notice_ends_on is not None and today > case.notice_ends_on,
+    }
+    return render(request, "benefits/temporary_detail.html", context)
 
 
 @roles_required(Role.CASEWORKER, Role.TOWNSHIP_REVIEWER)
@@ -135,7 +209,7 @@ def temporary_step_view(request: HttpRequest, pk: int, step: str) -> HttpRespons
     case = _case(request, pk)
     if step not in STEPS:
         raise Http404
-    role, form_class, service, done = STEPS[step]
+    _action, _role, form_class, service, _label, done = STEPS[step]
     form = form_class(request.POST)
     if form.is_valid():
         values = dict(form.cleaned_data)
