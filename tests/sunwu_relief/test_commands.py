@@ -229,3 +229,8 @@ def test_seed_demo_of_40_households_has_every_status_both_programmes_and_18_mont
     assert set(TemporaryCase.objects.values_list("kind", flat=True)) == {"emergency", "expenditure"}
     assert TemporaryCase.objects.filter(decided_level="county", status="granted").exists()
     assert TemporaryCase.objects.filter(household__isnull=True).exists()
+    # 支出型 through the whole procedure: one granted by the county after its notice, one in its
+    # notice now.
+    county = TemporaryCase.objects.get(kind="expenditure", status="granted")
+    assert [s.action for s in county.steps.all()][-3:] == ["township_review", "send_to_county", "county_approve"]
+    assert TemporaryCase.objects.filter(kind="expenditure", status="public_notice").exists()

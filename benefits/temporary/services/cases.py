@@ -22,6 +22,7 @@ from ... import rules
 from ...models import Standard, WrittenNotice
 from ...selectors import working_day_deadline
 from .. import workflow
+from ..events import TemporaryEvent
 from ..models import GrantForm, TemporaryCase, TemporaryKind, TemporaryPayment, TemporaryStatus
 from .common import (
     KIND_NAMES,
@@ -91,7 +92,7 @@ def temporary_case_create(*, actor, data: TemporaryData, household: Household | 
         else None,
         created_by=actor,
     )
-    record_step(actor=actor, case=case, action="create", from_status="", amount=str(case.amount))
+    record_step(actor=actor, case=case, event=TemporaryEvent.CREATE, from_status="", amount=str(case.amount))
     return case
 
 
@@ -137,7 +138,7 @@ def _decide(case: TemporaryCase, *, actor, level: str, status: str, now: datetim
 
 
 def _grant(
-    case: TemporaryCase, *, actor, action: str, level: str, standard: Standard, opinion: str, late_reason: str
+    case: TemporaryCase, *, actor, event: TemporaryEvent, level: str, standard: Standard, opinion: str, late_reason: str
 ) -> TemporaryCase:
     now = timezone.now()
     from_status = case.status
@@ -164,7 +165,7 @@ def _grant(
     record_step(
         actor=actor,
         case=case,
-        action=action,
+        event=event,
         from_status=from_status,
         comment=opinion,
         level=level,
@@ -219,7 +220,7 @@ def temporary_township_approve(*, actor, case: TemporaryCase, opinion: str, late
     return _grant(
         case,
         actor=actor,
-        action="township_approve",
+        event=TemporaryEvent.TOWNSHIP_APPROVE,
         level="township",
         standard=standard,
         opinion=opinion,
@@ -250,7 +251,7 @@ def temporary_send_to_county(*, actor, case: TemporaryCase, opinion: str) -> Tem
     case.status = TemporaryStatus.COUNTY_REVIEW
     case.sent_to_county_at = timezone.now()
     case.save(update_fields=["township_opinion", "status", "sent_to_county_at"])
-    record_step(actor=actor, case=case, action="send_to_county", from_status=from_status, comment=opinion)
+    record_step(actor=actor, case=case, event=TemporaryEvent.SEND_TO_COUNTY, from_status=from_status, comment=opinion)
     return case
 
 
@@ -276,7 +277,7 @@ def temporary_county_approve(*, actor, case: TemporaryCase, opinion: str, late_r
     return _grant(
         case,
         actor=actor,
-        action="county_approve",
+        event=TemporaryEvent.COUNTY_APPROVE,
         level="county",
         standard=standard,
         opinion=opinion,
@@ -299,7 +300,7 @@ def temporary_reject(*, actor, case: TemporaryCase, reason: str) -> TemporaryCas
             allow_system=False,
             message=_("Only the county bureau decides above the township's limit."),
         )
-        action, level = "county_reject", "county"
+        event, level = TemporaryEvent.COUNTY_REJECT, "county"
     else:
         require_on_case(
             actor,
@@ -307,10 +308,10 @@ def temporary_reject(*, actor, case: TemporaryCase, reason: str) -> TemporaryCas
             roles=[Role.TOWNSHIP_REVIEWER],
             message=_("Only a township reviewer refuses temporary assistance."),
         )
-        action, level = "township_reject", "township"
+        event, level = TemporaryEvent.TOWNSHIP_REJECT, "township"
     if case.status == TemporaryStatus.REJECTED:
         return case  # a double submit
-    workflow.next_status(case.kind, case.status, action, code="temporary.not_open")
+    workflow.next_status(case.kind, case.status, event.step, code="temporary.not_open")
     reason = checked(reason, field="reason", multiline=True, required=True)
     from_status = case.status
     case.reject_reason = reason
@@ -324,7 +325,7 @@ def temporary_reject(*, actor, case: TemporaryCase, reason: str) -> TemporaryCas
     record_step(
         actor=actor,
         case=case,
-        action=action,
+        event=event,
         from_status=from_status,
         comment=reason,
         level=level,
@@ -356,7 +357,7 @@ def temporary_supplement_complete(*, actor, case: TemporaryCase, note: str) -> T
     record_step(
         actor=actor,
         case=case,
-        action="supplement",
+        event=TemporaryEvent.SUPPLEMENT,
         from_status=case.status,
         comment=note,
         late=case.supplement_completed_on > case.supplement_due,

@@ -21,6 +21,7 @@ from sunwu_relief.text import validate_multiline_text, validate_plain_text
 from ... import rules
 from ...models import Programme, Standard, WrittenNotice
 from ...selectors import standard_for, working_day_deadline
+from ..events import TemporaryEvent
 from ..models import GrantForm, TemporaryCase, TemporaryCause, TemporaryKind, TemporaryStep
 
 KIND_NAMES = {TemporaryKind.EMERGENCY: "急难型", TemporaryKind.EXPENDITURE: "支出型"}
@@ -156,11 +157,13 @@ def as_data(case: TemporaryCase) -> TemporaryData:
     )
 
 
-def record_step(*, actor, case: TemporaryCase, action: str, from_status: str, comment: str = "", **detail) -> None:
+def record_step(
+    *, actor, case: TemporaryCase, event: TemporaryEvent, from_status: str, comment: str = "", **detail
+) -> None:
     """The timeline row and the audit entry of one step."""
     TemporaryStep.objects.create(
         case=case,
-        action=action,
+        action=event.step,
         from_status=from_status,
         to_status=case.status,
         actor=user_or_none(actor),
@@ -169,7 +172,7 @@ def record_step(*, actor, case: TemporaryCase, action: str, from_status: str, co
     )
     record_event(
         actor=actor,
-        action=f"temporary.{action}",
+        action=event,
         obj=case,
         township_id=case.township_id,
         from_status=from_status,

@@ -19,6 +19,7 @@ from sunwu_relief.roles import Role
 
 from ... import rules
 from .. import workflow
+from ..events import TemporaryEvent
 from ..models import TemporaryAssessment, TemporaryCase, TemporaryStatus
 from .common import amount_problems, checked, lock, record_step, require_on_case, standard_on
 
@@ -40,7 +41,7 @@ def temporary_investigation_start(*, actor, case: TemporaryCase) -> TemporaryCas
         return case  # a double submit
     before = _move(case, "start_investigation")
     case.save(update_fields=["status"])
-    record_step(actor=actor, case=case, action="start_investigation", from_status=before)
+    record_step(actor=actor, case=case, event=TemporaryEvent.START_INVESTIGATION, from_status=before)
     return case
 
 
@@ -99,7 +100,7 @@ def temporary_assessment_record(
     record_step(
         actor=actor,
         case=case,
-        action="finish_investigation",
+        event=TemporaryEvent.FINISH_INVESTIGATION,
         from_status=before,
         comment=findings,
         beyond_means=str(assessment.beyond_means),
@@ -149,7 +150,7 @@ def temporary_township_review(*, actor, case: TemporaryCase, opinion: str, amoun
     record_step(
         actor=actor,
         case=case,
-        action="township_review",
+        event=TemporaryEvent.TOWNSHIP_REVIEW,
         from_status=before,
         comment=opinion,
         amount=str(case.amount),
@@ -170,5 +171,5 @@ def temporary_objection_uphold(*, actor, case: TemporaryCase, reason: str) -> Te
     before = _move(case, "objection_upheld")
     case.notice_starts_on = case.notice_ends_on = None
     case.save(update_fields=["status", "notice_starts_on", "notice_ends_on"])
-    record_step(actor=actor, case=case, action="objection_upheld", from_status=before, comment=reason)
+    record_step(actor=actor, case=case, event=TemporaryEvent.OBJECTION_UPHELD, from_status=before, comment=reason)
     return case
