@@ -145,7 +145,7 @@ def _spending_case(*, household, caseworker, reviewer, bureau, started: datetime
             own_means=Decimal("1500"),
             findings="入户核实：住院及学杂费票据齐全，家庭存款不足以负担",
         )
-        temporary_township_review(actor=reviewer, case=case, opinion="情况属实，拟予临时救助")
+        case = temporary_township_review(actor=reviewer, case=case, opinion="情况属实，拟予临时救助")
     if not decide:
         return
     with _clock(case.notice_ends_on + datetime.timedelta(days=1)):
