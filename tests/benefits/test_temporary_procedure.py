@@ -257,3 +257,20 @@ def test_a_double_submit_changes_nothing_the_second_time(
     with pytest.raises(WorkflowError) as exc:  # a refusal after the grant
         temporary_reject(actor=bureau_reviewer, case=case, reason="不符合")
     assert "temporary.not_open" in exc.value.codes
+
+
+def test_the_county_decides_with_the_assessment_and_the_notice_in_view(
+    client, head, caseworker_sunwu, reviewer_sunwu, bureau_reviewer, clock
+):
+    case = reviewed(head, caseworker_sunwu, reviewer_sunwu, amount="3000")
+    after_notice(case, clock)
+    temporary_send_to_county(actor=reviewer_sunwu, case=case, opinion="报县审批")
+    client.force_login(bureau_reviewer)
+    url = f"/admin/benefits/temporarycase/{case.pk}/decide/"
+    page = client.get(url).content.decode()
+    assert 'data-testid="assessment"' in page
+    assert "3500.00" in page
+    client.post(url, {"decision": "approve", "opinion": "同意", "late_reason": ""})
+    case.refresh_from_db()
+    assert case.status == "granted"
+    assert case.decided_level == "county"
