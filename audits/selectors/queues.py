@@ -16,7 +16,7 @@ from benefits.models import ApplicationStatus, BatchStatus, Programme
 from benefits.payments.selectors import batches_for, failed_payments_for
 from benefits.selectors import WorkingCalendar, applications_for, notices_for, undelivered_notices_for
 from benefits.temporary.models import TemporaryStatus
-from benefits.temporary.selectors import supplements_due, temporary_cases_for
+from benefits.temporary.selectors import supplements_due, temporary_cases_for, to_investigate, township_to_decide
 from sunwu_relief import clock
 from sunwu_relief.roles import Role, role_of
 
@@ -109,6 +109,29 @@ def _temporary(user, key: str, label: str, status: str) -> Queue:
     return Queue(key=key, label=label, count=count, overdue=0, url=reverse("benefits:temporary-list"))
 
 
+def _temporary_township(user, today: datetime.date) -> Queue:
+    # Emergency cases to decide (overdue: past their hours), 支出型 cases to review or decide.
+    work = township_to_decide(user, today=today)
+    return Queue(
+        key="temporary_township",
+        label=_("Temporary assistance to decide"),
+        count=work.count,
+        overdue=work.overdue,
+        url=reverse("benefits:temporary-list"),
+    )
+
+
+def _temporary_investigate(user, today: datetime.date) -> Queue:
+    work = to_investigate(user, today=today)
+    return Queue(
+        key="temporary_investigate",
+        label=_("Temporary assistance to investigate (支出型)"),
+        count=work.count,
+        overdue=work.overdue,
+        url=reverse("benefits:temporary-list"),
+    )
+
+
 def _failed_payments(user) -> Queue:
     return Queue(
         key="failed_payments",
@@ -184,6 +207,7 @@ def work_queues(user) -> list[Queue]:
             _application_queue(
                 user, "returned", _("Returned for rework"), [ApplicationStatus.RETURNED], ApplicationStatus.RETURNED
             ),
+            _temporary_investigate(user, today),
             _written_notices(user, today),
             _supplements(user, today),
             _failed_payments(user),
@@ -200,7 +224,7 @@ def work_queues(user) -> list[Queue]:
                 ApplicationStatus.TOWNSHIP_REVIEW,
             ),
             _notices_ending(user, today),
-            _temporary(user, "temporary_township", _("Temporary assistance to decide"), TemporaryStatus.SUBMITTED),
+            _temporary_township(user, today),
             _written_notices(user, today),
             _supplements(user, today),
             _complaints(user),

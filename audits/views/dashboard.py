@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from benefits.temporary.selectors import temporary_summary
 from households.selectors import household_totals
 from sunwu_relief import clock
 from sunwu_relief.roles import role_of
@@ -48,7 +47,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # Reconciliation findings open, by township and kind (ledger issue).
             "findings_by_township": open_findings_by_township(request.user),
             "finding_kinds": FindingKind.choices,
-            # 临时救助 work due today: emergency grants waiting, remaining steps 补办 due/overdue.
-            "temporary": temporary_summary(request.user, on=clock.today()),
         },
     )

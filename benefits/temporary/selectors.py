@@ -6,7 +6,7 @@ township opinion and county decision in working days (the `temporary` standard's
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -132,29 +132,52 @@ def decided_late(user) -> QuerySet[TemporaryCase]:
     return temporary_cases_for(user).filter(decided_late=True).order_by("-decided_at", "-id")
 
 
+def _last_overdue_start(calendar: WorkingCalendar, *, days: int, today: datetime.date) -> datetime.date:
+    """The last request day whose deadline of `days` working days has passed by `today`."""
+    day = today
+    while calendar.deadline(day, days) >= today:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def _days(calendar: WorkingCalendar, name: str, today: datetime.date) -> int:
+    standard = calendar.standard(Programme.TEMPORARY, today.year)
+    return int(getattr(standard, name, dict(_DEFAULTS)[name]))
+
+
 @dataclass(frozen=True)
-class TemporarySummary:
-    emergencies_waiting: int
-    emergencies_late: int
-    supplements_due: int
-    supplements_overdue: int
-    procedure_overdue: int
+class Work:
+    count: int
+    overdue: int
 
 
-def temporary_summary(user, *, on: datetime.date, now: datetime.datetime | None = None) -> TemporarySummary:
-    """The dashboard's figures: emergency grants waiting (and past their limit), remaining steps
-    due (and overdue), 支出型 cases with a deadline passed."""
-    waiting = emergencies_waiting(user, now=now)
-    due = supplements_due(user, on=on)
-    spending = list(temporary_cases_for(user).filter(kind=TemporaryKind.EXPENDITURE, status__in=OPEN))
-    calendar = WorkingCalendar() if spending else None
-    overdue = sum(
-        1 for case in spending if any(d.overdue for d in case_deadlines(case, on=on, now=now, calendar=calendar))
+def township_to_decide(user, *, today: datetime.date, now: datetime.datetime | None = None) -> Work:
+    """What waits for the township reviewer (the dashboard's queue, a few COUNTs): emergency
+    cases to decide, 支出型 cases to review, 支出型 cases whose notice is over; overdue: an
+    emergency past its limit, a review past the township-opinion deadline."""
+    now = now or timezone.now()
+    emergency = Q(kind=TemporaryKind.EMERGENCY, status=TemporaryStatus.SUBMITTED)
+    review = Q(kind=TemporaryKind.EXPENDITURE, status=TemporaryStatus.TOWNSHIP_REVIEW)
+    decide = Q(kind=TemporaryKind.EXPENDITURE, status=TemporaryStatus.PUBLIC_NOTICE, notice_ends_on__lt=today)
+    waiting = temporary_cases_for(user).filter(emergency | review | decide)
+    calendar = WorkingCalendar()
+    cutoff = _last_overdue_start(calendar, days=_days(calendar, "township_opinion_days", today), today=today)
+    overdue = waiting.filter(
+        (emergency & Q(emergency_deadline__lt=now)) | (review & Q(reported_at__date__lte=cutoff))
+    ).count()
+    return Work(count=waiting.count(), overdue=overdue)
+
+
+def to_investigate(user, *, today: datetime.date) -> Work:
+    """支出型 cases for the caseworker to investigate; overdue: not started within its working
+    days, or not ready for the township's opinion within its working days."""
+    waiting = temporary_cases_for(user).filter(
+        kind=TemporaryKind.EXPENDITURE, status__in=[TemporaryStatus.SUBMITTED, TemporaryStatus.INVESTIGATING]
     )
-    return TemporarySummary(
-        emergencies_waiting=len(waiting),
-        emergencies_late=sum(1 for w in waiting if w.late),
-        supplements_due=len(due),
-        supplements_overdue=sum(1 for d in due if d.overdue),
-        procedure_overdue=overdue,
-    )
+    calendar = WorkingCalendar()
+    start = _last_overdue_start(calendar, days=_days(calendar, "investigation_start_days", today), today=today)
+    opinion = _last_overdue_start(calendar, days=_days(calendar, "township_opinion_days", today), today=today)
+    overdue = waiting.filter(
+        Q(status=TemporaryStatus.SUBMITTED, reported_at__date__lte=start) | Q(reported_at__date__lte=opinion)
+    ).count()
+    return Work(count=waiting.count(), overdue=overdue)

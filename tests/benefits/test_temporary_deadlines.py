@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from benefits.models import Standard
 from benefits.temporary.models import TemporaryCase
-from benefits.temporary.selectors import decided_late, emergencies_waiting, temporary_summary
+from benefits.temporary.selectors import Work, decided_late, emergencies_waiting, to_investigate, township_to_decide
 from benefits.temporary.services import (
     TemporaryData,
     temporary_case_create,
@@ -63,7 +63,7 @@ def test_past_the_limit_the_grant_is_still_given_but_flagged_late_with_its_reaso
     case = temporary_case_create(actor=caseworker_sunwu, data=emergency(head, hours_ago=49))
     [waiting] = emergencies_waiting(bureau_reviewer)
     assert waiting.late
-    assert temporary_summary(reviewer_sunwu, on=system_clock.today()).emergencies_late == 1
+    assert township_to_decide(reviewer_sunwu, today=system_clock.today()).overdue == 1
     with pytest.raises(WorkflowError) as exc:
         temporary_township_approve(actor=reviewer_sunwu, case=case, opinion="先行救助")
     assert "temporary.late_reason_missing" in exc.value.codes
@@ -110,17 +110,23 @@ def test_the_limit_is_data_and_the_request_cannot_be_in_the_future(head, casewor
 def test_the_dashboard_shows_the_townships_remaining_steps_due_and_overdue(
     client, head, caseworker_sunwu, caseworker_chenqing, reviewer_sunwu, clock
 ):
+    late = temporary_case_create(actor=caseworker_sunwu, data=emergency(head, hours_ago=49))
+    client.force_login(reviewer_sunwu)
+    page = client.get("/").content.decode()
+    assert 'data-testid="queue-count-temporary_township">1<' in page
+    assert 'data-testid="queue-overdue-temporary_township"' in page  # past its 48 hours
+    temporary_township_approve(actor=reviewer_sunwu, case=late, opinion="先行救助", late_reason="夜间无法联系")
     case = temporary_case_create(actor=caseworker_sunwu, data=emergency(head))
     case = temporary_township_approve(actor=reviewer_sunwu, case=case, opinion="先行救助")
     client.force_login(caseworker_sunwu)
     page = client.get("/").content.decode()
-    assert 'data-testid="count-supplements-due">1<' in page
-    assert 'data-testid="count-supplements-overdue">0<' in page
+    assert 'data-testid="queue-count-supplements">2<' in page
+    assert 'data-testid="queue-overdue-supplements"' not in page
     clock.move_to(case.supplement_due + datetime.timedelta(days=1))
     page = client.get("/").content.decode()
-    assert 'data-testid="count-supplements-overdue">1<' in page
+    assert 'data-testid="queue-overdue-supplements"' in page
     client.force_login(caseworker_chenqing)  # another township: nothing of it
-    assert 'data-testid="temporary-due"' not in client.get("/").content.decode()
+    assert 'data-testid="queue-count-supplements">0<' in client.get("/").content.decode()
 
 
 def _spending_case(client, head):
@@ -182,11 +188,15 @@ def test_the_case_page_walks_a_spending_case_with_its_deadlines_and_timeline(
     assert 'data-testid="written-notice"' in page
 
 
-def test_an_overdue_spending_case_counts_on_the_dashboard(client, head, caseworker_sunwu, clock):
+def test_a_spending_case_to_investigate_is_on_the_caseworkers_queue_and_overdue_later(
+    client, head, caseworker_sunwu, clock
+):
     client.force_login(caseworker_sunwu)
     case = _spending_case(client, head)
+    assert to_investigate(caseworker_sunwu, today=system_clock.today()) == Work(count=1, overdue=0)
     clock.move_to(system_clock.today() + datetime.timedelta(days=10))
-    assert temporary_summary(caseworker_sunwu, on=system_clock.today()).procedure_overdue == 1
+    assert to_investigate(caseworker_sunwu, today=system_clock.today()) == Work(count=1, overdue=1)
+    assert 'data-testid="queue-overdue-temporary_investigate"' in client.get("/").content.decode()
     page = client.get(f"/temporary/{case.pk}/").content.decode()
     assert 'data-deadline="investigation" data-overdue="1"' in page
 
