@@ -19,7 +19,15 @@ code uses and list them in `__all__`. A subpackage's models may import from `ben
 from ..medical.models import MedicalClaim
 from ..temporary.models import TemporaryCase, TemporaryPayment
 from .applications import IN_PROCEDURE, Application, ApplicationStatus, Obligor, ReasonCode, Transition
-from .benefits import COVERED_STATUSES, RUNNING_STATUSES, Benefit, BenefitChange, BenefitStatus, ManualReason, StopNotice
+from .benefits import (
+    COVERED_STATUSES,
+    RUNNING_STATUSES,
+    Benefit,
+    BenefitChange,
+    BenefitStatus,
+    ManualReason,
+    StopNotice,
+)
 from .holidays import Holiday
 from .notices import DeliveryMethod, WrittenNotice
 from .payments import (
