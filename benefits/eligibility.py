@@ -1,4 +1,5 @@
-"""The facts of a case for the eligibility rules (reads only; the rules are in `rules.py`).
+"""The facts of a case for the eligibility rules, and the rules applied to it (reads only; the pure
+rules are in `benefits.rules`).
 
 特困 (three conditions), 单人保 (a 低保边缘 household, the person's own income) and "not both"
 (a 特困-supported person is not counted in a 低保 household's grant). docs/rules.md states the
@@ -8,12 +9,18 @@ rules as implemented.
 import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from assessments.models import Assessment
+from assessments.services import economic_result, member_income
+from households.classification import CapacityThresholds, classify, member_facts
 from households.models import Member
 from sunwu_relief import clock
 from sunwu_relief.errors import Problem, WorkflowError
 
 from . import rules
-from .models import RUNNING_STATUSES, Application, Programme, Standard
+from .models import RUNNING_STATUSES, Application, Benefit, Programme, Standard
+from .selectors import standard_for
 
 
 def capacity_rules(standard: Standard) -> rules.CapacityRules:
@@ -37,8 +44,6 @@ def is_severe_for_single_person(member: Member, standard: Standard) -> bool:
 
 
 def own_income(assessment, member: Member) -> Decimal:
-    from assessments.services import member_income
-
     return member_income(assessment, member).monthly_income
 
 
@@ -46,8 +51,6 @@ def _household_result(assessment) -> tuple[Decimal, bool, list[str]]:
     """(per-capita income, assets within limits, asset reasons): frozen, or a preview while open."""
     if not assessment.is_open:
         return assessment.per_capita_income, bool(assessment.assets_within_limits), list(assessment.asset_reasons or [])
-    from assessments.services import economic_result
-
     result = economic_result(assessment)
     return result.income.per_capita_income, result.assets.within_limits, list(result.assets.reasons)
 
@@ -115,8 +118,6 @@ def single_person_decision(application: Application, *, assessment, standard: St
 
 def tekun_supported_ids(household, *, exclude_application: Application | None = None) -> frozenset[int]:
     """Members of the household supported by a running 特困 benefit."""
-    from .models import Benefit
-
     benefits = Benefit.objects.filter(household=household, programme=Programme.TEKUN, status__in=RUNNING_STATUSES)
     if exclude_application is not None:
         benefits = benefits.exclude(application=exclude_application)
@@ -146,10 +147,6 @@ def dibao_income(assessment, covered: list[Member]) -> Decimal:
 def classification_thresholds(day: datetime.date):
     """Registered with households.classification: the ages and grade of no labour capacity are
     the 低保 standard's of that year (its field defaults before any standard is set)."""
-    from households.classification import CapacityThresholds
-
-    from .selectors import standard_for
-
     standard = standard_for(Programme.DIBAO, day.year)
 
     def value(field: str) -> int:
@@ -162,3 +159,43 @@ def classification_thresholds(day: datetime.date):
         minor_age=value("no_capacity_age_minor"),
         severe_grade=value("severe_disability_grade"),
     )
+
+
+def proposed_decision(application: Application, *, standard: Standard, care_level: str = "full_self_care"):
+    """The amount, its explanation and the classification the township proposes: the rules on the
+    case's frozen assessment (特困: the standard and the care level; 单人保: the person's own income
+    in a 低保边缘 household; else the household's grant for the members not supported as 特困)."""
+    assessment = application.assessment
+    if assessment is None or assessment.status != Assessment.Status.FINISHED:
+        raise WorkflowError(_("The economic-status result must be finished (frozen) first."))
+    on = clock.today()
+    if application.programme == Programme.TEKUN:
+        amount = rules.tekun_decision(standard=standard, care_level=care_level)
+        tekun_ids = frozenset({application.single_member_id})
+    elif application.single_member_id:
+        # 单人保: a 低保边缘 household only, the person's own income counted (docs/rules.md).
+        amount, code = single_person_decision(application, assessment=assessment, standard=standard)
+        if code:
+            return amount, ""
+        amount = rules.with_addons(amount, standard=standard, covered=[application.single_member], on=on)
+        tekun_ids = tekun_supported_ids(application.household)
+    else:
+        covered = dibao_covered_members(application)
+        amount = rules.dibao_decision(
+            standard=standard,
+            covered=covered,
+            count=len(covered),
+            income=dibao_income(assessment, covered),
+            on=on,
+        )
+        tekun_ids = tekun_supported_ids(application.household)
+    if not assessment.assets_within_limits:
+        reasons = "；".join(assessment.asset_reasons or [])
+        amount = rules.Amount(Decimal("0"), _("Assets above the limits: %(reasons)s") % {"reasons": reasons})
+    classification, _reason = classify(
+        member_facts(application.household),
+        today=on,
+        thresholds=classification_thresholds(on),
+        tekun_member_ids=tekun_ids,
+    )
+    return amount, classification

@@ -19,6 +19,7 @@ from households.models import Classification, Member, Relationship
 from sunwu_relief.text import export_safe
 
 from .models import COVERED_STATUSES, Benefit, BenefitChange, BenefitStatus, Programme
+from .selectors import state_in_month
 
 CLASS_LABELS = {Classification.KEY: "重点", Classification.LONG_TERM: "长期", Classification.GENERAL: "一般"}
 HEADERS = ["乡镇", "行政村", "户主姓名", "户主身份证号", "保障人口", "保障类别", "保障金额(元/月)", "起始年月", "备注"]
@@ -37,15 +38,6 @@ class RollRow:
     note: str
     # The benefit behind the row (payments build their items from the roll); not a cell.
     benefit: Benefit | None = field(default=None, compare=False, repr=False)
-
-
-def state_in_month(benefit: Benefit, month: datetime.date) -> tuple[str, Decimal]:
-    """(status, amount) of the decision in force in `month` (prefetch `changes`); before the
-    benefit starts, not paid."""
-    decision = benefit.decision_in(month)
-    if decision is None:
-        return "", Decimal("0")
-    return decision.new_status, decision.new_amount
 
 
 def roll_benefits(

@@ -1,12 +1,15 @@
 """Reads of applications and benefits, scoped to what the user may see."""
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
+from assessments.selectors import departmental_records, signed_visit
+from households.models import Relationship
 from households.selectors import households_for
 from sunwu_relief import clock
 from sunwu_relief.roles import Role, role_of
@@ -20,6 +23,7 @@ from .models import (
     BenefitStatus,
     Holiday,
     Objection,
+    Programme,
     PublicNotice,
     Standard,
     StopNotice,
@@ -27,7 +31,7 @@ from .models import (
     WrittenNotice,
 )
 from .models import ApplicationStatus as S
-from .rules import add_working_days
+from .rules import add_working_days, deadline_numbers, policy_number
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR})
 
@@ -79,8 +83,8 @@ def notices_for(user, *, village_id: int | None = None, on: datetime.date | None
 
 
 def _minor_age(calendar: "WorkingCalendar | None", on: datetime.date) -> int:
-    standard = (calendar or WorkingCalendar()).standard("tekun", on.year)
-    return int(getattr(standard, "notice_minor_age", 18))
+    standard = (calendar or WorkingCalendar()).standard(Programme.TEKUN, on.year)
+    return policy_number("notice_minor_age", standard=standard)
 
 
 def board_notices_for(user, *, village_id: int | None = None, on: datetime.date) -> list[PublicNotice]:
@@ -92,7 +96,7 @@ def board_notices_for(user, *, village_id: int | None = None, on: datetime.date)
         n
         for n in notices.order_by("application__household__village__name", "id")
         if not (
-            n.application.programme == "tekun"
+            n.application.programme == Programme.TEKUN
             and n.application.single_member is not None
             and n.application.single_member.age_on(on) < minor_age
         )
@@ -114,16 +118,23 @@ def stop_notices_for(user, *, village_id: int | None = None, on: datetime.date) 
     ]
 
 
+def state_in_month(benefit: Benefit, month: datetime.date) -> tuple[str, Decimal]:
+    """(status, amount) of the decision in force in `month` (prefetch `changes`); before the
+    benefit starts, not paid."""
+    decision = benefit.decision_in(month)
+    if decision is None:
+        return "", Decimal("0")
+    return decision.new_status, decision.new_amount
+
+
 def standing_list_for(user, *, village_id: int | None = None, on: datetime.date) -> list[dict]:
     """长期公示: the households receiving 低保 or 特困 support, with only the fields a notice may
     show (village, name, household size, programme, monthly amount); 特困 minors not listed."""
-    from .roll import state_in_month
-
     minor_age = _minor_age(None, on)
     month = on.replace(day=1)
     queryset = (
         benefits_for(user)
-        .filter(status__in=[*COVERED_STATUSES, BenefitStatus.STOPPED], programme__in=["dibao", "tekun"])
+        .filter(status__in=[*COVERED_STATUSES, BenefitStatus.STOPPED], programme__in=[Programme.DIBAO, Programme.TEKUN])
         .select_related("household__village", "application")
         .prefetch_related("covered_members", "household__members", "changes")
         .order_by("household__village__township__code", "household__village__name", "household__number", "programme")
@@ -137,12 +148,12 @@ def standing_list_for(user, *, village_id: int | None = None, on: datetime.date)
         if status not in COVERED_STATUSES:
             continue
         covered = list(benefit.covered_members.all())
-        if benefit.programme == "tekun" and any(m.age_on(on) < minor_age for m in covered):
+        if benefit.programme == Programme.TEKUN and any(m.age_on(on) < minor_age for m in covered):
             continue
         if benefit.application is not None:
             name = benefit.application.applicant_name
         else:
-            head = next((m for m in benefit.household.members.all() if m.relationship == "head"), None)
+            head = next((m for m in benefit.household.members.all() if m.relationship == Relationship.HEAD), None)
             name = head.name if head else ""
         rows.append(
             {
@@ -223,14 +234,6 @@ def working_day_deadline(start: datetime.date, days: int) -> datetime.date:
     return WorkingCalendar().deadline(start, days)
 
 
-_DEADLINE_DEFAULTS = (
-    ("investigation_start_days", 3),
-    ("decision_days", 30),
-    ("decision_days_extended", 45),
-    ("county_decision_days", 10),
-    ("township_opinion_days", 15),
-    ("objection_opinion_days", 15),
-)
 _BEFORE_TOWNSHIP_OPINION = frozenset({S.ACCEPTED, S.INVESTIGATING, S.EVALUATING, S.TOWNSHIP_REVIEW})
 
 
@@ -244,7 +247,7 @@ def application_deadlines(
     calendar = calendar or WorkingCalendar()
     snapshot = application.standard_snapshot or {}
     standard = calendar.standard(application.programme, on.year)
-    numbers = {name: int(snapshot.get(name, getattr(standard, name, default))) for name, default in _DEADLINE_DEFAULTS}
+    numbers = deadline_numbers(snapshot=snapshot, standard=standard)
     accepted = timezone.localdate(application.accepted_at)
     deadlines = []
     if application.status == S.ACCEPTED:
@@ -259,7 +262,7 @@ def application_deadlines(
                 calendar.deadline(upheld, numbers["objection_opinion_days"]),
             )
         )
-    elif application.programme == "tekun" and application.status in _BEFORE_TOWNSHIP_OPINION:
+    elif application.programme == Programme.TEKUN and application.status in _BEFORE_TOWNSHIP_OPINION:
         deadlines.append((_("Township opinion"), calendar.deadline(accepted, numbers["township_opinion_days"])))
     if application.status == S.COUNTY_REVIEW and application.received_by_county_at:
         received = timezone.localdate(application.received_by_county_at)
@@ -275,9 +278,6 @@ def decision_evidence(application: Application) -> dict:
     """Everything a county reviewer decides from, on one screen: who is in the household, what
     they declared and what the departments hold, the visit, the evaluation, the notice and its
     objections, the spot check and the county's own visits. The caller has scoped `application`."""
-    from assessments.models import Assessment
-    from assessments.selectors import departmental_records, signed_visit
-
     household = application.household
     members = list(household.members.order_by("id"))
     assessment = application.assessment
@@ -310,7 +310,7 @@ def decision_evidence(application: Application) -> dict:
         "notices": list(application.notices.prefetch_related("objections")),
         "spot_check": spot_check,
         "county_visits": list(application.county_visits.prefetch_related("visitors")),
-        "obligors": list(application.obligors.all()) if application.programme == "tekun" else [],
+        "obligors": list(application.obligors.all()) if application.programme == Programme.TEKUN else [],
     }
 
 
@@ -326,5 +326,5 @@ def written_notice_number(notice: WrittenNotice) -> str:
 
 def dibao_monthly_standard(year: int):
     """The 低保 monthly standard S of a year (None without a standard); for the lower apps."""
-    standard = standard_for("dibao", year)
+    standard = standard_for(Programme.DIBAO, year)
     return standard.monthly_standard if standard is not None else None

@@ -9,7 +9,8 @@ commands all call these; nothing else changes a status.
 working: every public name of the topic modules is re-exported here.
 """
 
-from ..selectors import running_benefits, standard_for  # read by callers through this module
+from ..eligibility import proposed_decision  # reads; callers reach these through this module
+from ..selectors import running_benefits, standard_for
 from .applications import (
     application_create,
     application_resubmit,
@@ -67,10 +68,6 @@ from .investigation import (
     last_upheld_objection_at,
     obligor_add,
     obligor_remove,
-)
-from .proposals import (
-    dibao_decision,
-    proposed_decision,
 )
 from .roll_export import roll_export
 from .roll_import import (
@@ -147,7 +144,6 @@ __all__ = [
     "county_visit_override",
     "county_visit_record",
     "county_visit_required",
-    "dibao_decision",
     "eligibility_problems",
     "evaluation_problems",
     "evaluation_record",

@@ -18,10 +18,8 @@ from ..models import (
     Benefit,
     BenefitChange,
     BenefitStatus,
-    ManualReason,
     Programme,
     ReasonCode,
-    Standard,
     StopNotice,
     WrittenNotice,
 )
@@ -31,16 +29,15 @@ from .decision_records import (
     AMOUNT_KINDS,
     BENEFIT_CHANGES,
     CARRYING_KINDS,
-    Basis,
     Kind,
+    _amount_of_change,
     _create,
     _head_name,
     _locked,
     _month,
+    _problem,
     _sync,
     _yuan,
-    manual_ceiling,
-    rule_amount,
 )
 from .written_notices import _written_notice, appeal_text
 
@@ -69,10 +66,6 @@ def _ensure_stop_noticed(benefit: Benefit) -> None:
 
 
 # One decision ----------------------------------------------------------------------------------
-
-
-def _problem(code: str, message: str) -> Problem:
-    return Problem(code, message)
 
 
 def _kind_of(decision: BenefitChange) -> Kind:
@@ -269,7 +262,9 @@ def benefit_change(
         **basis_fields,
     )
     if kind == Kind.PHASE_OUT:
-        months = int((decision.standard_snapshot or benefit.standard_snapshot).get("phase_out_months", 6))
+        months = rules.policy_number(
+            "phase_out_months", snapshot=decision.standard_snapshot or benefit.standard_snapshot
+        )
         benefit.phase_out_until = rules.add_months(effective_month, months)
         benefit.save(update_fields=["phase_out_until"])
     _sync(benefit, actor=actor)
@@ -291,100 +286,6 @@ def benefit_change(
     )
     _notify(benefit, decision, _notice_body(benefit, [line], reason_code=reason_code, reason=reason))
     return decision
-
-
-def _amount_of_change(
-    benefit: Benefit,
-    *,
-    standard: Standard,
-    assessment,
-    manual_reason: str,
-    new_amount: Decimal | None,
-    care_level: str,
-) -> tuple[rules.Amount, dict]:
-    """The amount of a raise or lower: by the rules from an assessment, or a bounded manual one."""
-    if (assessment is None) == (not manual_reason):
-        raise InvalidInput(
-            field_errors={
-                "assessment": [
-                    _problem(
-                        "decision.basis_missing",
-                        _(
-                            "A raise or lower rests on a finished assessment, or is a manual adjustment with its reason (not both)."
-                        ),
-                    )
-                ]
-            },
-            code="decision.basis_missing",
-        )
-    if assessment is not None:
-        if assessment.household_id != benefit.household_id or assessment.status != "finished":
-            raise InvalidInput(
-                field_errors={
-                    "assessment": [
-                        _problem("decision.assessment_invalid", _("Choose a finished assessment of this household."))
-                    ]
-                },
-                code="decision.assessment_invalid",
-            )
-        if new_amount is not None:
-            raise InvalidInput(
-                field_errors={
-                    "new_amount": [
-                        _problem(
-                            "decision.amount_from_rules",
-                            _("The amount of a decision on an assessment is the rules'; leave it empty."),
-                        )
-                    ]
-                },
-                code="decision.amount_from_rules",
-            )
-        amount = rule_amount(benefit=benefit, assessment=assessment, standard=standard, care_level=care_level)
-        if amount.value <= 0:
-            raise WorkflowError(
-                problems=[
-                    _problem(
-                        "decision.not_eligible",
-                        _(
-                            "By this assessment the household is no longer eligible (%(why)s): decide a phase-out or a stop."
-                        )
-                        % {"why": amount.explanation},
-                    )
-                ]
-            )
-        fields = {"basis": Basis.ASSESSMENT, "assessment": assessment, "care_level": care_level}
-        return amount, {**fields, "standard_snapshot": standard.snapshot()}
-    if manual_reason not in ManualReason.values:
-        raise InvalidInput(
-            field_errors={"manual_reason": [_("Choose the reason of the manual adjustment.")]},
-            code="decision.manual_reason",
-        )
-    ceiling = manual_ceiling(benefit=benefit, standard=standard)
-    if (
-        new_amount is None
-        or new_amount <= 0
-        or new_amount > ceiling.value
-        or new_amount != Decimal(new_amount).quantize(Decimal("0.01"))
-    ):
-        raise InvalidInput(
-            field_errors={
-                "new_amount": [
-                    _problem(
-                        "decision.amount_out_of_bounds",
-                        _("A manual amount is above 0 and at most %(ceiling)s yuan (%(why)s).")
-                        % {"ceiling": _yuan(ceiling.value), "why": ceiling.explanation},
-                    )
-                ]
-            },
-            code="decision.amount_out_of_bounds",
-        )
-    value = Decimal(new_amount).quantize(Decimal("0.01"))
-    text = (
-        f"人工调整（{ManualReason(manual_reason).label}）：月保障金额 {_yuan(value)} 元，"
-        f"不超过全额 {_yuan(ceiling.value)} 元"
-    )
-    fields = {"basis": Basis.MANUAL, "manual_reason": manual_reason, "care_level": care_level}
-    return rules.Amount(value, text), {**fields, "standard_snapshot": standard.snapshot()}
 
 
 def phase_outs_complete(*, actor, on: datetime.date | None = None) -> int:

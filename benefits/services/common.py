@@ -4,6 +4,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from assessments.models import Assessment
 from sunwu_relief import clock
 from sunwu_relief.audit import record_event
 from sunwu_relief.authz import is_system, require, user_or_none
@@ -120,8 +121,6 @@ def _standard(programme: str, on: datetime.date | None = None) -> Standard:
 def _current_assessment(application: Application):
     """The assessment this case uses: its own, else the household's latest one (an upheld
     objection detaches the frozen one, so the caseworker's new assessment is taken up)."""
-    from assessments.models import Assessment
-
     if application.assessment_id is not None:
         return application.assessment
     return Assessment.objects.filter(household=application.household).order_by("-created", "-id").first()

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.models import Assessment
+from households.classification import household_classify
 from households.models import Household
 from sunwu_relief.audit import record_event
 from sunwu_relief.authz import user_or_none
@@ -194,12 +196,7 @@ def _approval_notice(application: Application, benefit: Benefit) -> WrittenNotic
 def _create_benefit(application: Application, *, actor) -> Benefit:
     decided = timezone.localdate(application.decided_at)
     classification = application.proposed_classification
-    standard_months = application.standard_snapshot or {}
-    review_months = (
-        standard_months.get("review_months_general", 6)
-        if classification == "general"
-        else standard_months.get("review_months_key", 12)
-    )
+    review_months = rules.review_months(classification=classification, snapshot=application.standard_snapshot)
     covered = _covered_members(application)
     benefit = Benefit(
         household=application.household,
@@ -210,7 +207,7 @@ def _create_benefit(application: Application, *, actor) -> Benefit:
         covered_count=len(covered),
         start_month=rules.next_month(decided),
         application=application,
-        next_review_due=rules.add_months(decided, int(review_months)),
+        next_review_due=rules.add_months(decided, review_months),
         decided_by=actor,
     )
     benefit._history_user = user_or_none(actor)
@@ -290,8 +287,6 @@ def _release_from_dibao(application: Application, *, actor, effective: datetime.
 
 def _benefit_assessment(benefit: Benefit):
     """The assessment a benefit rests on: its application's, else the household's latest finished."""
-    from assessments.models import Assessment
-
     if benefit.application_id and benefit.application.assessment_id:
         return benefit.application.assessment
     latest = (
@@ -312,8 +307,6 @@ def _benefit_assessment(benefit: Benefit):
 
 
 def _classify_household(household: Household, *, actor) -> None:
-    from households.classification import household_classify
-
     tekun_ids = frozenset(
         running_benefits()
         .filter(household=household, programme=Programme.TEKUN)

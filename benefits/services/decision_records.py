@@ -14,20 +14,25 @@ import datetime
 import logging
 from decimal import Decimal
 
-from households.models import Member, Relationship
-from sunwu_relief.authz import user_or_none
+from django.utils.translation import gettext as _
 
-from .. import rules
+from assessments.models import Assessment
+from households.models import Member, Relationship
+from sunwu_relief import clock
+from sunwu_relief.authz import user_or_none
+from sunwu_relief.errors import InvalidInput, Problem, WorkflowError
+
+from .. import eligibility, rules
 from ..models import (
     Application,
     Benefit,
     BenefitChange,
     BenefitStatus,
+    ManualReason,
     Programme,
     Standard,
 )
 from ..selectors import standard_for
-from .proposals import dibao_decision, proposed_decision
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +205,7 @@ def benefit_grant_record(
 
 def _carrier(benefit: Benefit, assessment) -> Application:
     """An unsaved application standing for the benefit, so that a decision's amount comes from the
-    very rule the township's proposal uses (`services.proposed_decision`)."""
+    very rule the township's proposal uses (`eligibility.proposed_decision`)."""
     single = benefit.application.single_member if benefit.application_id else None
     if single is None and benefit.covered_count == 1 and benefit.household.members.count() > 1:
         single = benefit.covered_members.first()
@@ -215,7 +220,7 @@ def _carrier(benefit: Benefit, assessment) -> Application:
 
 def rule_amount(*, benefit: Benefit, assessment, standard: Standard, care_level: str = "") -> rules.Amount:
     """The amount the rules give this benefit for a frozen assessment and a standard."""
-    amount, _classification = proposed_decision(
+    amount, _classification = eligibility.proposed_decision(
         _carrier(benefit, assessment), standard=standard, care_level=care_level or "full_self_care"
     )
     return amount
@@ -226,18 +231,14 @@ def manual_ceiling(*, benefit: Benefit, standard: Standard) -> rules.Amount:
     income at all — 低保: S × covered persons plus their 分类施保 add-ons; 特困: the basic living
     standard plus the highest care allowance."""
     if benefit.programme == Programme.TEKUN:
-        return rules.tekun_amount(
-            basic_standard=max(standard.tekun_basic, standard.monthly_standard * standard.tekun_basic_factor),
-            care_level="fully_disabled",
-            care_allowances={
-                "full_self_care": standard.care_full_self_care,
-                "semi_disabled": standard.care_semi_disabled,
-                "fully_disabled": standard.care_fully_disabled,
-            },
-        )
+        return rules.tekun_decision(standard=standard, care_level="fully_disabled")
     covered: list[Member] = list(benefit.covered_members.all())
-    return dibao_decision(
-        standard=standard, covered=covered, count=benefit.covered_count or len(covered), income=Decimal("0")
+    return rules.dibao_decision(
+        standard=standard,
+        covered=covered,
+        count=benefit.covered_count or len(covered),
+        income=Decimal("0"),
+        on=clock.today(),
     )
 
 
@@ -247,7 +248,7 @@ def _per_person(snapshot: dict, programme: str) -> Decimal | None:
         return None
     monthly = Decimal(str(snapshot["monthly_standard"]))
     if programme == Programme.TEKUN:
-        factor = Decimal(str(snapshot.get("tekun_basic_factor", "1.3")))
+        factor = Decimal(str(rules.policy_value("tekun_basic_factor", snapshot=snapshot)))
         return max(Decimal(str(snapshot.get("tekun_basic") or 0)), monthly * factor)
     return monthly
 
@@ -266,3 +267,101 @@ def _restated_amount(benefit: Benefit, decision: BenefitChange, standard: Standa
         return None
     persons = 1 if benefit.programme == Programme.TEKUN else benefit.covered_count
     return rules.standard_change(amount=decision.new_amount, old_standard=old, new_standard=new, persons=persons)
+
+
+def _problem(code: str, message: str) -> Problem:
+    return Problem(code, message)
+
+
+def _amount_of_change(
+    benefit: Benefit,
+    *,
+    standard: Standard,
+    assessment,
+    manual_reason: str,
+    new_amount: Decimal | None,
+    care_level: str,
+) -> tuple[rules.Amount, dict]:
+    """The amount of a raise or lower: by the rules from an assessment, or a bounded manual one."""
+    if (assessment is None) == (not manual_reason):
+        raise InvalidInput(
+            field_errors={
+                "assessment": [
+                    _problem(
+                        "decision.basis_missing",
+                        _(
+                            "A raise or lower rests on a finished assessment, or is a manual adjustment with its reason (not both)."
+                        ),
+                    )
+                ]
+            },
+            code="decision.basis_missing",
+        )
+    if assessment is not None:
+        if assessment.household_id != benefit.household_id or assessment.status != Assessment.Status.FINISHED:
+            raise InvalidInput(
+                field_errors={
+                    "assessment": [
+                        _problem("decision.assessment_invalid", _("Choose a finished assessment of this household."))
+                    ]
+                },
+                code="decision.assessment_invalid",
+            )
+        if new_amount is not None:
+            raise InvalidInput(
+                field_errors={
+                    "new_amount": [
+                        _problem(
+                            "decision.amount_from_rules",
+                            _("The amount of a decision on an assessment is the rules'; leave it empty."),
+                        )
+                    ]
+                },
+                code="decision.amount_from_rules",
+            )
+        amount = rule_amount(benefit=benefit, assessment=assessment, standard=standard, care_level=care_level)
+        if amount.value <= 0:
+            raise WorkflowError(
+                problems=[
+                    _problem(
+                        "decision.not_eligible",
+                        _(
+                            "By this assessment the household is no longer eligible (%(why)s): decide a phase-out or a stop."
+                        )
+                        % {"why": amount.explanation},
+                    )
+                ]
+            )
+        fields = {"basis": Basis.ASSESSMENT, "assessment": assessment, "care_level": care_level}
+        return amount, {**fields, "standard_snapshot": standard.snapshot()}
+    if manual_reason not in ManualReason.values:
+        raise InvalidInput(
+            field_errors={"manual_reason": [_("Choose the reason of the manual adjustment.")]},
+            code="decision.manual_reason",
+        )
+    ceiling = manual_ceiling(benefit=benefit, standard=standard)
+    if (
+        new_amount is None
+        or new_amount <= 0
+        or new_amount > ceiling.value
+        or new_amount != Decimal(new_amount).quantize(Decimal("0.01"))
+    ):
+        raise InvalidInput(
+            field_errors={
+                "new_amount": [
+                    _problem(
+                        "decision.amount_out_of_bounds",
+                        _("A manual amount is above 0 and at most %(ceiling)s yuan (%(why)s).")
+                        % {"ceiling": _yuan(ceiling.value), "why": ceiling.explanation},
+                    )
+                ]
+            },
+            code="decision.amount_out_of_bounds",
+        )
+    value = Decimal(new_amount).quantize(Decimal("0.01"))
+    text = (
+        f"人工调整（{ManualReason(manual_reason).label}）：月保障金额 {_yuan(value)} 元，"
+        f"不超过全额 {_yuan(ceiling.value)} 元"
+    )
+    fields = {"basis": Basis.MANUAL, "manual_reason": manual_reason, "care_level": care_level}
+    return rules.Amount(value, text), {**fields, "standard_snapshot": standard.snapshot()}

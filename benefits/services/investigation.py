@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from assessments.models import Assessment
+from assessments.selectors import signed_visit
 from assessments.services import check_document
 from sunwu_relief.audit import record_event
 from sunwu_relief.authz import user_or_none
@@ -48,8 +50,6 @@ def last_upheld_objection_at(application: Application) -> datetime.datetime | No
 
 
 def investigation_problems(application: Application) -> list[str]:
-    from assessments.selectors import signed_visit
-
     assessment = _current_assessment(application)
     problems = []
     if assessment is None:
@@ -61,12 +61,14 @@ def investigation_problems(application: Application) -> list[str]:
         )
     elif visit.investigators.count() < 2:
         problems.append(_("The household visit needs at least two investigators."))
-    if assessment.status != "finished":
+    if assessment.status != Assessment.Status.FINISHED:
         problems.append(_("The economic-status result must be finished (frozen) first."))
     upheld_at = last_upheld_objection_at(application)
     if upheld_at is not None:
         # An upheld objection found the facts unclear: the old result and visit cannot stand.
-        if assessment.status == "finished" and (assessment.finished_at is None or assessment.finished_at <= upheld_at):
+        if assessment.status == Assessment.Status.FINISHED and (
+            assessment.finished_at is None or assessment.finished_at <= upheld_at
+        ):
             problems.append(
                 Problem(
                     "investigation.assessment_before_objection",

@@ -42,7 +42,7 @@ def tekun_stop_propose(*, actor, benefit: Benefit, reason_code: str, reason: str
     _require_reason(reason_code, reason)
     person = benefit.covered_members.order_by("pk").first()
     standard = standard_for(Programme.TEKUN, today().year)
-    days = int((benefit.standard_snapshot or {}).get("notice_days", getattr(standard, "notice_days", 7)))
+    days = rules.policy_number("notice_days", snapshot=benefit.standard_snapshot, standard=standard)
     start = today()
     notice = StopNotice.objects.create(
         benefit=benefit,

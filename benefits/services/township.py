@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.selectors import signed_visit
 from households.models import Member
 from sunwu_relief.audit import record_event
 from sunwu_relief.authz import is_system, require, user_or_none
@@ -14,7 +15,7 @@ from sunwu_relief.errors import InvalidInput, Problem, WorkflowError
 from sunwu_relief.roles import Role
 from sunwu_relief.text import validate_multiline_text
 
-from .. import eligibility
+from .. import eligibility, rules
 from ..events import BenefitEvent
 from ..models import (
     IN_PROCEDURE,
@@ -26,18 +27,15 @@ from ..models import (
     ReasonCode,
     Standard,
 )
-from ..selectors import standard_for
+from ..selectors import WorkingCalendar, standard_for
 from ..workflow import INVESTIGATION_ACTIONS
 from .applications import eligibility_problems
 from .common import _check_allowed, _lock, _move, _require, _require_reason, _standard, _worked_on, today
-from .proposals import proposed_decision
 
 # Township review and public notice ------------------------------------------------------------
 
 
 def _investigator_ids(application: Application) -> set[int]:
-    from assessments.selectors import signed_visit
-
     ids = _worked_on(application, INVESTIGATION_ACTIONS)
     if application.assessment is not None:
         visit = signed_visit(application.assessment)
@@ -67,7 +65,7 @@ def application_township_approve(
     if application.programme == Programme.TEKUN:
         result = eligibility.tekun_check(application, assessment=application.assessment, standard=standard)
         application.eligibility = [c.as_dict() for c in result.conditions]
-    amount, classification = proposed_decision(application, standard=standard, care_level=care_level)
+    amount, classification = eligibility.proposed_decision(application, standard=standard, care_level=care_level)
     if amount.value <= 0:
         raise WorkflowError(
             _("The computed amount is zero (%(why)s): return or reject the application instead.")
@@ -281,8 +279,6 @@ def notices_complete_due(*, actor, on: datetime.date | None = None) -> int:
 def application_extend_deadline(*, actor, application: Application, reason: str) -> Application:
     """Grant the extension of the 低保 decision deadline (N1: 30 working days, 45 in special
     circumstances) with its reason, before the first deadline has passed. Audited; repeats do nothing."""
-    from ..selectors import WorkingCalendar
-
     application = _lock(application)
     _require(actor, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, application=application)
     if application.deadline_extended:
@@ -297,7 +293,7 @@ def application_extend_deadline(*, actor, application: Application, reason: str)
     else:
         snapshot = application.standard_snapshot or {}
         standard = standard_for(application.programme, today().year)
-        days = int(snapshot.get("decision_days", getattr(standard, "decision_days", 30)))
+        days = rules.policy_number("decision_days", snapshot=snapshot, standard=standard)
         due = WorkingCalendar().deadline(timezone.localdate(application.accepted_at), days)
         if due < today():
             problems.append(

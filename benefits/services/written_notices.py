@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 
 from assessments.services import check_document
 from households.models import Household
+from households.selectors import contacts_for
 from sunwu_relief.audit import record_event
 from sunwu_relief.errors import InvalidInput
 from sunwu_relief.roles import Role
 from sunwu_relief.text import validate_plain_text
 
+from .. import rules
 from ..events import BenefitEvent
 from ..models import (
     Application,
@@ -27,8 +29,6 @@ from .common import _require, today
 def appeal_text(household: Household) -> str:
     """How to appeal and where to complain, from the county settings in force when the notice is
     issued (the body of a written notice is a legal record: it keeps the text it was issued with)."""
-    from households.selectors import contacts_for
-
     return contacts_for(household.township).appeal_text
 
 
@@ -45,7 +45,7 @@ def _written_notice(
     standard: dict | None = None,
 ) -> WrittenNotice:
     issued = today()
-    days = int((standard or {}).get("written_notice_days", 3))
+    days = rules.policy_number("written_notice_days", snapshot=standard)
     return WrittenNotice.objects.create(
         kind=kind,
         household=household,
