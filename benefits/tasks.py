@@ -11,10 +11,8 @@ from .models import Standard
 def complete_public_notices() -> int:
     """Beat, daily: cases whose notice period is over without open objection go to the county,
     and 特困 stops whose notice period is over are decided."""
-    actor = system("task:complete_public_notices")
-    moved = services.notices_complete_due(actor=actor)
-    services.stop_notices_complete(actor=actor)
-    return moved
+    moved, _stops = services.public_notices_complete(actor=system("task:complete_public_notices"))
+    return sum(moved.values())
 
 
 @shared_task(acks_late=True)

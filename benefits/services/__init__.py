@@ -69,6 +69,7 @@ from .investigation import (
     obligor_add,
     obligor_remove,
 )
+from .nightly import public_notices_complete
 from .roll_export import roll_export
 from .roll_import import (
     CLASSIFICATIONS,
@@ -163,6 +164,7 @@ __all__ = [
     "open_discrepancies",
     "phase_outs_complete",
     "proposed_decision",
+    "public_notices_complete",
     "roll_export",
     "roll_import",
     "rule_amount",

@@ -27,12 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, on: str | None, **options) -> None:
         day = _date(on) if on else None
-        actor = system("command:close_notices")
-        moved = services.notices_complete_by_township(actor=actor, on=day)
+        moved, stops = services.public_notices_complete(actor=system("command:close_notices"), on=day)
         for township_id, name in Township.objects.order_by("code").values_list("pk", "name"):
             if moved.get(township_id):
                 self.stdout.write(f"{name}: {moved[township_id]}")
         self.stdout.write(f"moved to county review: {sum(moved.values())}")
-        self.stdout.write(
-            f"特困 stops decided after their notice: {services.stop_notices_complete(actor=actor, on=day)}"
-        )
+        self.stdout.write(f"特困 stops decided after their notice: {stops}")
