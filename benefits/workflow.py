@@ -1,4 +1,4 @@
-"""The application workflow's transition map (docs/rules.md). Guards live in services.py."""
+"""The application workflow's transition map (docs/rules.md). Guards live in benefits/services/."""
 
 from .models import ApplicationStatus as S
 
