@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from assessments.models import Assessment
 from households.models import Member, Relationship
 from sunwu_relief import clock
-from sunwu_relief.authz import user_or_none
+from sunwu_relief.authz import require, user_or_none
 from sunwu_relief.errors import InvalidInput, Problem, WorkflowError
+from sunwu_relief.roles import Role
 
 from .. import eligibility, rules
 from ..models import (
@@ -177,8 +178,10 @@ def benefit_grant_record(
     standard_snapshot: dict | None = None,
     reason: str = "",
 ) -> BenefitChange:
-    """The first decision of a new benefit (the approval, or the take-over of a legacy roll)."""
+    """The first decision of a new benefit (the approval, or the take-over of a legacy roll): the
+    county bureau's. A repeat returns the first."""
     benefit = _locked(benefit)
+    require(actor, roles=(Role.BUREAU_REVIEWER,), allow_system=False)
     existing = next((d for d in benefit.decisions() if d.kind == Kind.GRANT), None)
     if existing is not None:
         return existing

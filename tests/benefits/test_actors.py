@@ -75,3 +75,18 @@ def test_recomputed_decisions_are_the_reviewers_who_changed_the_standard(cases, 
     assert change.actor == cases.bureau
     event = AuditEvent.objects.get(action=BenefitEvent.BENEFIT_RECOMPUTE)
     assert event.actor == cases.bureau
+
+
+def test_only_the_bureau_records_a_benefits_first_decision(cases):
+    application = cases.to(ApplicationStatus.APPROVED)
+    benefit = application.benefit
+    grant = benefit.changes.get(kind=BenefitChange.Kind.GRANT)
+    with pytest.raises(NotAllowed):
+        services.benefit_grant_record(
+            benefit=benefit, actor=cases.caseworker, amount=Decimal("1"), explanation="x", basis=grant.basis
+        )
+    again = services.benefit_grant_record(
+        benefit=benefit, actor=cases.bureau, amount=Decimal("1"), explanation="x", basis=grant.basis
+    )
+    assert again == grant  # a repeat returns the first decision
+    assert again.new_amount != Decimal("1")
