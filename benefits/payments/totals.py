@@ -7,8 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Min, Q, Sum
 
-from ..models import Programme
-from ..models import ItemKind, PaymentBatch, PaymentItem
+from ..models import ItemKind, PaymentBatch, PaymentItem, Programme
 
 REGULAR = Q(kind=ItemKind.REGULAR)
 CENT = Decimal("0.01")
