@@ -30,3 +30,9 @@ class BenefitsConfig(AppConfig):
         from .selectors import dibao_monthly_standard
 
         register_standard_provider(dibao_monthly_standard)
+
+        # The 特困 standard is reviewed against the rural living level the bureau records.
+        from .carehomes.standard_review import standard_check
+        from .hooks import register_standard_check
+
+        register_standard_check(standard_check)

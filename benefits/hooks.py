@@ -58,3 +58,21 @@ def case_actor_problems(actor, application) -> list[str]:
     for check in _case_actor_checks:
         problems.extend(check(actor, application))
     return problems
+
+
+StandardCheck = Callable[["Standard"], list[str]]  # noqa: F821  (benefits.models.Standard)
+_standard_checks: list[StandardCheck] = []
+
+
+def register_standard_check(check: StandardCheck) -> None:
+    """A condition on a yearly standard kept elsewhere (the 特困 standard against the rural living
+    level, `benefits.carehomes.standard_review`)."""
+    if check not in _standard_checks:
+        _standard_checks.append(check)
+
+
+def standard_check_problems(standard) -> list[str]:
+    problems: list[str] = []
+    for check in _standard_checks:
+        problems.extend(check(standard))
+    return problems

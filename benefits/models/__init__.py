@@ -16,6 +16,8 @@ code uses and list them in `__all__`. A subpackage's models may import from `ben
 (not from `benefits.models` itself, which is still being imported when they load).
 """
 
+from ..carehomes.models import CareHome, LivingLevel, Placement, SelfCareAssessment
+from ..intake.models import Department, IntakeRequest, Referral
 from ..medical.models import MedicalClaim
 from ..temporary.models import TemporaryCase, TemporaryPayment
 from .applications import IN_PROCEDURE, Application, ApplicationStatus, Obligor, ReasonCode, Transition
@@ -45,6 +47,13 @@ from .procedure import CountyVisit, DemocraticEvaluation, Objection, PublicNotic
 from .standards import Programme, Standard
 
 __all__ = [
+    "CareHome",
+    "Department",
+    "IntakeRequest",
+    "LivingLevel",
+    "Placement",
+    "Referral",
+    "SelfCareAssessment",
     "COVERED_STATUSES",
     "RUNNING_STATUSES",
     "FROZEN_BATCH_STATUSES",
