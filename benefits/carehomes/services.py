@@ -5,6 +5,7 @@ self-care assessments that set the care allowance."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,10 +20,13 @@ from sunwu_relief.errors import InvalidInput, OutOfScope, Problem, WorkflowError
 from sunwu_relief.roles import Role
 from sunwu_relief.text import text_field_errors
 
-from ..models import Programme
+from .. import services as benefit_services
+from ..models import Programme, Standard
 from ..selectors import running_benefits
-from .models import CareHome, CareLevel, Placement, PlacementEnd, SelfCareAssessment, SupportMode
+from .events import CareEvent
+from .models import CareHome, CareLevel, LivingLevel, Placement, PlacementEnd, SelfCareAssessment, SupportMode
 from .selectors import occupancy
+from .standard_review import floor_problem, living_floor
 
 # Centralised placements are the bureau's (the admin); dispersed support the township's too.
 PLACING_ROLES = {
@@ -59,7 +63,9 @@ def care_home_save(*, actor, home: CareHome) -> CareHome:
                 code="carehome.capacity_below_occupancy",
             )
     home.save()
-    record_event(actor=actor, action="carehome.save", obj=home, township_id=home.township_id, capacity=home.capacity)
+    record_event(
+        actor=actor, action=CareEvent.HOME_SAVE, obj=home, township_id=home.township_id, capacity=home.capacity
+    )
     return home
 
 
@@ -175,7 +181,9 @@ def placement_start(*, actor, member: Member, data: PlacementData) -> Placement:
     if problems:
         raise WorkflowError(problems=problems)
     placement = _create(actor=actor, member=member, data=data, home=home)
-    record_event(actor=actor, action="placement.start", obj=placement, mode=placement.mode, home_id=placement.home_id)
+    record_event(
+        actor=actor, action=CareEvent.PLACEMENT_START, obj=placement, mode=placement.mode, home_id=placement.home_id
+    )
     return placement
 
 
@@ -215,7 +223,9 @@ def placement_move(*, actor, placement: Placement, data: PlacementData) -> Place
     if problems:
         raise WorkflowError(problems=problems)
     moved = _create(actor=actor, member=placement.member, data=data, home=home, previous=placement)
-    record_event(actor=actor, action="placement.move", obj=moved, previous_id=placement.pk, home_id=moved.home_id)
+    record_event(
+        actor=actor, action=CareEvent.PLACEMENT_MOVE, obj=moved, previous_id=placement.pk, home_id=moved.home_id
+    )
     return moved
 
 
@@ -237,7 +247,7 @@ def placement_end(*, actor, placement: Placement, on: datetime.date, reason: str
         raise InvalidInput(field_errors=errors, code="placement.invalid")
     placement.end_on, placement.end_reason, placement.end_note = on, reason, note.strip()
     placement.save(update_fields=["end_on", "end_reason", "end_note"])
-    record_event(actor=actor, action="placement.end", obj=placement, reason=reason)
+    record_event(actor=actor, action=CareEvent.PLACEMENT_END, obj=placement, reason=reason)
     return placement
 
 
@@ -277,5 +287,52 @@ def self_care_assess(
         note=note.strip(),
         recorded_by=actor,
     )
-    record_event(actor=actor, action="selfcare.assess", obj=assessment, level=level, assessed_on=assessed_on)
+    record_event(actor=actor, action=CareEvent.SELF_CARE_ASSESS, obj=assessment, level=level, assessed_on=assessed_on)
     return assessment
+
+
+# The 特困 standard reviewed against the rural living level (the rule: `standard_review`).
+
+
+@transaction.atomic
+def living_level_save(*, actor, level: LivingLevel) -> LivingLevel:
+    """The bureau records (or corrects) the living level a standard year is reviewed against."""
+    require(actor, roles=[Role.BUREAU_REVIEWER], allow_system=False)
+    try:
+        level.full_clean(exclude=["recorded_by"])
+    except ValidationError as exc:
+        raise InvalidInput(field_errors=exc.message_dict, code="living_level.invalid") from exc
+    errors = {}
+    if level.expenditure <= 0:
+        errors["expenditure"] = [Problem("living_level.bad_expenditure", _("Above 0 yuan a year."))]
+    if not Decimal("50") <= level.price_index <= Decimal("200"):
+        errors["price_index"] = [Problem("living_level.bad_index", _("Between 50 and 200 (previous year = 100)."))]
+    if not level.year - 3 <= level.expenditure_year <= level.year:
+        errors["expenditure_year"] = [
+            Problem("living_level.bad_year", _("The statistics of the standard year or of up to 3 years before."))
+        ]
+    if errors:
+        raise InvalidInput(field_errors=errors, code="living_level.invalid")
+    level.recorded_by = actor
+    level.save()
+    floor = living_floor(expenditure=level.expenditure, price_index=level.price_index)
+    record_event(actor=actor, action=CareEvent.LIVING_LEVEL_SAVE, obj=level, year=level.year, floor=str(floor.value))
+    return level
+
+
+@transaction.atomic
+def tekun_standard_set(*, actor, standard: Standard, basic: Decimal) -> Standard:
+    """The bureau sets a year's 特困 basic living standard from the review page: refused below the
+    recorded living level, otherwise saved by the standards' own service (a new version)."""
+    require(actor, roles=[Role.BUREAU_REVIEWER], allow_system=False)
+    standard = Standard.objects.select_for_update().get(pk=standard.pk)
+    if standard.programme != Programme.TEKUN:
+        raise InvalidInput(
+            field_errors={"basic": [Problem("standard.not_tekun", _("Only the 特困 standard is reviewed here."))]},
+            code="standard.not_tekun",
+        )
+    standard.tekun_basic = Decimal(basic)
+    problem = floor_problem(standard)
+    if problem:
+        raise InvalidInput(field_errors={"basic": [problem]}, code=problem.code)
+    return benefit_services.standard_save(actor=actor, standard=standard)

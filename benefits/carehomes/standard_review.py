@@ -8,17 +8,11 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sunwu_relief.audit import record_event
-from sunwu_relief.authz import require
-from sunwu_relief.errors import InvalidInput, Problem
-from sunwu_relief.roles import Role
+from sunwu_relief.errors import Problem
 
 from .. import rules
-from .. import services as benefit_services
 from ..models import Programme, Standard
 from .models import LivingLevel
 
@@ -67,50 +61,6 @@ def standard_check(standard: Standard) -> list[Problem]:
     """For `benefits.hooks.register_standard_check`."""
     problem = floor_problem(standard)
     return [problem] if problem else []
-
-
-@transaction.atomic
-def living_level_save(*, actor, level: LivingLevel) -> LivingLevel:
-    """The bureau records (or corrects) the living level a standard year is reviewed against."""
-    require(actor, roles=[Role.BUREAU_REVIEWER], allow_system=False)
-    try:
-        level.full_clean(exclude=["recorded_by"])
-    except ValidationError as exc:
-        raise InvalidInput(field_errors=exc.message_dict, code="living_level.invalid") from exc
-    errors = {}
-    if level.expenditure <= 0:
-        errors["expenditure"] = [Problem("living_level.bad_expenditure", _("Above 0 yuan a year."))]
-    if not Decimal("50") <= level.price_index <= Decimal("200"):
-        errors["price_index"] = [Problem("living_level.bad_index", _("Between 50 and 200 (previous year = 100)."))]
-    if not level.year - 3 <= level.expenditure_year <= level.year:
-        errors["expenditure_year"] = [
-            Problem("living_level.bad_year", _("The statistics of the standard year or of up to 3 years before."))
-        ]
-    if errors:
-        raise InvalidInput(field_errors=errors, code="living_level.invalid")
-    level.recorded_by = actor
-    level.save()
-    floor = living_floor(expenditure=level.expenditure, price_index=level.price_index)
-    record_event(actor=actor, action="living_level.save", obj=level, year=level.year, floor=str(floor.value))
-    return level
-
-
-@transaction.atomic
-def tekun_standard_set(*, actor, standard: Standard, basic: Decimal) -> Standard:
-    """The bureau sets a year's 特困 basic living standard from the review page: refused below the
-    recorded living level, otherwise saved by the standards' own service (a new version)."""
-    require(actor, roles=[Role.BUREAU_REVIEWER], allow_system=False)
-    standard = Standard.objects.select_for_update().get(pk=standard.pk)
-    if standard.programme != Programme.TEKUN:
-        raise InvalidInput(
-            field_errors={"basic": [Problem("standard.not_tekun", _("Only the 特困 standard is reviewed here."))]},
-            code="standard.not_tekun",
-        )
-    standard.tekun_basic = Decimal(basic)
-    problem = floor_problem(standard)
-    if problem:
-        raise InvalidInput(field_errors={"basic": [problem]}, code=problem.code)
-    return benefit_services.standard_save(actor=actor, standard=standard)
 
 
 @dataclass(frozen=True)

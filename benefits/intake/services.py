@@ -22,6 +22,7 @@ from sunwu_relief.text import text_field_errors
 from .. import services as benefit_services
 from ..models import Application, Programme
 from ..selectors import working_day_deadline
+from .events import IntakeEvent
 from .models import (
     CloseReason,
     Department,
@@ -127,7 +128,7 @@ def intake_register(*, actor, data: IntakeData) -> IntakeRequest:
         request=data.request.strip(),
         created_by=actor,
     )
-    record_event(actor=actor, action="intake.register", obj=intake, receipt=intake.receipt_number, kind=intake.kind)
+    record_event(actor=actor, action=IntakeEvent.REGISTER, obj=intake, receipt=intake.receipt_number, kind=intake.kind)
     return intake
 
 
@@ -154,7 +155,7 @@ def intake_link_member(*, actor, intake: IntakeRequest, member: Member) -> Intak
         raise OutOfScope()
     intake.member = member
     intake.save(update_fields=["member"])
-    record_event(actor=actor, action="intake.link_member", obj=intake, member_id=member.pk)
+    record_event(actor=actor, action=IntakeEvent.LINK_MEMBER, obj=intake, member_id=member.pk)
     return intake
 
 
@@ -189,7 +190,7 @@ def intake_to_application(*, actor, intake: IntakeRequest, programme: str) -> Ap
     intake.application = application
     _handled(intake, actor, IntakeStatus.APPLICATION)
     intake.save(update_fields=["application", "status", "handled_at", "handled_by"])
-    record_event(actor=actor, action="intake.to_application", obj=intake, application_id=application.pk)
+    record_event(actor=actor, action=IntakeEvent.TO_APPLICATION, obj=intake, application_id=application.pk)
     return application
 
 
@@ -223,7 +224,7 @@ def intake_refer(*, actor, intake: IntakeRequest, department: Department, handed
     )
     _handled(intake, actor, IntakeStatus.REFERRED)
     intake.save(update_fields=["status", "handled_at", "handled_by"])
-    record_event(actor=actor, action="intake.refer", obj=intake, department=department.code, due_on=referral.due_on)
+    record_event(actor=actor, action=IntakeEvent.REFER, obj=intake, department=department.code, due_on=referral.due_on)
     return referral
 
 
@@ -256,7 +257,7 @@ def referral_answer(*, actor, referral: Referral, outcome: str, answer: str, ans
     intake.save(update_fields=["status"])
     record_event(
         actor=actor,
-        action="intake.answer",
+        action=IntakeEvent.ANSWER,
         obj=intake,
         outcome=outcome,
         late=referral.answered_on > referral.due_on,
@@ -283,7 +284,7 @@ def intake_close(*, actor, intake: IntakeRequest, reason_code: str, note: str) -
     intake.close_reason, intake.close_note = reason_code, note.strip()
     _handled(intake, actor, IntakeStatus.CLOSED)
     intake.save(update_fields=["close_reason", "close_note", "status", "handled_at", "handled_by"])
-    record_event(actor=actor, action="intake.close", obj=intake, reason_code=reason_code)
+    record_event(actor=actor, action=IntakeEvent.CLOSE, obj=intake, reason_code=reason_code)
     return intake
 
 
@@ -297,5 +298,5 @@ def department_save(*, actor, department: Department) -> Department:
     except ValidationError as exc:
         raise InvalidInput(field_errors=exc.message_dict, code="department.invalid") from exc
     department.save()
-    record_event(actor=actor, action="department.save", obj=department, answer_days=department.answer_days)
+    record_event(actor=actor, action=IntakeEvent.DEPARTMENT_SAVE, obj=department, answer_days=department.answer_days)
     return department

@@ -12,17 +12,14 @@ from benefits.carehomes.selectors import care_allowance, care_homes, dispersed_s
 from benefits.carehomes.services import (
     PlacementData,
     care_home_save,
+    living_level_save,
     placement_end,
     placement_move,
     placement_start,
     self_care_assess,
-)
-from benefits.carehomes.standard_review import (
-    living_floor,
-    living_level_save,
-    review_rows,
     tekun_standard_set,
 )
+from benefits.carehomes.standard_review import living_floor, review_rows
 from benefits.models import Standard
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
 from tests.benefits.programme_builders import benefit_from_roll
