@@ -36,3 +36,7 @@ class BenefitsConfig(AppConfig):
         from .hooks import register_standard_check
 
         register_standard_check(standard_check)
+
+        # The admin pages of the one door and of 特困 support by place (registered with the site).
+        from .carehomes import admin as _care_admin  # noqa: F401
+        from .intake import admin as _intake_admin  # noqa: F401

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .carehomes import views as care_views
+from .intake import views as intake_views
 from .medical import views as medical_views
 from .payments import views as payment_views
 from .temporary import views as temporary_views
@@ -27,4 +29,12 @@ urlpatterns = [
     path("temporary/new/", temporary_views.temporary_create_view, name="temporary-create"),
     path("temporary/<int:pk>/", temporary_views.temporary_detail_view, name="temporary"),
     path("temporary/<int:pk>/<slug:step>/", temporary_views.temporary_step_view, name="temporary-step"),
+    path("intake/", intake_views.intake_list_view, name="intake-list"),
+    path("intake/new/", intake_views.intake_create_view, name="intake-create"),
+    path("intake/<int:pk>/", intake_views.intake_detail_view, name="intake"),
+    path("intake/<int:pk>/receipt/", intake_views.intake_receipt_view, name="intake-receipt"),
+    path("intake/<int:pk>/<slug:step>/", intake_views.intake_step_view, name="intake-step"),
+    path("care/", care_views.care_list_view, name="care-list"),
+    path("care/persons/<int:pk>/", care_views.care_person_view, name="care-person"),
+    path("care/persons/<int:pk>/<slug:step>/", care_views.care_step_view, name="care-step"),
 ]

@@ -6,14 +6,15 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from households.models import Member
+from households.selectors import members_for
 from sunwu_relief.roles import Role, is_county_wide, role_of, township_id_of
 
 from ..models import Programme, Standard
 from ..rules import CARE_LEVELS
-from ..selectors import standard_for
+from ..selectors import running_benefits, standard_for
 from .models import CareHome, Placement, SelfCareAssessment, SupportMode
 
 READER_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR})
@@ -66,6 +67,23 @@ def dispersed_support_for(user, *, on: datetime.date) -> QuerySet[Placement]:
     return current_placements(user, on=on, mode=SupportMode.DISPERSED).order_by("member__name")
 
 
+def supported_persons(user) -> QuerySet[Member]:
+    """The members in the user's scope with running 特困 support (the persons placed or supported
+    at home)."""
+    tekun = running_benefits().filter(programme=Programme.TEKUN)
+    return members_for(user).filter(benefits_covering__in=tekun).distinct().select_related("household__village")
+
+
+def unplaced_persons(user, *, on: datetime.date) -> QuerySet[Member]:
+    """Supported persons with no placement on `on` (where they live is still to be recorded)."""
+    placed = Placement.objects.filter(_living_on(on)).values("member_id")
+    return supported_persons(user).exclude(pk__in=placed).order_by("name")
+
+
+def self_care_history(member: Member) -> QuerySet[SelfCareAssessment]:
+    return member.self_care_assessments.order_by("-assessed_on", "-id")
+
+
 def latest_self_care(member: Member, *, on: datetime.date) -> SelfCareAssessment | None:
     """The assessment in force on `on`: the latest by its date (of one day, the last recorded)."""
     return SelfCareAssessment.objects.filter(member=member, assessed_on__lte=on).order_by("-assessed_on", "-id").first()
@@ -86,8 +104,10 @@ def allowance_for_level(level: str, standard: Standard) -> Decimal:
 def care_allowance(member: Member, *, on: datetime.date) -> CareAllowance | None:
     """The care allowance on `on` from the latest self-care assessment and the 特困 standard of the
     year; None without an assessment or a standard."""
-    assessment = latest_self_care(member, on=on)
-    standard = standard_for(Programme.TEKUN, on.year)
+    return _allowance(latest_self_care(member, on=on), standard_for(Programme.TEKUN, on.year))
+
+
+def _allowance(assessment: SelfCareAssessment | None, standard: Standard | None) -> CareAllowance | None:
     if assessment is None or standard is None:
         return None
     amount = allowance_for_level(assessment.level, standard)
@@ -96,3 +116,18 @@ def care_allowance(member: Member, *, on: datetime.date) -> CareAllowance | None
         f"照料护理补贴 {amount:.0f} 元/月（{standard.year} 年特困供养标准）"
     )
     return CareAllowance(assessment.level, amount, explanation, assessment)
+
+
+def dispersed_rows(user, *, on: datetime.date) -> list[tuple[Placement, CareAllowance | None]]:
+    """Support at home on `on`, each with its care allowance (assessments preloaded: a fixed
+    number of queries whatever the number of persons)."""
+    standard = standard_for(Programme.TEKUN, on.year)
+    assessments = SelfCareAssessment.objects.filter(assessed_on__lte=on).order_by("-assessed_on", "-id")
+    placements = dispersed_support_for(user, on=on).prefetch_related(
+        Prefetch("member__self_care_assessments", queryset=assessments, to_attr="assessments_by_date")
+    )
+    rows = []
+    for placement in placements:
+        latest = placement.member.assessments_by_date[0] if placement.member.assessments_by_date else None
+        rows.append((placement, _allowance(latest, standard)))
+    return rows

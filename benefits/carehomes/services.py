@@ -26,7 +26,7 @@ from ..selectors import running_benefits
 from .events import CareEvent
 from .models import CareHome, CareLevel, LivingLevel, Placement, PlacementEnd, SelfCareAssessment, SupportMode
 from .selectors import occupancy
-from .standard_review import floor_problem, living_floor
+from .standard_review import floor_problem, living_floor, living_level_errors
 
 # Centralised placements are the bureau's (the admin); dispersed support the township's too.
 PLACING_ROLES = {
@@ -302,15 +302,7 @@ def living_level_save(*, actor, level: LivingLevel) -> LivingLevel:
         level.full_clean(exclude=["recorded_by"])
     except ValidationError as exc:
         raise InvalidInput(field_errors=exc.message_dict, code="living_level.invalid") from exc
-    errors = {}
-    if level.expenditure <= 0:
-        errors["expenditure"] = [Problem("living_level.bad_expenditure", _("Above 0 yuan a year."))]
-    if not Decimal("50") <= level.price_index <= Decimal("200"):
-        errors["price_index"] = [Problem("living_level.bad_index", _("Between 50 and 200 (previous year = 100)."))]
-    if not level.year - 3 <= level.expenditure_year <= level.year:
-        errors["expenditure_year"] = [
-            Problem("living_level.bad_year", _("The statistics of the standard year or of up to 3 years before."))
-        ]
+    errors = living_level_errors(level)
     if errors:
         raise InvalidInput(field_errors=errors, code="living_level.invalid")
     level.recorded_by = actor

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from sunwu_relief.errors import Problem
@@ -33,6 +34,26 @@ def living_floor(*, expenditure: Decimal, price_index: Decimal) -> rules.Amount:
 def tekun_basic(standard: Standard) -> Decimal:
     """The 特困 basic living standard a standard gives (its own figure, at least factor × S)."""
     return max(standard.tekun_basic, standard.monthly_standard * standard.tekun_basic_factor)
+
+
+def tekun_standards() -> QuerySet[Standard]:
+    return Standard.objects.filter(programme=Programme.TEKUN)
+
+
+def living_level_errors(level: LivingLevel) -> dict[str, list[Problem]]:
+    """The checks of a living level beyond its fields' own: a positive expenditure, an index
+    between 50 and 200, statistics of the standard year or of up to three years before."""
+    errors: dict[str, list[Problem]] = {}
+    if level.expenditure is not None and level.expenditure <= 0:
+        errors["expenditure"] = [Problem("living_level.bad_expenditure", _("Above 0 yuan a year."))]
+    if level.price_index is not None and not Decimal("50") <= level.price_index <= Decimal("200"):
+        errors["price_index"] = [Problem("living_level.bad_index", _("Between 50 and 200 (previous year = 100)."))]
+    if level.year is not None and level.expenditure_year is not None:
+        if not level.year - 3 <= level.expenditure_year <= level.year:
+            errors["expenditure_year"] = [
+                Problem("living_level.bad_year", _("The statistics of the standard year or of up to 3 years before."))
+            ]
+    return errors
 
 
 def living_level_of(year: int) -> LivingLevel | None:
