@@ -11,8 +11,10 @@ from assessments.demo import seed_assessments
 from audits.demo_ledger import seed_ledger
 from audits.integrity.demo import seed_integrity
 from audits.services import spot_check_draw
+from benefits.carehomes.demo import seed_care
 from benefits.demo import seed_cases, seed_claims, seed_migrated, seed_scenarios, seed_temporary
 from benefits.demo.synthetic import GIVEN, SURNAMES, iter_households
+from benefits.intake.demo import seed_intake
 from benefits.payments.demo import seed_payments
 from benefits.services import holidays_load
 from households import services as household_services
@@ -201,6 +203,9 @@ class Command(BaseCommand):
         seed_payments(bureau=bureau, checker=users.get(username=PAYMENT_CHECKER), caseworkers=caseworkers)
         seed_claims(caseworkers=caseworkers)
         seed_temporary(households=households, caseworkers=caseworkers, reviewers=reviewers, bureau=bureau)
+        # One-door requests of each outcome; care homes (one full) with residents, support at home.
+        seed_intake(households=households, caseworkers=caseworkers, reviewers=reviewers)
+        seed_care(townships=townships, caseworkers=caseworkers, bureau=bureau)
         # The ledger last: its findings compare it with the benefits just created.
         seed_ledger(rng=random.Random(seed + 4), households=households)
         # The integrity work last: its checks read everything above (docs/integrity.md).
