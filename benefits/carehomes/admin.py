@@ -120,7 +120,7 @@ class MoveForm(Form):
 
 
 @admin.register(Placement)
-class PlacementAdmin(CountyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class PlacementAdmin(ReadOnlyAdminMixin, CountyMixin, admin.ModelAdmin):
     list_display = ["member", "mode", "home", "township", "start_on", "end_on", "end_reason", "actions_link"]
     list_filter = ["mode", "home", "end_reason"]
     search_fields = ["member__name", "home__name", "carer_name"]
@@ -216,7 +216,7 @@ class PlacementAdmin(CountyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SelfCareAssessment)
-class SelfCareAssessmentAdmin(CountyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class SelfCareAssessmentAdmin(ReadOnlyAdminMixin, CountyMixin, admin.ModelAdmin):
     list_display = ["member", "level", "assessed_on", "assessed_by"]
     list_filter = ["level"]
     exclude = ["township_id"]

@@ -80,6 +80,20 @@ def unplaced_persons(user, *, on: datetime.date) -> QuerySet[Member]:
     return supported_persons(user).exclude(pk__in=placed).order_by("name")
 
 
+def paid_care_level(member: Member) -> str | None:
+    """The self-care ability the person's running 特困 benefit pays this month (its decision in
+    force), None without one: shown beside the latest assessment, so that a change is seen."""
+    benefit = (
+        running_benefits()
+        .filter(programme=Programme.TEKUN, covered_members=member)
+        .prefetch_related("changes")
+        .order_by("-start_month")
+        .first()
+    )
+    decision = benefit.current_decision if benefit is not None else None
+    return (decision.care_level or None) if decision is not None else None
+
+
 def self_care_history(member: Member) -> QuerySet[SelfCareAssessment]:
     return member.self_care_assessments.order_by("-assessed_on", "-id")
 

@@ -15,12 +15,14 @@ from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error, client_ip, object_or_404, post_only, roles_required
 
+from ..rules import CARE_LEVELS
 from .forms import AtHomeForm, EndForm, SelfCareForm
 from .models import SupportMode
 from .selectors import (
     care_allowance,
     care_homes,
     dispersed_rows,
+    paid_care_level,
     placements_for,
     self_care_history,
     supported_persons,
@@ -78,13 +80,17 @@ def care_person_view(request: HttpRequest, pk: int) -> HttpResponse:
     today = clock.today()
     placements = placements_for(request.user).filter(member=person).order_by("-start_on", "-id")
     current = next((p for p in placements if p.end_on is None), None)
+    allowance, paid_level = care_allowance(person, on=today), paid_care_level(person)
     context = {
         "person": person,
         "supported": supported_persons(request.user).filter(pk=person.pk).exists(),
         "placements": placements,
         "current": current,
         "assessments": list(self_care_history(person)),
-        "allowance": care_allowance(person, on=today),
+        "allowance": allowance,
+        "paid_level": paid_level,
+        "paid_level_label": CARE_LEVELS.get(paid_level or "", ""),
+        "level_differs": allowance is not None and paid_level is not None and paid_level != allowance.level,
         "steps": _steps(request, current),
     }
     if context["assessments"]:

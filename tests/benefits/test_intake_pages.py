@@ -188,3 +188,62 @@ def test_the_admin_review_refuses_a_tekun_standard_below_the_living_level(client
     client.force_login(auditor)
     assert client.get(reverse("admin:benefits_livinglevel_changelist")).status_code == 200
     assert client.post(url, {"basic": "1200"}).status_code == 403
+
+
+def test_the_case_page_of_an_application_from_the_door_shows_the_receipt_number(
+    client, caseworker_sunwu, household_sunwu
+):
+    head = household_sunwu.members.get(relationship="head")
+    intake = register(caseworker_sunwu, kind="dibao", member=head, person_name="")
+    client.force_login(caseworker_sunwu)
+    step = reverse("benefits:intake-step", args=[intake.pk, "application"])
+    response = client.post(step, {"programme": "dibao"})
+    intake.refresh_from_db()
+    assert response.url == reverse("benefits:application", args=[intake.application_id])
+    assert intake.receipt_number in client.get(response.url).content.decode()
+
+
+def test_the_admin_writes_placements_only_through_its_own_pages(client, bureau_reviewer):
+    client.force_login(bureau_reviewer)
+    assert client.get(reverse("admin:benefits_placement_add")).status_code == 403
+    assert client.get(reverse("admin:benefits_selfcareassessment_add")).status_code == 403
+    assert client.get(reverse("admin:benefits_placement_place")).status_code == 200
+
+
+def test_the_person_page_shows_when_the_benefit_pays_another_self_care_level(client, cases, caseworker_sunwu, clock):
+    from django.utils import timezone
+
+    from assessments import services as assessment_services
+    from benefits import services
+    from tests.builders import scan
+    from tests.conftest import new_id_number
+
+    household = cases.make_household(
+        caseworker_sunwu, head=member_data(name="赵老汉", relationship="head", id_number=new_id_number(born="19450101"))
+    )
+    assessment = assessment_services.assessment_start(actor=caseworker_sunwu, household=household)
+    assessment_services.authorisation_record(
+        actor=caseworker_sunwu, assessment=assessment, signed_on=timezone.localdate(), signatory="赵老汉", scan=scan()
+    )
+    elder = household.members.get()
+    application = services.application_create(
+        actor=caseworker_sunwu, household=household, programme="tekun", single_member=elder
+    )
+    cases.to("township_review", application=application)
+    services.application_township_approve(
+        actor=cases.reviewer, application=application, opinion="符合特困供养条件", care_level="semi_disabled"
+    )
+    cases.to("approved", application=application)
+    client.force_login(caseworker_sunwu)
+    page = reverse("benefits:care-person", args=[elder.pk])
+    today = timezone.localdate()
+    self_care_assess(actor=caseworker_sunwu, member=elder, level="semi_disabled", assessed_on=today, assessed_by="医院")
+    body = client.get(page).content
+    assert b'data-testid="paid-level" data-level="semi_disabled"' in body
+    assert b'data-testid="level-differs"' not in body
+    later = today + datetime.timedelta(days=1)
+    clock.move_to(later)
+    self_care_assess(
+        actor=caseworker_sunwu, member=elder, level="fully_disabled", assessed_on=later, assessed_by="医院"
+    )
+    assert b'data-testid="level-differs"' in client.get(page).content

@@ -15,6 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from rest_framework import serializers
 
+from benefits.carehomes.models import CareHome
+from benefits.intake.models import Department
 from households.models import Household, Member, Township, Village
 
 PROJECT_APPS = ("sunwu_relief", "households", "assessments", "benefits", "audits")
@@ -55,6 +57,8 @@ def _constructor_kwargs(form_class: type) -> dict:
         "township_id": lambda: Village.objects.first().township_id,
         "application": lambda: None,
         "townships": lambda: Township.objects.all(),
+        "homes": lambda: CareHome.objects.all(),
+        "departments": lambda: Department.objects.all(),
     }
     kwargs = {}
     for name, parameter in inspect.signature(form_class.__init__).parameters.items():
