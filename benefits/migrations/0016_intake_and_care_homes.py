@@ -30,7 +30,7 @@ def load_departments(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('benefits', '0014_payment_batch_close_check'),
+        ('benefits', '0015_temporary_procedure'),
         ('households', '0006_village_confirmed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
