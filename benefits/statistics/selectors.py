@@ -7,17 +7,18 @@ recorded in the month with aid above zero: both are append-only records with the
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from households.models import Classification, Township
 from households.selectors import townships_for
 from sunwu_relief import clock
 
+from ..carehomes.models import Placement, SupportMode
 from ..medical.models import MedicalClaim
 from ..models import Programme
 from ..roll import roll_rows
@@ -61,23 +62,24 @@ class MonthlyReport:
     total: StatisticsRow = field(default_factory=lambda: StatisticsRow(township=""))
 
 
-# How a 特困 person of a month is supported: centralised in a care home, or dispersed at home.
-# The care-home placements answer it; without placement data every person is dispersed (at home).
-SupportModes = Callable[[datetime.date, list[int]], dict[int, str]]
+# How a 特困 person of a month is supported: centralised in a care home (a placement in a home on
+# the month's last day, or today for the current month), else dispersed (at home).
 CENTRALISED = "centralised"
 
 
-def _no_placements(month: datetime.date, benefit_ids: list[int]) -> dict[int, str]:
-    return {}
-
-
-_support_modes: SupportModes = _no_placements
-
-
-def register_support_modes(function: SupportModes) -> None:
-    """The care-home placements register how each 特困 benefit was supported in a month."""
-    global _support_modes
-    _support_modes = function
+def _support_modes(month: datetime.date, benefit_ids: list[int]) -> dict[int, str]:
+    if not benefit_ids:
+        return {}
+    start, after = _month_bounds(month)
+    day = min(after - datetime.timedelta(days=1), clock.today())
+    placed = (
+        Placement.objects.filter(
+            mode=SupportMode.CENTRALISED, start_on__lte=day, member__benefits_covering__in=benefit_ids
+        )
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
+        .values_list("member__benefits_covering", flat=True)
+    )
+    return {benefit_id: CENTRALISED for benefit_id in placed if benefit_id in set(benefit_ids)}
 
 
 def _month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:

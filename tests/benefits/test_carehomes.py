@@ -279,3 +279,22 @@ def test_the_living_level_is_checked_and_the_bureaus(bureau_reviewer, caseworker
     with pytest.raises(NotAllowed):
         living_level_save(actor=caseworker_sunwu, level=good)
     assert living_level_save(actor=bureau_reviewer, level=good).recorded_by == bureau_reviewer
+
+
+def test_the_monthly_report_counts_a_resident_as_centralised_from_the_month_of_placement(
+    make_supported, home, bureau_reviewer, clock
+):
+    from benefits.statistics.selectors import monthly_report
+    from households.models import Township
+
+    clock.move_to(DAY)
+    placed, at_home_person = make_supported(), make_supported()
+    placement_start(actor=bureau_reviewer, member=placed, data=in_home(home))
+    townships = list(Township.objects.all())
+    march = monthly_report(month=DAY.replace(day=1), townships=townships).total
+    assert march.tekun_persons == 2
+    assert march.tekun_centralised == 1
+    assert march.tekun_dispersed == 1
+    february = monthly_report(month=datetime.date(2026, 2, 1), townships=townships).total
+    assert february.tekun_centralised == 0  # placed in March: at home in February
+    assert at_home_person.pk != placed.pk
