@@ -23,6 +23,7 @@ urlpatterns = [
     path("written-notices/<int:pk>/deliver/", views.written_notice_deliver_view, name="written-notice-deliver"),
     path("benefits/<int:benefit_pk>/payee/", payment_views.payee_edit_view, name="payee"),
     path("payments/failed/", payment_views.failed_payments_view, name="failed-payments"),
+    path("payments/one-off/<int:pk>/payee/", payment_views.one_off_payee_view, name="one-off-payee"),
     path("medical/", medical_views.claim_list_view, name="medical-claims"),
     path("medical/new/", medical_views.claim_create_view, name="medical-claim-create"),
     path("temporary/", temporary_views.temporary_list_view, name="temporary-list"),

@@ -44,7 +44,21 @@ class Payee(models.Model):
     change goes through `payee_set` (who, when, why); the history keeps each earlier account."""
 
     benefit = models.OneToOneField(
-        "benefits.Benefit", on_delete=models.PROTECT, related_name="payee", verbose_name=_("benefit")
+        "benefits.Benefit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payee",
+        verbose_name=_("benefit"),
+    )
+    # Or the account a one-off 临时救助 payment is paid to (the person it was granted to).
+    temporary_payment = models.OneToOneField(
+        "benefits.TemporaryPayment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payee",
+        verbose_name=_("one-off payment"),
     )
     township_id = models.IntegerField(_("township"), db_index=True)
     member = models.ForeignKey(
@@ -69,6 +83,13 @@ class Payee(models.Model):
     class Meta:
         verbose_name = _("payee")
         verbose_name_plural = _("payees")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(benefit__isnull=False, temporary_payment__isnull=True)
+                | Q(benefit__isnull=True, temporary_payment__isnull=False),
+                name="payee_of_benefit_or_one_off",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.bank} {mask_account(self.account_number)}"
@@ -147,8 +168,22 @@ class PaymentItem(models.Model):
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="items")
     seq = models.PositiveIntegerField(_("number in batch"))
     kind = models.CharField(_("kind"), max_length=16, choices=ItemKind.choices)
-    benefit = models.ForeignKey("benefits.Benefit", on_delete=models.PROTECT, related_name="payment_items")
-    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="payment_items")
+    # A 低保/特困 item rests on a benefit; a 临时救助 item on a one-off payment (whose person may
+    # have no household in the registry: a 流动人员).
+    benefit = models.ForeignKey(
+        "benefits.Benefit", on_delete=models.PROTECT, null=True, blank=True, related_name="payment_items"
+    )
+    temporary_payment = models.ForeignKey(
+        "benefits.TemporaryPayment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment_items",
+        verbose_name=_("one-off payment"),
+    )
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="payment_items"
+    )
     township_id = models.IntegerField(_("township"), db_index=True)
     township_name = models.CharField(_("township"), max_length=64)
     village_name = models.CharField(_("village"), max_length=64)
@@ -186,6 +221,11 @@ class PaymentItem(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="recovery", amount__lt=0) | ~Q(kind="recovery") & Q(amount__gt=0),
                 name="payment_item_sign_by_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(benefit__isnull=False, temporary_payment__isnull=True)
+                | Q(benefit__isnull=True, temporary_payment__isnull=False, kind="regular"),
+                name="payment_item_of_benefit_or_one_off",
             ),
         ]
 

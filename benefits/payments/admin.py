@@ -43,7 +43,7 @@ COUNTY_READERS = (Role.BUREAU_REVIEWER, Role.AUDITOR)
 class PrepareForm(Form):
     programme = forms.ChoiceField(
         label=gettext_lazy("Programme"),
-        choices=[(Programme.DIBAO, Programme.DIBAO.label), (Programme.TEKUN, Programme.TEKUN.label)],
+        choices=[(p.value, p.label) for p in (Programme.DIBAO, Programme.TEKUN, Programme.TEMPORARY)],
     )
     month = forms.DateField(
         label=gettext_lazy("Month (YYYY-MM)"), input_formats=["%Y-%m"], widget=forms.DateInput(format="%Y-%m")

@@ -11,7 +11,16 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Sum
 
-from ..models import FROZEN_BATCH_STATUSES, Benefit, BenefitChange, ItemKind, PaymentBatch, PaymentItem
+from ..models import (
+    FROZEN_BATCH_STATUSES,
+    Benefit,
+    BenefitChange,
+    ItemKind,
+    ItemResult,
+    PaymentBatch,
+    PaymentItem,
+    Programme,
+)
 from ..roll import iter_roll_rows
 from .rules import month_key
 
@@ -33,6 +42,8 @@ MISSING = "payments.close.missing_item"
 EXTRA = "payments.close.not_on_roll"
 NOT_SETTLED = "payments.close.not_settled"
 DUPLICATE = "payments.close.duplicate_item"
+ONE_OFF = "payments.close.one_off_mismatch"
+ONE_OFF_TWICE = "payments.close.one_off_paid_twice"
 
 
 def _difference(code: str, detail: str, *, items=(), household: str = "") -> dict:
@@ -121,8 +132,38 @@ def _roll_differences(batch: PaymentBatch) -> list[dict]:
     return differences
 
 
+def oneoff_differences(batch: PaymentBatch) -> list[dict]:
+    """A 临时救助 batch: each item pays its one-off payment's amount, and no payment is paid by
+    two items that did not fail (there is no roll: the grants are the record)."""
+    differences = []
+    items = batch.items.select_related("temporary_payment").order_by("seq")
+    payment_ids = set()
+    for item in items.iterator(chunk_size=2000):
+        payment = item.temporary_payment
+        if payment is None:
+            differences.append(_difference(ONE_OFF, "临时救助批次中的项目没有对应的一次性发放", items=[item.seq]))
+            continue
+        payment_ids.add(payment.pk)
+        if payment.amount != item.amount:
+            detail = f"救助金额 {payment.amount} 元，批次 {item.amount} 元"
+            differences.append(_difference(ONE_OFF, detail, items=[item.seq], household=item.head_name))
+    twice = (
+        PaymentItem.objects.filter(temporary_payment_id__in=payment_ids, batch__status__in=FROZEN_BATCH_STATUSES)
+        .exclude(result=ItemResult.FAILED)
+        .values("temporary_payment_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("temporary_payment_id", flat=True)
+    )
+    for payment_id in twice:
+        seqs = list(batch.items.filter(temporary_payment_id=payment_id).values_list("seq", flat=True))
+        differences.append(_difference(ONE_OFF_TWICE, "同一笔临时救助在多个批次中发放", items=seqs))
+    return differences
+
+
 def close_differences(batch: PaymentBatch) -> list[dict]:
     """Every difference of the month-end close of one batch (empty when it adds up)."""
     differences = _total_differences(batch)
-    differences += _roll_differences(batch)
-    return differences
+    if batch.programme == Programme.TEMPORARY:
+        return differences + oneoff_differences(batch)
+    return differences + _roll_differences(batch)

@@ -17,6 +17,7 @@ from sunwu_relief.roles import Role, is_county_wide, role_of, township_id_of
 from ..models import COVERED_STATUSES as PAYING
 from ..models import (
     FROZEN_BATCH_STATUSES,
+    Bank,
     Benefit,
     BenefitChange,
     ItemKind,
@@ -24,8 +25,12 @@ from ..models import (
     Payee,
     PaymentBatch,
     PaymentItem,
+    Programme,
 )
 from ..roll import roll_rows, state_in_month
+from ..temporary.models import TemporaryPayment
+from .bankfile import roll_cells
+from .close_check import oneoff_differences
 from .rules import mask_account, month_key
 from .totals import TownshipTotal, batch_totals  # noqa: F401  (read here too)
 
@@ -114,7 +119,7 @@ def failed_payments_for(user) -> QuerySet[PaymentItem]:
     return (
         items_for(user)
         .filter(result=ItemResult.FAILED)
-        .select_related("benefit__payee", "household")
+        .select_related("benefit__payee", "temporary_payment__payee", "household")
         .order_by("-batch__month", "township_name", "village_name", "seq")
     )
 
@@ -124,6 +129,32 @@ def payee_of(benefit: Benefit) -> Payee | None:
         return benefit.payee
     except Payee.DoesNotExist:
         return None
+
+
+def one_off_payee_of(payment: TemporaryPayment) -> Payee | None:
+    try:
+        return payment.payee
+    except Payee.DoesNotExist:
+        return None
+
+
+def item_payee(item: PaymentItem) -> Payee | None:
+    """The payee now of what the item pays (its benefit, or its one-off payment)."""
+    if item.temporary_payment_id is not None:
+        return one_off_payee_of(item.temporary_payment)
+    return payee_of(item.benefit) if item.benefit_id is not None else None
+
+
+def active_banks() -> QuerySet[Bank]:
+    return Bank.objects.filter(active=True)
+
+
+def one_off_payments_for(user) -> QuerySet[TemporaryPayment]:
+    """One-off payments a user may see: their township's, or all for the county."""
+    if role_of(user) is None:
+        return TemporaryPayment.objects.none()
+    payments = TemporaryPayment.objects.select_related("case")
+    return payments if is_county_wide(user) else payments.filter(township_id=township_id_of(user))
 
 
 def batch_total(batch: PaymentBatch) -> Decimal:
@@ -140,8 +171,8 @@ def batch_check(batch: PaymentBatch) -> list[CheckDifference]:
     """Month-end close: the regular items equal the roll of the month, cell by cell. Empty when
     everything agrees (there must be no difference); a frozen batch stays what it was approved as,
     so a later decision for the same month shows here (and is paid as arrears next month)."""
-    from .bankfile import roll_cells
-
+    if batch.programme == Programme.TEMPORARY:
+        return [CheckDifference(d["household"], d["detail"]) for d in oneoff_differences(batch)]
     roll = {
         (row.benefit.pk if row.benefit else 0): row for row in month_roll(programme=batch.programme, month=batch.month)
     }

@@ -16,7 +16,15 @@ from sunwu_relief.ui import add_domain_error, roles_required
 from ..models import Bank, Benefit
 from ..selectors import benefits_for
 from . import services
-from .selectors import account_for, failed_payments_for, payee_of
+from .selectors import (
+    account_for,
+    active_banks,
+    failed_payments_for,
+    item_payee,
+    one_off_payee_of,
+    one_off_payments_for,
+    payee_of,
+)
 
 
 class PayeeForm(Form):
@@ -82,7 +90,7 @@ def payee_edit_view(request: HttpRequest, benefit_pk: int) -> HttpResponse:
 def failed_payments_view(request: HttpRequest) -> HttpResponse:
     items = list(failed_payments_for(request.user)[:500])
     for item in items:
-        payee = payee_of(item.benefit)
+        payee = item_payee(item)
         item.shown_account = account_for(request.user, item.account_number)
         item.fixed = payee is not None and item.result_at is not None and payee.changed > item.result_at
     return render(
@@ -90,3 +98,37 @@ def failed_payments_view(request: HttpRequest) -> HttpResponse:
         "benefits/failed_payments.html",
         {"items": items, "can_fix": role_of(request.user) == Role.CASEWORKER},
     )
+
+
+class OneOffPayeeForm(Form):
+    bank = forms.ModelChoiceField(label=gettext_lazy("Bank"), queryset=active_banks())
+    account_number = forms.CharField(
+        label=gettext_lazy("Account or card number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (a change of account)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+@roles_required(Role.CASEWORKER)
+def one_off_payee_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account a one-off 临时救助 payment is paid to (entered by the township's caseworker)."""
+    payment = one_off_payments_for(request.user).filter(pk=pk).first()
+    if payment is None:
+        raise Http404
+    current = one_off_payee_of(payment)
+    initial = {"bank": current.bank_id, "account_number": current.account_number} if current else {}
+    form = OneOffPayeeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.one_off_payee_set(actor=request.user, payment=payment, **form.cleaned_data)
+        except OutOfScope as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            add_domain_error(form, exc, request=request)
+        else:
+            messages.success(request, _("The payee and account were saved."))
+            return redirect("benefits:failed-payments")
+    return render(request, "benefits/one_off_payee_form.html", {"form": form, "payment": payment, "payee": current})

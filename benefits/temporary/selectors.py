@@ -14,7 +14,7 @@ from sunwu_relief.roles import Role, is_county_wide, role_of, township_id_of
 
 from ..models import Programme
 from ..selectors import WorkingCalendar
-from .models import TemporaryCase, TemporaryKind, TemporaryStatus, TemporaryStep
+from .models import GrantForm, TemporaryCase, TemporaryKind, TemporaryPayment, TemporaryStatus, TemporaryStep
 from .workflow import OPEN
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR})
@@ -181,3 +181,14 @@ def to_investigate(user, *, today: datetime.date) -> Work:
         Q(status=TemporaryStatus.SUBMITTED, reported_at__date__lte=start) | Q(reported_at__date__lte=opinion)
     ).count()
     return Work(count=waiting.count(), overdue=overdue)
+
+
+def payable_one_offs(*, granted_before: datetime.date) -> QuerySet[TemporaryPayment]:
+    """The one-off payments still owed of cash grants decided before `granted_before` (the
+    payments put them into a monthly batch; in-kind grants owe no payment)."""
+    return TemporaryPayment.objects.filter(
+        status=TemporaryPayment.Status.OWED,
+        case__status=TemporaryStatus.GRANTED,
+        case__form=GrantForm.CASH,
+        case__decided_at__date__lt=granted_before,
+    )

@@ -3,7 +3,7 @@ tasks) calls them through this package: `from benefits.payments import services`
 
 from .batches import payment_batch_approve, payment_batch_discard, payment_batch_export
 from .close import payment_batch_close_check, payments_close_check, payments_close_check_run, payments_close_check_start
-from .payee import payee_set
+from .payee import one_off_payee_set, payee_set
 from .prepare import (
     BATCH_PREFIX,
     PAYABLE_PROGRAMMES,
@@ -21,6 +21,7 @@ __all__ = [
     "bank_results_import",
     "batch_number",
     "ensure_bureau",
+    "one_off_payee_set",
     "payee_set",
     "payment_batch_close_check",
     "payments_close_check",

@@ -32,8 +32,9 @@ from ..selectors import (
     paid_months_before,
     unfixed_failed_months,
 )
+from .oneoff import oneoff_item_chunks, payable_for
 
-PAYABLE_PROGRAMMES = frozenset({Programme.DIBAO, Programme.TEKUN})
+PAYABLE_PROGRAMMES = frozenset({Programme.DIBAO, Programme.TEKUN, Programme.TEMPORARY})
 BATCH_PREFIX = {Programme.DIBAO: "DB", Programme.TEKUN: "TK", Programme.TEMPORARY: "LS"}
 LOCK_PROGRAMME = {Programme.DIBAO: 1, Programme.TEKUN: 2, Programme.TEMPORARY: 3}
 CHUNK = 2000
@@ -205,6 +206,15 @@ def _benefit_passes(batch: PaymentBatch):
 
 
 def _fill(batch: PaymentBatch, writer: _Writer, progress: Progress | None) -> None:
+    if batch.programme == Programme.TEMPORARY:
+        total = payable_for(batch.month).count()
+        if progress is not None:
+            progress(0, total)
+        for items in oneoff_item_chunks(batch):
+            writer.write(items)
+        if progress is not None:
+            progress(total, total)
+        return
     passes = _benefit_passes(batch)
     total = sum(queryset.count() for queryset, _build in passes)
     done = 0

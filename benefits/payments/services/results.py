@@ -16,6 +16,7 @@ from sunwu_relief.xlsx import XlsxError, read_xlsx
 from ...models import BankResultImport, BatchStatus, ItemResult, PaymentBatch, PaymentItem
 from .. import bankfile, events
 from .close import payments_close_check_start
+from .oneoff import one_offs_mark_paid
 from .prepare import ensure_bureau
 
 
@@ -152,6 +153,7 @@ def _apply_results(*, actor, digest: str, filename: str, updates, unchanged: int
             result=result, failure_reason=reason, result_at=now, result_import=record
         )
         batch_ids.add(item.batch_id)
+    one_offs_mark_paid([item.pk for item, result, _reason in updates if result == ItemResult.PAID])
     for batch in PaymentBatch.objects.select_for_update().filter(pk__in=batch_ids):
         settle_if_done(batch)
     record_event(actor=actor, action=events.RESULTS, obj=record, paid=record.paid, failed=record.failed)
