@@ -17,6 +17,7 @@ from sunwu_relief.roles import Role
 
 from .. import rules
 from ..events import BenefitEvent
+from ..hooks import standard_check_problems
 from ..models import (
     Benefit,
     BenefitChange,
@@ -83,6 +84,11 @@ def standard_save(*, actor, standard: Standard) -> Standard:
     )
     if problem:
         raise InvalidInput(field_errors={"tekun_basic": [problem]}, code="standard.tekun_basic")
+    # Conditions kept elsewhere: the 特困 standard never below the recorded rural living level.
+    kept_elsewhere = standard_check_problems(standard)
+    if kept_elsewhere:
+        code = getattr(kept_elsewhere[0], "code", "standard.invalid")
+        raise InvalidInput(field_errors={"tekun_basic": kept_elsewhere}, code=code)
     previous = old
     if old is None:
         previous = standard_for(standard.programme, standard.year - 1)

@@ -298,3 +298,23 @@ def test_the_monthly_report_counts_a_resident_as_centralised_from_the_month_of_p
     february = monthly_report(month=datetime.date(2026, 2, 1), townships=townships).total
     assert february.tekun_centralised == 0  # placed in March: at home in February
     assert at_home_person.pk != placed.pk
+
+
+def test_the_yearly_standard_form_also_refuses_a_tekun_standard_below_the_living_level(bureau_reviewer, clock):
+    from benefits.services import standard_save
+
+    clock.move_to(DAY)
+    living_level_save(
+        actor=bureau_reviewer,
+        level=LivingLevel(
+            year=2026, expenditure=D("12000"), expenditure_year=2025, price_index=D("102"), source="县统计局统计公报"
+        ),
+    )
+    standard = Standard.objects.get(programme="tekun", year=2026)
+    floor = living_floor(expenditure=D("12000"), price_index=D("102")).value
+    version = standard.version
+    standard.tekun_basic = floor - 1
+    with pytest.raises(InvalidInput) as exc:
+        standard_save(actor=bureau_reviewer, standard=standard)
+    assert exc.value.code == "standard.below_living_level"
+    assert Standard.objects.get(pk=standard.pk).version == version
