@@ -91,7 +91,7 @@ class IncomeResult:
 def countable_income(
     lines: Iterable[IncomeLine], *, members: int, excluded_kinds: Collection[str], employment_deduction: Decimal
 ) -> IncomeResult:
-    """Household countable monthly income and its per-capita share (RULES §2).
+    """Household countable monthly income and its per-capita share (docs/rules.md).
 
     Excluded kinds are listed but not counted; each wage earner's employment costs are deducted
     from that member's wages (never below zero)."""

@@ -21,7 +21,7 @@ class IncomeKind(models.TextChoices):
     TRANSFER = "transfer", _("Transfer income (转移性收入)")
     SUPPORT = "support", _("Support owed by relatives (赡养、抚养、扶养费)")
     OTHER = "other", _("Other income (其他收入)")
-    # Kinds that the policy (RULES §2) keeps out of countable income; which ones are excluded is
+    # Kinds that the policy (docs/rules.md) keeps out of countable income; which ones are excluded is
     # policy data (PolicyLimits.excluded_income_kinds), these are only the kinds one can declare.
     SPECIAL_CARE = "special_care", _("Special care and pensions for veterans (优待抚恤金)")
     FAMILY_PLANNING = "family_planning", _("Family-planning rewards (计划生育奖励与扶助金)")
@@ -56,7 +56,7 @@ class PolicyLimits(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     excluded_income_kinds = models.JSONField(
-        _("income kinds not counted"), default=list, blank=True, help_text=_("Codes of IncomeKind (RULES §2).")
+        _("income kinds not counted"), default=list, blank=True, help_text=_("Codes of IncomeKind (docs/rules.md).")
     )
     employment_deduction = models.DecimalField(
         _("employment cost deducted per wage earner (yuan/month)"), default=Decimal("0"), **MONEY

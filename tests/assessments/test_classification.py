@@ -1,4 +1,4 @@
-"""RULES §3 on its boundaries: 60 and over, under 16, labour capacity, 特困 members."""
+"""The classification rules (docs/rules.md) on their boundaries: 60 and over, under 16, labour capacity, 特困 members."""
 
 import datetime
 
