@@ -34,3 +34,16 @@ class AuditsConfig(AppConfig):
         from .complaints.selectors import approval_problems as complaint_approval_problems
 
         register_approval_check(complaint_approval_problems)
+
+        # Dynamic management (docs/integrity.md): complaints and out-of-poverty declarations open
+        # re-verifications; a decided review or application closes what waited for it.
+        from benefits.hooks import register_complained_households, register_review_source
+        from benefits.reviews.services import review_decided
+        from benefits.services import application_finished
+
+        from .dynamic import complained_households, on_application_finished, on_review_decided, review_sources_of_audits
+
+        register_review_source(review_sources_of_audits)
+        register_complained_households(complained_households)
+        review_decided.connect(on_review_decided, dispatch_uid="audits.review_decided")
+        application_finished.connect(on_application_finished, dispatch_uid="audits.application_finished")

@@ -20,6 +20,8 @@ class FindingKind(models.TextChoices):
 
 class FindingStatus(models.TextChoices):
     OPEN = "open", _("Open")
+    # Resolved as "include" or "stop": waiting for the application or re-verification it started.
+    ACTING = "acting", _("In hand: waiting for what it started")
     RESOLVED = "resolved", _("Resolved")
 
 
@@ -84,6 +86,26 @@ class Finding(models.Model):
     )
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True, editable=False)
     reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0, editable=False)
+    # What resolving it started ("include": an application; "stop" or out of poverty: a review);
+    # the finding closes when that finishes.
+    application = models.ForeignKey(
+        "benefits.Application",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("application started"),
+        editable=False,
+    )
+    review = models.ForeignKey(
+        "benefits.Review",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("re-verification started"),
+        editable=False,
+    )
     first_found = models.DateTimeField(_("first found"), default=timezone.now, editable=False)
     last_found = models.DateTimeField(_("last found"), default=timezone.now, editable=False)
 
@@ -109,6 +131,8 @@ class FindingEvent(models.Model):
         RESOLVED = "resolved", _("Resolved")
         CLEARED = "cleared", _("Cleared")
         REOPENED = "reopened", _("Reopened")
+        STARTED = "started", _("Application or re-verification started")
+        CLOSED = "closed", _("Closed: what it started is finished")
 
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)

@@ -38,5 +38,13 @@ class BenefitsConfig(AppConfig):
         register_standard_check(standard_check)
 
         # The admin pages of the one door and of 特困 support by place (registered with the site).
+        # A death, removal or move in the registry forces a re-verification (dynamic management).
+        from households.services.registry import member_moved, member_removed
+
         from .carehomes import admin as _care_admin  # noqa: F401
         from .intake import admin as _intake_admin  # noqa: F401
+        from .reviews import admin as _review_admin  # noqa: F401
+        from .reviews.receivers import on_member_moved, on_member_removed
+
+        member_removed.connect(on_member_removed, dispatch_uid="benefits.review_on_member_removed")
+        member_moved.connect(on_member_moved, dispatch_uid="benefits.review_on_member_moved")

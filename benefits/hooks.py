@@ -76,3 +76,34 @@ def standard_check_problems(standard) -> list[str]:
     for check in _standard_checks:
         problems.extend(check(standard))
     return problems
+
+
+# Households that must be re-verified, named by a higher app (an upheld complaint, an out-of-poverty
+# declaration in the ledger): each source returns (household, ReviewReason value, note) tuples for
+# a day; the daily re-verification run opens a review of each running 低保 benefit they name.
+ReviewSource = Callable[[object], list[tuple[Household, str, str]]]
+_review_sources: list[ReviewSource] = []
+
+
+def register_review_source(source: ReviewSource) -> None:
+    if source not in _review_sources:
+        _review_sources.append(source)
+
+
+def review_sources() -> list[ReviewSource]:
+    return list(_review_sources)
+
+
+# Households with complaints (举报/投诉), named by the app that keeps them (`audits`): a
+# campaign scoped to "complaints or objections" checks them (a subquery of household pks).
+ComplainedHouseholds = Callable[[], object]
+_complained_providers: list[ComplainedHouseholds] = []
+
+
+def register_complained_households(provider: ComplainedHouseholds) -> None:
+    if provider not in _complained_providers:
+        _complained_providers.append(provider)
+
+
+def complained_households_providers() -> list[ComplainedHouseholds]:
+    return list(_complained_providers)

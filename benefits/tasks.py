@@ -5,6 +5,7 @@ from sunwu_relief.jobs import job_run
 
 from . import services
 from .models import Standard
+from .reviews.services import reviews_open_due
 
 
 @shared_task(acks_late=True)
@@ -19,6 +20,13 @@ def complete_public_notices() -> int:
 def complete_phase_outs() -> int:
     """Beat, monthly: benefits whose phase-out period is over are stopped."""
     return services.phase_outs_complete(actor=system("task:complete_phase_outs"))
+
+
+@shared_task(acks_late=True)
+def run_reverification() -> int:
+    """Beat, daily: open the re-verifications that fall due today (once each)."""
+    counts = reviews_open_due(actor=system("task:run_reverification"))
+    return sum(row["opened"] for row in counts.values())
 
 
 @shared_task(acks_late=True)

@@ -5,6 +5,7 @@ from .carehomes import views as care_views
 from .intake import views as intake_views
 from .medical import views as medical_views
 from .payments import views as payment_views
+from .reviews import views as review_views
 from .temporary import views as temporary_views
 
 app_name = "benefits"
@@ -38,4 +39,13 @@ urlpatterns = [
     path("care/", care_views.care_list_view, name="care-list"),
     path("care/persons/<int:pk>/", care_views.care_person_view, name="care-person"),
     path("care/persons/<int:pk>/<slug:step>/", care_views.care_step_view, name="care-step"),
+    path("reviews/", review_views.review_list_view, name="review-list"),
+    path("reviews/download/", review_views.review_list_download_view, name="review-list-download"),
+    path("reviews/open/", review_views.review_open_view, name="review-open"),
+    path("reviews/<int:pk>/", review_views.review_detail_view, name="review"),
+    path("reviews/<int:pk>/<slug:step>/", review_views.review_step_view, name="review-step"),
+    path("campaigns/", review_views.campaign_list_view, name="campaign-list"),
+    path("campaigns/<int:pk>/", review_views.campaign_detail_view, name="campaign"),
+    path("campaigns/<int:pk>/report/", review_views.campaign_report_view, name="campaign-report"),
+    path("campaigns/<int:pk>/<slug:step>/", review_views.campaign_step_view, name="campaign-step"),
 ]

@@ -284,6 +284,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "benefits.tasks.take_decisions_into_effect",
         "schedule": crontab(hour=0, minute=30),
     },
+    "run-reverification": {
+        "task": "benefits.tasks.run_reverification",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "complete-public-notices": {
         "task": "benefits.tasks.complete_public_notices",
         "schedule": crontab(hour=1, minute=0),

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from benefits.models import ApplicationStatus, BatchStatus, Programme
 from benefits.payments.selectors import batches_for, failed_payments_for
+from benefits.reviews.models import ReviewStatus
+from benefits.reviews.selectors import reviews_for
 from benefits.selectors import WorkingCalendar, applications_for, notices_for, undelivered_notices_for
 from benefits.temporary.models import TemporaryStatus
 from benefits.temporary.selectors import supplements_due, temporary_cases_for, to_investigate, township_to_decide
@@ -184,6 +186,17 @@ def _batches(user) -> Queue:
     )
 
 
+def _reviews(user, key: str, label: str, status: str, today: datetime.date) -> Queue:
+    waiting = reviews_for(user).filter(status=status)
+    return Queue(
+        key=key,
+        label=label,
+        count=waiting.count(),
+        overdue=waiting.filter(complete_by__lt=today).count(),
+        url=f"{reverse('benefits:review-list')}?status={status}",
+    )
+
+
 def work_queues(user) -> list[Queue]:
     """The user's queues, in the order of the work."""
     today = clock.today()
@@ -208,6 +221,7 @@ def work_queues(user) -> list[Queue]:
                 user, "returned", _("Returned for rework"), [ApplicationStatus.RETURNED], ApplicationStatus.RETURNED
             ),
             _temporary_investigate(user, today),
+            _reviews(user, "reviews_open", _("Re-verifications to work"), ReviewStatus.OPEN, today),
             _written_notices(user, today),
             _supplements(user, today),
             _failed_payments(user),
@@ -224,6 +238,7 @@ def work_queues(user) -> list[Queue]:
                 ApplicationStatus.TOWNSHIP_REVIEW,
             ),
             _notices_ending(user, today),
+            _reviews(user, "reviews_township", _("Re-verifications to agree"), ReviewStatus.TOWNSHIP_REVIEW, today),
             _temporary_township(user, today),
             _written_notices(user, today),
             _supplements(user, today),
@@ -238,6 +253,7 @@ def work_queues(user) -> list[Queue]:
                 _("Temporary assistance above the township limit"),
                 TemporaryStatus.COUNTY_REVIEW,
             ),
+            _reviews(user, "reviews_county", _("Re-verifications to decide"), ReviewStatus.COUNTY_REVIEW, today),
             _batches(user),
             _failed_payments(user),
             _findings(user),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from benefits.reviews.selectors import running_campaigns_progress
 from households.selectors import household_totals
 from sunwu_relief import clock
 from sunwu_relief.roles import role_of
@@ -44,6 +45,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "requested": request.GET.get("on", ""),
             "role": role_of(request.user),
             "queues": work_queues(request.user),
+            # The clean-up campaigns under way: each township's progress (a bar per township).
+            "campaigns": running_campaigns_progress(request.user),
             # Reconciliation findings open, by township and kind (ledger issue).
             "findings_by_township": open_findings_by_township(request.user),
             "finding_kinds": FindingKind.choices,

@@ -19,6 +19,7 @@ code uses and list them in `__all__`. A subpackage's models may import from `ben
 from ..carehomes.models import CareHome, LivingLevel, Placement, SelfCareAssessment
 from ..intake.models import Department, IntakeRequest, Referral
 from ..medical.models import MedicalClaim
+from ..reviews.models import Campaign, CampaignChecker, Review
 from ..temporary.models import TemporaryCase, TemporaryPayment
 from .applications import IN_PROCEDURE, Application, ApplicationStatus, Obligor, ReasonCode, Transition
 from .benefits import (
@@ -47,6 +48,8 @@ from .procedure import CountyVisit, DemocraticEvaluation, Objection, PublicNotic
 from .standards import Programme, Standard
 
 __all__ = [
+    "Campaign",
+    "CampaignChecker",
     "CareHome",
     "Department",
     "IntakeRequest",
@@ -82,6 +85,7 @@ __all__ = [
     "Programme",
     "PublicNotice",
     "ReasonCode",
+    "Review",
     "Standard",
     "StopNotice",
     "TemporaryCase",

@@ -339,6 +339,12 @@ class Standard(models.Model):
         validators=_between(1, 24),
         help_text=_("N1: every 6 months; 1 to 24."),
     )
+    review_complete_days = models.PositiveSmallIntegerField(
+        _("a re-verification is finished within (days)"),
+        default=30,
+        validators=_between(5, 90),
+        help_text=_("Local practice (L): 30 days from when it falls due; 5 to 90. Later, it is listed as overdue."),
+    )
     # After an upheld objection: the township's new opinion within (N1 / 特困人员认定办法: 15 working days).
     objection_opinion_days = models.PositiveSmallIntegerField(
         _("new township opinion after an upheld objection within (working days)"),

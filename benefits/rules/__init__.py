@@ -57,8 +57,11 @@ from .policy import (
     policy_value,
     review_months,
 )
+from .reviews import ReviewFacts, ReviewResult, review_outcome
 
 __all__ = [
+    "ReviewFacts",
+    "ReviewResult",
     "AddonMember",
     "Amount",
     "CARE_LEVELS",
@@ -92,6 +95,7 @@ __all__ = [
     "policy_number",
     "policy_value",
     "review_months",
+    "review_outcome",
     "severe_for_single_person",
     "single_person_amount",
     "standard_change",

@@ -26,6 +26,7 @@ from .benefit_changes import (
 )
 from .common import (
     WORKFLOW_PROGRAMMES,
+    application_finished,
     today,
 )
 from .county import (
@@ -120,6 +121,7 @@ __all__ = [
     "RECOMPUTED_PROGRAMMES",
     "RollImportResult",
     "WORKFLOW_PROGRAMMES",
+    "application_finished",
     "_written_notice",
     "appeal_text",
     "application_county_approve",

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
@@ -14,6 +16,7 @@ from ..events import transition_event
 from ..hooks import case_actor_problems
 from ..models import (
     Application,
+    ApplicationStatus,
     Programme,
     ReasonCode,
     Standard,
@@ -23,6 +26,11 @@ from ..selectors import CASE_ROLES, standard_for
 from ..workflow import ALLOWED
 
 WORKFLOW_PROGRAMMES = frozenset({Programme.DIBAO, Programme.TEKUN})
+
+# Sent after commit when an application reaches its end (approved, refused, withdrawn):
+# `application`, `actor`. A ledger finding that started it closes (audits).
+application_finished = Signal()
+FINISHED_STATUSES = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN})
 
 
 def today() -> datetime.date:
@@ -90,6 +98,10 @@ def _move(
         to_status=to_status,
         reason_code=reason_code,
     )
+    if to_status in FINISHED_STATUSES:
+        transaction.on_commit(
+            lambda: application_finished.send(sender=Application, application=application, actor=actor)
+        )
     return application
 
 

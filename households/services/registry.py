@@ -287,9 +287,10 @@ def member_move(*, actor, member: Member, to_household: Household, relationship:
         to_household=to_household.pk,
         reason=move.reason,
     )
-    # Both households changed: each is classified anew (docs/rules.md).
+    # Both households changed: each is classified anew (docs/rules.md), and their assistance re-verified.
     household_classify(actor=actor, household=move.from_household)
     household_classify(actor=actor, household=to_household)
+    transaction.on_commit(lambda: member_moved.send(sender=Member, move=move, actor=actor))
     return move
 
 
@@ -297,9 +298,10 @@ def _problems(errors: dict[str, list[str]]) -> list[Problem]:
     return [message for messages in errors.values() for message in messages if isinstance(message, Problem)]
 
 
-# Sent after a member was removed. A household that loses a member must have its assistance
-# re-verified (a forced review); the benefits side connects here once those reviews exist.
+# Sent after commit when a member was removed (`member`) or moved (`move`): a household that loses
+# or gains a member must have its assistance re-verified; `benefits` connects its reviews here.
 member_removed = Signal()
+member_moved = Signal()
 
 
 @transaction.atomic

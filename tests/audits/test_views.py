@@ -44,7 +44,8 @@ def test_caseworker_resolves_a_finding_with_a_note(client, caseworker_sunwu, fin
     response = client.post(f"/audits/findings/{mine.pk}/", {"resolution": "include", "note": "已受理低保申请"})
     assert response.status_code == 302
     mine.refresh_from_db()
-    assert mine.status == FindingStatus.RESOLVED
+    assert mine.status == FindingStatus.ACTING  # waits for the application it started
+    assert mine.application.household == mine.household
     assert mine.resolution == Resolution.INCLUDE
     assert mine.resolved_by == caseworker_sunwu
     page = client.get(f"/audits/findings/{mine.pk}/").content.decode()

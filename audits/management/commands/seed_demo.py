@@ -16,6 +16,7 @@ from benefits.demo import seed_cases, seed_claims, seed_migrated, seed_scenarios
 from benefits.demo.synthetic import GIVEN, SURNAMES, iter_households
 from benefits.intake.demo import seed_intake
 from benefits.payments.demo import seed_payments
+from benefits.reviews.demo import seed_reviews
 from benefits.services import holidays_load
 from households import services as household_services
 from households.models import Household, LabourCapacity, Relationship, Township
@@ -208,6 +209,9 @@ class Command(BaseCommand):
         seed_care(townships=townships, caseworkers=caseworkers, bureau=bureau)
         # The ledger last: its findings compare it with the benefits just created.
         seed_ledger(rng=random.Random(seed + 4), households=households)
+        # Re-verifications due, overdue and finished, and a clean-up campaign half-way (after the
+        # ledger: its out-of-poverty declarations name households to review).
+        seed_reviews(caseworkers=caseworkers, reviewers=reviewers, bureau=bureau)
         # The integrity work last: its checks read everything above (docs/integrity.md).
         seed_integrity(
             townships=townships, caseworkers=caseworkers, reviewers=reviewers, bureau=bureau, auditor=auditor

@@ -1,0 +1,37 @@
+"""Admin for the county: re-verifications and campaigns, read only (every change goes through
+the services and the pages of `benefits/reviews/views.py`)."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
+
+from sunwu_relief.admin_base import ReadOnlyAdminMixin, township_name
+
+from ..intake.admin import CountyReaderMixin
+from .models import Campaign, Review
+from .selectors import campaigns_for, reviews_for
+
+
+@admin.register(Review)
+class ReviewAdmin(CountyReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["household", "township", "reason", "priority", "due_on", "complete_by", "status", "outcome"]
+    list_filter = ["status", "reason", "outcome", "priority"]
+    search_fields = ["household__number"]
+    exclude = ["township_id", "reasons"]
+
+    def get_queryset(self, request: HttpRequest):
+        return reviews_for(request.user)
+
+    @admin.display(description=gettext_lazy("township"))
+    def township(self, review: Review) -> str:
+        return township_name(review.township_id)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(CountyReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "scope", "deployment_starts", "implementation_starts", "acceptance_starts", "status"]
+    list_filter = ["status", "scope"]
+    exclude = ["household_ids"]
+
+    def get_queryset(self, request: HttpRequest):
+        return campaigns_for(request.user)

@@ -1,0 +1,154 @@
+"""Opening re-verifications: by the daily run, an event on the household, a person, a campaign."""
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from households.models import Household
+from sunwu_relief import clock
+from sunwu_relief.authz import is_system, require, user_or_none
+from sunwu_relief.errors import InvalidInput
+from sunwu_relief.roles import Role
+
+from ...hooks import review_sources
+from ...models import COVERED_STATUSES, Benefit, BenefitStatus
+from ..events import ReviewEvent
+from ..models import (
+    MANUAL_REASONS,
+    PRIORITY_REASONS,
+    UNFINISHED_REVIEW_STATUSES,
+    Campaign,
+    Review,
+    ReviewReason,
+    ReviewStatus,
+)
+from .common import (
+    OPEN_ROLES,
+    REVIEWED_PROGRAMMES,
+    _complete_by,
+    _event,
+    _plain,
+    _problem,
+    _refuse,
+)
+
+# Opening -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_open(
+    *,
+    actor,
+    benefit: Benefit,
+    reason: str,
+    note: str = "",
+    due_on: datetime.date | None = None,
+    campaign: Campaign | None = None,
+) -> tuple[Review, bool]:
+    """Open the benefit's re-verification for `reason`, or add the reason to the one already open
+    (one per benefit). Returns the review and whether it was opened now. People open one for a
+    reported or found change or a complaint, with a note; the bureau a campaign's checks (its
+    launch); the system for every reason."""
+    require(actor, roles=OPEN_ROLES, township_id=benefit.township_id, allow_system=True)
+    by_person = not is_system(actor)
+    campaign_check = reason == ReviewReason.CAMPAIGN and campaign is not None
+    if reason not in ReviewReason.values or (by_person and reason not in MANUAL_REASONS and not campaign_check):
+        raise InvalidInput(
+            field_errors={"reason": [_problem("review.reason", _("Choose why the assistance is re-verified."))]},
+            code="review.reason",
+        )
+    note = _plain(note, "note")
+    if not is_system(actor) and not note:
+        raise InvalidInput(
+            field_errors={"note": [_problem("review.note_required", _("Say what was reported or found."))]},
+            code="review.note_required",
+        )
+    benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)
+    if benefit.programme not in REVIEWED_PROGRAMMES or benefit.current_status not in COVERED_STATUSES:
+        raise _refuse("review.benefit_not_running", _("Only a running 低保 benefit is re-verified."))
+    today = clock.today()
+    due_on = due_on or today
+    entry = {"code": reason, "note": note, "on": today.isoformat()}
+    current = benefit.reviews.filter(status__in=UNFINISHED_REVIEW_STATUSES).first()
+    if current is not None:
+        known = {(item["code"], item.get("note", "")) for item in current.reasons}
+        if (reason, note) in known and (campaign is None or current.campaign_id == campaign.pk):
+            return current, False
+        current.reasons = [*current.reasons, entry]
+        current.priority = current.priority or reason in PRIORITY_REASONS
+        fields = ["reasons", "priority"]
+        if campaign is not None and current.campaign_id is None:
+            current.campaign = campaign
+            fields.append("campaign")
+        current.save(update_fields=fields)
+        _event(current, ReviewEvent.REASON_ADD, actor=actor, reason=reason)
+        return current, False
+    review = Review.objects.create(
+        benefit=benefit,
+        household_id=benefit.household_id,
+        township_id=benefit.township_id,
+        reason=reason,
+        reasons=[entry],
+        priority=reason in PRIORITY_REASONS,
+        due_on=due_on,
+        complete_by=_complete_by(max(due_on, today) if reason != ReviewReason.SCHEDULED else due_on, benefit),
+        campaign=campaign,
+        opened_by=user_or_none(actor),
+    )
+    _event(review, ReviewEvent.OPEN, actor=actor, reason=reason, benefit=benefit.pk, due_on=due_on.isoformat())
+    return review, True
+
+
+def reviews_open_due(*, actor, on: datetime.date | None = None) -> dict[int, dict[str, int]]:
+    """The daily run (and `run_reverification`): open every re-verification due by `on` — running
+    低保 benefits whose next review is due (a migrated one at once), and the households the apps
+    above name (an upheld complaint, an out-of-poverty declaration). Once each: a benefit whose
+    review is open counts as already open. Returns {township_id: {"opened": n, "already_open": m}}."""
+    require(actor, allow_system=True, roles=(Role.BUREAU_REVIEWER,))
+    on = on or clock.today()
+    counts: dict[int, dict[str, int]] = {}
+
+    def count(benefit: Benefit, opened: bool) -> None:
+        row = counts.setdefault(benefit.township_id, {"opened": 0, "already_open": 0})
+        row["opened" if opened else "already_open"] += 1
+
+    due = (
+        Benefit.objects.filter(programme__in=REVIEWED_PROGRAMMES, status=BenefitStatus.ACTIVE, next_review_due__lte=on)
+        .prefetch_related("changes")
+        .order_by("township_id", "next_review_due", "pk")
+    )
+    unfinished = set(
+        Review.objects.filter(status__in=UNFINISHED_REVIEW_STATUSES, benefit__in=due).values_list(
+            "benefit_id", flat=True
+        )
+    )
+    for benefit in due.iterator(chunk_size=500):
+        if benefit.pk in unfinished:
+            count(benefit, False)
+            continue
+        reviewed = benefit.reviews.filter(status=ReviewStatus.DECIDED).exists()
+        reason = ReviewReason.MIGRATED if benefit.migrated and not reviewed else ReviewReason.SCHEDULED
+        _review, opened = review_open(actor=actor, benefit=benefit, reason=reason, due_on=benefit.next_review_due)
+        count(benefit, opened)
+    for source in review_sources():
+        for household, reason, note in source(on):
+            for benefit in running_reviewed_benefits(household):
+                _review, opened = review_open(actor=actor, benefit=benefit, reason=reason, note=note)
+                count(benefit, opened)
+    return counts
+
+
+def running_reviewed_benefits(household: Household):
+    return Benefit.objects.filter(
+        household=household, programme__in=REVIEWED_PROGRAMMES, status__in=COVERED_STATUSES
+    ).order_by("pk")
+
+
+def reviews_open_for_household(*, actor, household: Household, reason: str, note: str = "") -> list[Review]:
+    """An event on a household (a death, a move, a declaration) opens a review of each of its
+    running benefits that are re-verified; none when it has none."""
+    return [
+        review_open(actor=actor, benefit=benefit, reason=reason, note=note)[0]
+        for benefit in running_reviewed_benefits(household)
+    ]

@@ -1,0 +1,387 @@
+"""Pages of dynamic management: the re-verifications (overdue ones marked and counted per
+township), a review's page with its steps (each a POST calling one service), and the campaigns
+专项清理 with their progress per township, acceptance and final report (page and xlsx)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from households.selectors import contacts_for, households_for, townships_for
+from sunwu_relief import clock
+from sunwu_relief.errors import DomainError, InvalidInput, OutOfScope
+from sunwu_relief.exports import xlsx_download
+from sunwu_relief.roles import Role, is_county_wide, role_of
+from sunwu_relief.ui import add_domain_error, object_or_404, post_only, query_text, roles_required
+
+from .forms import AcceptForm, ApproveForm, CampaignForm, CheckerForm, OpenForm, ProposeForm, ReturnForm, StartForm
+from .models import ReviewReason, ReviewStatus
+from .selectors import (
+    campaign_checkers,
+    campaign_progress,
+    campaign_report,
+    campaigns_for,
+    overdue_by_township,
+    reviewable_benefits_for,
+    reviews_for,
+    township_staff,
+)
+from .services import (
+    campaign_accept,
+    campaign_checker_assign,
+    campaign_create,
+    campaign_launch,
+    review_county_decide,
+    review_open,
+    review_propose,
+    review_return,
+    review_start,
+    review_township_approve,
+)
+
+READERS = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
+LIST_LIMIT = 200
+
+# step: (who may take it, the statuses it applies to, its form, its button)
+STEPS = {
+    "start": ((Role.CASEWORKER,), {ReviewStatus.OPEN}, StartForm, gettext_lazy("Start the investigation")),
+    "propose": ((Role.CASEWORKER,), {ReviewStatus.OPEN}, ProposeForm, gettext_lazy("Propose the outcome")),
+    "approve": (
+        (Role.TOWNSHIP_REVIEWER,),
+        {ReviewStatus.TOWNSHIP_REVIEW},
+        ApproveForm,
+        gettext_lazy("Agree (an unchanged benefit is decided)"),
+    ),
+    "return": (
+        (Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER),
+        {ReviewStatus.TOWNSHIP_REVIEW, ReviewStatus.COUNTY_REVIEW},
+        ReturnForm,
+        gettext_lazy("Return for a new investigation"),
+    ),
+    "decide": ((Role.BUREAU_REVIEWER,), {ReviewStatus.COUNTY_REVIEW}, ApproveForm, gettext_lazy("Decide")),
+}
+RETURN_STATUS = {Role.TOWNSHIP_REVIEWER: ReviewStatus.TOWNSHIP_REVIEW, Role.BUREAU_REVIEWER: ReviewStatus.COUNTY_REVIEW}
+
+
+def _filtered(request: HttpRequest):
+    reviews = reviews_for(request.user)
+    status = query_text(request, "status", "unfinished")
+    if status == "unfinished":
+        reviews = reviews.filter(
+            status__in=[ReviewStatus.OPEN, ReviewStatus.TOWNSHIP_REVIEW, ReviewStatus.COUNTY_REVIEW]
+        )
+    elif status in ReviewStatus.values:
+        reviews = reviews.filter(status=status)
+    if query_text(request, "overdue") == "1":
+        reviews = reviews.filter(complete_by__lt=clock.today())
+    reason = query_text(request, "reason")
+    if reason in ReviewReason.values:
+        reviews = reviews.filter(reason=reason)
+    return reviews.order_by("-priority", "complete_by", "id"), status
+
+
+@roles_required(*READERS)
+def review_list_view(request: HttpRequest) -> HttpResponse:
+    reviews, status = _filtered(request)
+    return render(
+        request,
+        "benefits/review_list.html",
+        {
+            "reviews": reviews[:LIST_LIMIT],
+            "today": clock.today(),
+            "status": status,
+            "statuses": ReviewStatus.choices,
+            "reasons": ReviewReason.choices,
+            "reason": query_text(request, "reason"),
+            "overdue": query_text(request, "overdue") == "1",
+            "by_township": overdue_by_township(request.user) if is_county_wide(request.user) else [],
+            "open_form": OpenForm() if role_of(request.user) == Role.CASEWORKER else None,
+            "benefits": reviewable_benefits_for(request.user).order_by("household__number")[:LIST_LIMIT]
+            if role_of(request.user) == Role.CASEWORKER
+            else [],
+        },
+    )
+
+
+REVIEW_COLUMNS = [
+    (gettext_lazy("household"), lambda r: r.household.number),
+    (gettext_lazy("village"), lambda r: r.household.village.name),
+    (gettext_lazy("reason"), lambda r: r.get_reason_display()),
+    (gettext_lazy("priority"), lambda r: _("Yes") if r.priority else ""),
+    (gettext_lazy("due"), lambda r: r.due_on),
+    (gettext_lazy("to be finished by"), lambda r: r.complete_by),
+    (gettext_lazy("status"), lambda r: r.get_status_display()),
+    (gettext_lazy("outcome"), lambda r: r.get_outcome_display()),
+]
+
+
+@roles_required(*READERS)
+def review_list_download_view(request: HttpRequest) -> HttpResponse:
+    reviews, _status = _filtered(request)
+    objects = list(reviews)
+    return xlsx_download(
+        request,
+        filename="re-verifications",
+        title=_("Re-verifications"),
+        headers=[str(label) for label, _value in REVIEW_COLUMNS],
+        rows=[[value(review) for _label, value in REVIEW_COLUMNS] for review in objects],
+        objects=objects,
+        list_name="reviews",
+    )
+
+
+@roles_required(Role.CASEWORKER)
+@post_only(lambda: reverse("benefits:review-list"))
+def review_open_view(request: HttpRequest) -> HttpResponse:
+    form = OpenForm(request.POST)
+    benefit = object_or_404(reviewable_benefits_for(request.user), pk=request.POST.get("benefit") or 0)
+    if form.is_valid():
+        try:
+            review, _opened = review_open(
+                actor=request.user, benefit=benefit, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc, request=request)
+        else:
+            messages.success(request, _("The re-verification is open."))
+            return redirect("benefits:review", pk=review.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("benefits:review-list")
+
+
+def _review(request: HttpRequest, pk: int):
+    return object_or_404(reviews_for(request.user), pk=pk)
+
+
+def _steps(request: HttpRequest, review) -> list:
+    role = role_of(request.user)
+    steps = []
+    for name, (roles, statuses, form_class, label) in STEPS.items():
+        if role not in roles or review.status not in statuses:
+            continue
+        if name == "return" and RETURN_STATUS.get(role) != review.status:
+            continue
+        if name == "start" and review.assessment_id and review.assessment.status == "open":
+            continue
+        steps.append((name, label, form_class()))
+    return steps
+
+
+@roles_required(*READERS)
+def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    benefit = review.benefit
+    return render(
+        request,
+        "benefits/review_detail.html",
+        {
+            "review": review,
+            "reasons": [
+                (item.get("on", ""), ReviewReason(item["code"]).label, item.get("note", "")) for item in review.reasons
+            ],
+            "benefit": benefit,
+            "decision": benefit.current_decision,
+            "steps": _steps(request, review),
+            "overdue": review.is_unfinished and review.complete_by < clock.today(),
+        },
+    )
+
+
+def _run(request: HttpRequest, review, step: str, data: dict):
+    actor = request.user
+    if step == "start":
+        assessment = review_start(actor=actor, review=review)
+        return _("Investigation started: record the declarations and the visit, then finish it."), reverse(
+            "assessments:detail", args=[assessment.pk]
+        )
+    if step == "propose":
+        review_propose(
+            actor=actor,
+            review=review,
+            note=data["note"],
+            suspend=data["suspend"],
+            checker_name=data["checker_name"],
+            household_signatory=data["household_signatory"],
+            signed_on=data["signed_on"],
+        )
+        return _("The outcome is proposed to the township reviewer."), None
+    if step == "approve":
+        review_township_approve(actor=actor, review=review)
+        return _("Agreed."), None
+    if step == "return":
+        review_return(actor=actor, review=review, note=data["note"])
+        return _("Returned for a new investigation."), None
+    review_county_decide(actor=actor, review=review)
+    return _("Decided; the written notice is ready to deliver."), None
+
+
+@roles_required(Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER)
+@post_only(lambda pk, step: reverse("benefits:review", args=[pk]))
+def review_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    review = _review(request, pk)
+    if step not in STEPS:
+        raise Http404
+    if role_of(request.user) not in STEPS[step][0]:
+        raise PermissionDenied
+    form = STEPS[step][2](request.POST)
+    if form.is_valid():
+        try:
+            done, target = _run(request, review, step, form.cleaned_data)
+        except OutOfScope as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            add_domain_error(form, exc, request=request)
+        else:
+            messages.success(request, done)
+            if target:
+                return redirect(target)
+            return redirect("benefits:review", pk=review.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("benefits:review", pk=review.pk)
+
+
+# Campaigns ---------------------------------------------------------------------------------------
+
+
+@roles_required(*READERS)
+def campaign_list_view(request: HttpRequest) -> HttpResponse:
+    form = None
+    if role_of(request.user) == Role.BUREAU_REVIEWER:
+        form = CampaignForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            numbers = [line.strip() for line in data["household_numbers"].splitlines() if line.strip()]
+            ids = list(households_for(request.user).filter(number__in=numbers).values_list("pk", flat=True))
+            try:
+                if len(ids) != len(set(numbers)):
+                    raise InvalidInput(
+                        field_errors={"household_numbers": [_("Some household numbers are not in the registry.")]},
+                        code="campaign.unknown_households",
+                    )
+                campaign = campaign_create(
+                    actor=request.user,
+                    name=data["name"],
+                    scope=data["scope"],
+                    deployment_starts=data["deployment_starts"],
+                    implementation_starts=data["implementation_starts"],
+                    acceptance_starts=data["acceptance_starts"],
+                    ends_on=data["ends_on"],
+                    household_ids=ids,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc, request=request)
+            else:
+                messages.success(request, _("The campaign is planned; assign the checkers and launch it."))
+                return redirect("benefits:campaign", pk=campaign.pk)
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request, "benefits/campaign_list.html", {"campaigns": campaigns_for(request.user).order_by("-id"), "form": form}
+    )
+
+
+def _campaign(request: HttpRequest, pk: int):
+    return object_or_404(campaigns_for(request.user), pk=pk)
+
+
+@roles_required(*READERS)
+def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    bureau = role_of(request.user) == Role.BUREAU_REVIEWER
+    return render(
+        request,
+        "benefits/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "phase": campaign.phase_on(clock.today()),
+            "progress": campaign_progress(request.user, campaign),
+            "checkers": campaign_checkers(campaign),
+            "checker_form": CheckerForm(staff=township_staff()) if bureau else None,
+            "accept_form": AcceptForm() if bureau else None,
+            "bureau": bureau,
+        },
+    )
+
+
+@roles_required(Role.BUREAU_REVIEWER)
+@post_only(lambda pk, step: reverse("benefits:campaign", args=[pk]))
+def campaign_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    try:
+        if step == "launch":
+            counts = campaign_launch(actor=request.user, campaign=campaign)
+            messages.success(request, _("%(count)s checks opened.") % {"count": sum(counts.values())})
+        elif step == "checker":
+            form = CheckerForm(request.POST, staff=township_staff())
+            if not form.is_valid():
+                raise InvalidInput(field_errors=form.errors, code="campaign.checker_invalid")
+            user = form.cleaned_data["user"]
+            campaign_checker_assign(
+                actor=request.user, campaign=campaign, township=user.staff_profile.township, user=user
+            )
+            messages.success(request, _("Checker assigned."))
+        elif step == "accept":
+            form = AcceptForm(request.POST)
+            if not form.is_valid():
+                raise InvalidInput(field_errors=form.errors, code="campaign.note_required")
+            campaign_accept(actor=request.user, campaign=campaign, note=form.cleaned_data["note"])
+            messages.success(request, _("The campaign is accepted."))
+        else:
+            raise Http404
+    except DomainError as exc:
+        for problem in exc.problems or []:
+            messages.error(request, str(problem))
+        for errors in (exc.field_errors or {}).values():
+            for error in errors:
+                messages.error(request, str(error))
+        if not exc.problems and not exc.field_errors:
+            messages.error(request, str(exc))
+    return redirect("benefits:campaign", pk=campaign.pk)
+
+
+REPORT_COLUMNS = [
+    ("checked", gettext_lazy("households checked")),
+    ("kept", gettext_lazy("kept")),
+    ("changed", gettext_lazy("changed")),
+    ("stopped", gettext_lazy("stopped")),
+    ("included", gettext_lazy("newly included")),
+    ("poor_checked", gettext_lazy("registered poor checked")),
+    ("poor_included", gettext_lazy("registered poor included")),
+]
+
+
+@roles_required(*READERS)
+def campaign_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    report = campaign_report(request.user, campaign)
+    if request.GET.get("format") == "xlsx":
+        rows = [[row["township"], *[row[key] for key, _label in REPORT_COLUMNS]] for row in report.rows]
+        rows.append([_("Total"), *[report.total[key] for key, _label in REPORT_COLUMNS]])
+        return xlsx_download(
+            request,
+            filename=f"campaign-{campaign.pk}-report",
+            title=_("Campaign report"),
+            headers=[_("township"), *[str(label) for _key, label in REPORT_COLUMNS]],
+            rows=rows,
+            objects=[campaign],
+            list_name="campaign_report",
+        )
+    return render(
+        request,
+        "benefits/campaign_report.html",
+        {
+            "campaign": campaign,
+            "report": report,
+            "columns": REPORT_COLUMNS,
+            "office": contacts_for(None),
+            "today": clock.today(),
+            "townships": townships_for(request.user),
+        },
+    )
