@@ -224,6 +224,15 @@ class WorkingCalendar:
     def deadline(self, start: datetime.date, days: int) -> datetime.date:
         return add_working_days(start, days, holidays=self.holidays, make_up_days=self.make_up_days)
 
+    def last_overdue_start(self, *, days: int, today: datetime.date) -> datetime.date:
+        """The last day from which a deadline of `days` working days has already passed by `today`:
+        cases started on or before it are overdue (one cut-off date for a whole queue, instead of
+        every case's deadline; deadlines never move backwards in time)."""
+        day = today
+        while self.deadline(day, days) >= today:
+            day -= datetime.timedelta(days=1)
+        return day
+
     def standard(self, programme: str, year: int) -> Standard | None:
         if (programme, year) not in self._standards:
             self._standards[(programme, year)] = standard_for(programme, year)

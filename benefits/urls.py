@@ -42,6 +42,7 @@ urlpatterns = [
     path("reviews/", review_views.review_list_view, name="review-list"),
     path("reviews/download/", review_views.review_list_download_view, name="review-list-download"),
     path("reviews/open/", review_views.review_open_view, name="review-open"),
+    path("reviews/batch-approve/", review_views.review_batch_approve_view, name="review-batch-approve"),
     path("reviews/<int:pk>/", review_views.review_detail_view, name="review"),
     path("reviews/<int:pk>/<slug:step>/", review_views.review_step_view, name="review-step"),
     path("campaigns/", review_views.campaign_list_view, name="campaign-list"),

@@ -30,6 +30,7 @@ from benefits.models import (
     PaymentItem,
     Transition,
 )
+from benefits.rules import policy_number
 from benefits.selectors import WorkingCalendar, running_benefits
 from households.models import Township
 from sunwu_relief import clock
@@ -76,11 +77,9 @@ def default_period() -> Period:
 
 
 def _days(application: Application, calendar: WorkingCalendar, name: str) -> int:
-    snapshot = application.standard_snapshot or {}
-    if name in snapshot:
-        return int(snapshot[name])
+    """The case's own number (its snapshot), else the standard of the year it was accepted."""
     standard = calendar.standard(application.programme, timezone.localdate(application.accepted_at).year)
-    return int(getattr(standard, name))
+    return policy_number(name, snapshot=application.standard_snapshot, standard=standard)
 
 
 def decision_rows(period: Period, township_ids: list[int], calendar: WorkingCalendar) -> list[dict]:

@@ -43,15 +43,6 @@ def _applications(user, status: str) -> str:
     return f"{reverse('benefits:applications')}?status={status}"
 
 
-def last_overdue_start(calendar: WorkingCalendar, *, days: int, today: datetime.date) -> datetime.date:
-    """The last day from which a deadline of `days` working days has already passed by `today`:
-    cases started on or before it are overdue (deadlines never move backwards in time)."""
-    day = today
-    while calendar.deadline(day, days) >= today:
-        day -= datetime.timedelta(days=1)
-    return day
-
-
 def _application_queue(user, key: str, label: str, statuses: list[str], link: str) -> Queue:
     count = applications_for(user).filter(status__in=statuses).count()
     return Queue(key=key, label=label, count=count, overdue=0, url=_applications(user, link))
@@ -63,7 +54,7 @@ def _county_decisions(user, today: datetime.date) -> Queue:
     standard = calendar.standard(Programme.DIBAO, today.year)
     overdue = 0
     if standard is not None:
-        cutoff = last_overdue_start(calendar, days=standard.county_decision_days, today=today)
+        cutoff = calendar.last_overdue_start(days=standard.county_decision_days, today=today)
         overdue = waiting.filter(received_by_county_at__date__lte=cutoff).count()
     return Queue(
         key="county_decisions",

@@ -16,6 +16,7 @@ from .selectors import campaigns_for, reviews_for
 class ReviewAdmin(CountyReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["household", "township", "reason", "priority", "due_on", "complete_by", "status", "outcome"]
     list_filter = ["status", "reason", "outcome", "priority"]
+    list_select_related = ["household"]
     search_fields = ["household__number"]
     exclude = ["township_id", "reasons"]
 

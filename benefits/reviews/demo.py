@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import services as assessment_services
 from assessments.demo import _second_investigator
+from households.models import Relationship
 from sunwu_relief import clock
 from sunwu_relief.authz import system
 
@@ -30,7 +31,7 @@ SYSTEM = system("command:seed_demo")
 
 def _investigate(review: Review, *, caseworker, day: datetime.date) -> None:
     assessment = review_start(actor=caseworker, review=review)
-    head = review.household.members.filter(relationship="head").first() or review.household.members.first()
+    head = review.household.members.filter(relationship=Relationship.HEAD).first() or review.household.members.first()
     assessment_services.authorisation_record(
         actor=caseworker,
         assessment=assessment,
@@ -107,7 +108,7 @@ def _campaign(*, today: datetime.date, caseworkers: dict, reviewers: dict, burea
     for index, review in enumerate(checks[: len(checks) // 2]):
         caseworker, reviewer = caseworkers[review.township_id], reviewers[review.township_id]
         _investigate(review, caseworker=caseworker, day=today)
-        head = review.household.members.filter(relationship="head").first()
+        head = review.household.members.filter(relationship=Relationship.HEAD).first()
         review_propose(
             actor=caseworker,
             review=review,

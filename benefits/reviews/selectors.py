@@ -140,11 +140,11 @@ def campaign_report(user, campaign: Campaign) -> CampaignReport:
     poor_households = set(
         decided.filter(household__members__id_number__in=ledger_ids).values_list("household_id", flat=True)
     )
-    for review in decided.only("township_id", "household_id", "outcome"):
-        row = counts[review.township_id]
+    for township_id, household_id, outcome in decided.values_list("township_id", "household_id", "outcome"):
+        row = counts[township_id]
         row["checked"] += 1
-        row[OUTCOME_IN_CAMPAIGN[review.outcome]] += 1
-        row["poor_checked"] += review.household_id in poor_households
+        row[OUTCOME_IN_CAMPAIGN[outcome]] += 1
+        row["poor_checked"] += household_id in poor_households
     included = _scoped(
         user,
         Application.objects.filter(
@@ -155,9 +155,9 @@ def campaign_report(user, campaign: Campaign) -> CampaignReport:
         ),
     )
     poor_included = set(included.filter(household__members__id_number__in=ledger_ids).values_list("pk", flat=True))
-    for application in included.only("pk", "township_id"):
-        counts[application.township_id]["included"] += 1
-        counts[application.township_id]["poor_included"] += application.pk in poor_included
+    for pk, township_id in included.values_list("pk", "township_id"):
+        counts[township_id]["included"] += 1
+        counts[township_id]["poor_included"] += pk in poor_included
     rows = [
         {"township": names.get(pk, ""), **values}
         for pk, values in sorted(counts.items(), key=lambda kv: names.get(kv[0], ""))

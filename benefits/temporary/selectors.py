@@ -132,14 +132,6 @@ def decided_late(user) -> QuerySet[TemporaryCase]:
     return temporary_cases_for(user).filter(decided_late=True).order_by("-decided_at", "-id")
 
 
-def _last_overdue_start(calendar: WorkingCalendar, *, days: int, today: datetime.date) -> datetime.date:
-    """The last request day whose deadline of `days` working days has passed by `today`."""
-    day = today
-    while calendar.deadline(day, days) >= today:
-        day -= datetime.timedelta(days=1)
-    return day
-
-
 def _days(calendar: WorkingCalendar, name: str, today: datetime.date) -> int:
     standard = calendar.standard(Programme.TEMPORARY, today.year)
     return int(getattr(standard, name, dict(_DEFAULTS)[name]))
@@ -161,7 +153,7 @@ def township_to_decide(user, *, today: datetime.date, now: datetime.datetime | N
     decide = Q(kind=TemporaryKind.EXPENDITURE, status=TemporaryStatus.PUBLIC_NOTICE, notice_ends_on__lt=today)
     waiting = temporary_cases_for(user).filter(emergency | review | decide)
     calendar = WorkingCalendar()
-    cutoff = _last_overdue_start(calendar, days=_days(calendar, "township_opinion_days", today), today=today)
+    cutoff = calendar.last_overdue_start(days=_days(calendar, "township_opinion_days", today), today=today)
     overdue = waiting.filter(
         (emergency & Q(emergency_deadline__lt=now)) | (review & Q(reported_at__date__lte=cutoff))
     ).count()
@@ -175,8 +167,8 @@ def to_investigate(user, *, today: datetime.date) -> Work:
         kind=TemporaryKind.EXPENDITURE, status__in=[TemporaryStatus.SUBMITTED, TemporaryStatus.INVESTIGATING]
     )
     calendar = WorkingCalendar()
-    start = _last_overdue_start(calendar, days=_days(calendar, "investigation_start_days", today), today=today)
-    opinion = _last_overdue_start(calendar, days=_days(calendar, "township_opinion_days", today), today=today)
+    start = calendar.last_overdue_start(days=_days(calendar, "investigation_start_days", today), today=today)
+    opinion = calendar.last_overdue_start(days=_days(calendar, "township_opinion_days", today), today=today)
     overdue = waiting.filter(
         Q(status=TemporaryStatus.SUBMITTED, reported_at__date__lte=start) | Q(reported_at__date__lte=opinion)
     ).count()

@@ -121,3 +121,14 @@ def test_withdrawn_application_also_closes_its_finding(cases, import_ledger, dja
         )
     finding.refresh_from_db()
     assert finding.status == FindingStatus.RESOLVED
+
+
+def test_correct_gives_our_member_the_ledgers_name(caseworker_sunwu, household_sunwu, import_ledger):
+    head = household_sunwu.members.get(relationship="head")
+    rows = ledger_rows_for(household_sunwu, number="L-4")
+    import_ledger([{**row, "name": "王大仙"} if row["id_number"] == head.id_number else row for row in rows])
+    finding = _finding(FindingKind.IDENTITY_MISMATCH)
+    finding = finding_resolve(actor=caseworker_sunwu, finding=finding, resolution="correct", note="以台账为准")
+    head.refresh_from_db()
+    assert head.name == "王大仙"
+    assert finding.status == FindingStatus.RESOLVED

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.selectors.queues import last_overdue_start, work_queues
+from audits.selectors.queues import work_queues
 from benefits.models import Application, ApplicationStatus
 from benefits.selectors import WorkingCalendar
 
@@ -59,7 +59,7 @@ def test_the_count_goes_down_when_the_step_is_done(cases, caseworker_sunwu):
 def test_the_last_overdue_start_is_the_last_day_whose_deadline_has_passed():
     calendar = WorkingCalendar()
     today = datetime.date(2026, 12, 1)
-    cutoff = last_overdue_start(calendar, days=10, today=today)
+    cutoff = calendar.last_overdue_start(days=10, today=today)
     assert calendar.deadline(cutoff, 10) < today
     assert calendar.deadline(cutoff + datetime.timedelta(days=1), 10) >= today
 

@@ -149,7 +149,8 @@ def test_a_resolved_finding_stays_resolved_while_it_is_still_found(county, casew
 def test_a_finding_that_goes_is_cleared_and_reopened_when_it_comes_back(county, caseworker_sunwu, import_ledger):
     reconciliation_run(actor=system("test"))
     renamed = Finding.objects.get(kind=FindingKind.IDENTITY_MISMATCH)
-    finding_resolve(actor=caseworker_sunwu, finding=renamed, resolution=Resolution.CORRECT, note="户口本为王大山。")
+    # Checked against the 户口本: our name is right (a "correct" would rename our member).
+    finding_resolve(actor=caseworker_sunwu, finding=renamed, resolution=Resolution.CHECK, note="户口本为王大山。")
     head = county["renamed"].members.get(relationship="head")
     rows = ledger_rows_for(county["renamed"], number="L-RENAMED")
     import_ledger(rows)  # the ledger now has 王大山 too
@@ -157,7 +158,7 @@ def test_a_finding_that_goes_is_cleared_and_reopened_when_it_comes_back(county, 
     renamed.refresh_from_db()
     assert not renamed.present
     assert renamed.status == FindingStatus.RESOLVED
-    assert renamed.resolution == Resolution.CORRECT
+    assert renamed.resolution == Resolution.CHECK
     assert result.cleared == 0  # it had been resolved by a person: nothing to clear
     import_ledger([{**row, "name": "王大仙"} if row["id_number"] == head.id_number else row for row in rows])
     result = reconciliation_run(actor=system("test"))

@@ -87,3 +87,23 @@ def test_list_queries_do_not_grow_with_reviews(client, cases, clock):
     with CaptureQueriesContext(connection) as two:
         client.get(reverse("benefits:review-list"))
     assert len(two.captured_queries) == len(one.captured_queries)
+
+
+def test_reviewer_agrees_a_batch_of_proposals_in_their_township_only(client, cases, clock, township_chenqing):
+    from tests.conftest import make_user
+
+    benefits = [cases.to(ApplicationStatus.APPROVED).benefit for _ in range(2)]
+    clock.move_to(system_clock.today() + datetime.timedelta(days=62))
+    opened = [reviews.review_open(actor=SYSTEM, benefit=b, reason=ReviewReason.SCHEDULED)[0] for b in benefits]
+    for review in opened:
+        reviews.review_propose(actor=cases.caseworker, review=review, suspend=True, note="入户无人")
+    other = make_user("rv_chenqing_batch", "township_reviewer", township_chenqing)
+    client.force_login(other)
+    client.post(reverse("benefits:review-batch-approve"), {"review": [r.pk for r in opened]})
+    assert set(Review.objects.values_list("status", flat=True)) == {ReviewStatus.TOWNSHIP_REVIEW}
+    client.force_login(cases.caseworker)
+    assert client.post(reverse("benefits:review-batch-approve"), {"review": [opened[0].pk]}).status_code == 403
+    client.force_login(cases.reviewer)
+    response = client.post(reverse("benefits:review-batch-approve"), {"review": [r.pk for r in opened]})
+    assert response.status_code == 302
+    assert set(Review.objects.values_list("status", flat=True)) == {ReviewStatus.COUNTY_REVIEW}

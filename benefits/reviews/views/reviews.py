@@ -1,4 +1,4 @@
-"""Pages of dynamic management: the re-verifications (overdue ones marked and counted per
+"""Pages of re-verification: the re-verifications (overdue ones marked and counted per
 township), a review's page with its steps (each a POST calling one service), and the campaigns
 专项清理 with their progress per township, acceptance and final report (page and xlsx)."""
 
@@ -10,30 +10,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households.selectors import contacts_for, households_for, townships_for
+from assessments.models import Assessment
 from sunwu_relief import clock
-from sunwu_relief.errors import DomainError, InvalidInput, OutOfScope
+from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.exports import xlsx_download
 from sunwu_relief.roles import Role, is_county_wide, role_of
 from sunwu_relief.ui import add_domain_error, object_or_404, post_only, query_text, roles_required
 
-from .forms import AcceptForm, ApproveForm, CampaignForm, CheckerForm, OpenForm, ProposeForm, ReturnForm, StartForm
-from .models import ReviewReason, ReviewStatus
-from .selectors import (
-    campaign_checkers,
-    campaign_progress,
-    campaign_report,
-    campaigns_for,
+from ..forms import ApproveForm, OpenForm, ProposeForm, ReturnForm, StartForm
+from ..models import ReviewReason, ReviewStatus
+from ..selectors import (
     overdue_by_township,
     reviewable_benefits_for,
     reviews_for,
-    township_staff,
 )
-from .services import (
-    campaign_accept,
-    campaign_checker_assign,
-    campaign_create,
-    campaign_launch,
+from ..services import (
     review_county_decide,
     review_open,
     review_propose,
@@ -99,6 +90,8 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
             "overdue": query_text(request, "overdue") == "1",
             "by_township": overdue_by_township(request.user) if is_county_wide(request.user) else [],
             "open_form": OpenForm() if role_of(request.user) == Role.CASEWORKER else None,
+            "can_batch_approve": role_of(request.user) == Role.TOWNSHIP_REVIEWER
+            and status == ReviewStatus.TOWNSHIP_REVIEW,
             "benefits": reviewable_benefits_for(request.user).order_by("household__number")[:LIST_LIMIT]
             if role_of(request.user) == Role.CASEWORKER
             else [],
@@ -154,6 +147,25 @@ def review_open_view(request: HttpRequest) -> HttpResponse:
     return redirect("benefits:review-list")
 
 
+@roles_required(Role.TOWNSHIP_REVIEWER)
+@post_only(lambda: reverse("benefits:review-list"))
+def review_batch_approve_view(request: HttpRequest) -> HttpResponse:
+    """The township reviewer agrees several proposed outcomes at once (each through the service;
+    one refused does not stop the others, and says why)."""
+    ids = [int(pk) for pk in request.POST.getlist("review") if pk.isdigit()][:LIST_LIMIT]
+    chosen = reviews_for(request.user).filter(pk__in=ids, status=ReviewStatus.TOWNSHIP_REVIEW).order_by("pk")
+    agreed = 0
+    for review in chosen:
+        try:
+            review_township_approve(actor=request.user, review=review)
+        except DomainError as exc:
+            messages.error(request, f"{review.household.number}：{exc}")
+        else:
+            agreed += 1
+    messages.success(request, _("%(count)s re-verifications agreed.") % {"count": agreed})
+    return redirect(f"{reverse('benefits:review-list')}?status={ReviewStatus.TOWNSHIP_REVIEW}")
+
+
 def _review(request: HttpRequest, pk: int):
     return object_or_404(reviews_for(request.user), pk=pk)
 
@@ -166,7 +178,7 @@ def _steps(request: HttpRequest, review) -> list:
             continue
         if name == "return" and RETURN_STATUS.get(role) != review.status:
             continue
-        if name == "start" and review.assessment_id and review.assessment.status == "open":
+        if name == "start" and review.assessment_id and review.assessment.status == Assessment.Status.OPEN:
             continue
         steps.append((name, label, form_class()))
     return steps
@@ -245,143 +257,3 @@ def review_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         for error in errors:
             messages.error(request, error)
     return redirect("benefits:review", pk=review.pk)
-
-
-# Campaigns ---------------------------------------------------------------------------------------
-
-
-@roles_required(*READERS)
-def campaign_list_view(request: HttpRequest) -> HttpResponse:
-    form = None
-    if role_of(request.user) == Role.BUREAU_REVIEWER:
-        form = CampaignForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            numbers = [line.strip() for line in data["household_numbers"].splitlines() if line.strip()]
-            ids = list(households_for(request.user).filter(number__in=numbers).values_list("pk", flat=True))
-            try:
-                if len(ids) != len(set(numbers)):
-                    raise InvalidInput(
-                        field_errors={"household_numbers": [_("Some household numbers are not in the registry.")]},
-                        code="campaign.unknown_households",
-                    )
-                campaign = campaign_create(
-                    actor=request.user,
-                    name=data["name"],
-                    scope=data["scope"],
-                    deployment_starts=data["deployment_starts"],
-                    implementation_starts=data["implementation_starts"],
-                    acceptance_starts=data["acceptance_starts"],
-                    ends_on=data["ends_on"],
-                    household_ids=ids,
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc, request=request)
-            else:
-                messages.success(request, _("The campaign is planned; assign the checkers and launch it."))
-                return redirect("benefits:campaign", pk=campaign.pk)
-    elif request.method == "POST":
-        raise Http404
-    return render(
-        request, "benefits/campaign_list.html", {"campaigns": campaigns_for(request.user).order_by("-id"), "form": form}
-    )
-
-
-def _campaign(request: HttpRequest, pk: int):
-    return object_or_404(campaigns_for(request.user), pk=pk)
-
-
-@roles_required(*READERS)
-def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
-    bureau = role_of(request.user) == Role.BUREAU_REVIEWER
-    return render(
-        request,
-        "benefits/campaign_detail.html",
-        {
-            "campaign": campaign,
-            "phase": campaign.phase_on(clock.today()),
-            "progress": campaign_progress(request.user, campaign),
-            "checkers": campaign_checkers(campaign),
-            "checker_form": CheckerForm(staff=township_staff()) if bureau else None,
-            "accept_form": AcceptForm() if bureau else None,
-            "bureau": bureau,
-        },
-    )
-
-
-@roles_required(Role.BUREAU_REVIEWER)
-@post_only(lambda pk, step: reverse("benefits:campaign", args=[pk]))
-def campaign_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    campaign = _campaign(request, pk)
-    try:
-        if step == "launch":
-            counts = campaign_launch(actor=request.user, campaign=campaign)
-            messages.success(request, _("%(count)s checks opened.") % {"count": sum(counts.values())})
-        elif step == "checker":
-            form = CheckerForm(request.POST, staff=township_staff())
-            if not form.is_valid():
-                raise InvalidInput(field_errors=form.errors, code="campaign.checker_invalid")
-            user = form.cleaned_data["user"]
-            campaign_checker_assign(
-                actor=request.user, campaign=campaign, township=user.staff_profile.township, user=user
-            )
-            messages.success(request, _("Checker assigned."))
-        elif step == "accept":
-            form = AcceptForm(request.POST)
-            if not form.is_valid():
-                raise InvalidInput(field_errors=form.errors, code="campaign.note_required")
-            campaign_accept(actor=request.user, campaign=campaign, note=form.cleaned_data["note"])
-            messages.success(request, _("The campaign is accepted."))
-        else:
-            raise Http404
-    except DomainError as exc:
-        for problem in exc.problems or []:
-            messages.error(request, str(problem))
-        for errors in (exc.field_errors or {}).values():
-            for error in errors:
-                messages.error(request, str(error))
-        if not exc.problems and not exc.field_errors:
-            messages.error(request, str(exc))
-    return redirect("benefits:campaign", pk=campaign.pk)
-
-
-REPORT_COLUMNS = [
-    ("checked", gettext_lazy("households checked")),
-    ("kept", gettext_lazy("kept")),
-    ("changed", gettext_lazy("changed")),
-    ("stopped", gettext_lazy("stopped")),
-    ("included", gettext_lazy("newly included")),
-    ("poor_checked", gettext_lazy("registered poor checked")),
-    ("poor_included", gettext_lazy("registered poor included")),
-]
-
-
-@roles_required(*READERS)
-def campaign_report_view(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
-    report = campaign_report(request.user, campaign)
-    if request.GET.get("format") == "xlsx":
-        rows = [[row["township"], *[row[key] for key, _label in REPORT_COLUMNS]] for row in report.rows]
-        rows.append([_("Total"), *[report.total[key] for key, _label in REPORT_COLUMNS]])
-        return xlsx_download(
-            request,
-            filename=f"campaign-{campaign.pk}-report",
-            title=_("Campaign report"),
-            headers=[_("township"), *[str(label) for _key, label in REPORT_COLUMNS]],
-            rows=rows,
-            objects=[campaign],
-            list_name="campaign_report",
-        )
-    return render(
-        request,
-        "benefits/campaign_report.html",
-        {
-            "campaign": campaign,
-            "report": report,
-            "columns": REPORT_COLUMNS,
-            "office": contacts_for(None),
-            "today": clock.today(),
-            "townships": townships_for(request.user),
-        },
-    )
