@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sunwu_relief.models import AccessLog, AuditEvent
 
-FULL_ID = re.compile(r"\d{17}[\dXx]")
+FULL_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")  # 18 characters, not part of a longer number (a card)
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
