@@ -107,9 +107,13 @@ def board_notices_for(user, *, village_id: int | None = None, on: datetime.date)
 def stop_notices_for(user, *, village_id: int | None = None, on: datetime.date) -> list[StopNotice]:
     """Running public notices of proposed 特困 stops (minors not listed)."""
     minor_age = _minor_age(None, on)
-    queryset = StopNotice.objects.filter(
-        benefit__in=benefits_for(user), status=StopNotice.Status.RUNNING, starts_on__lte=on, ends_on__gte=on
-    ).prefetch_related("benefit__covered_members")
+    queryset = (
+        StopNotice.objects.filter(
+            benefit__in=benefits_for(user), status=StopNotice.Status.RUNNING, starts_on__lte=on, ends_on__gte=on
+        )
+        .select_related("benefit__household__village")
+        .prefetch_related("benefit__covered_members")
+    )
     if village_id is not None:
         queryset = queryset.filter(village_id=village_id)
     return [
