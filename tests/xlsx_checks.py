@@ -60,3 +60,10 @@ def query_count(client, url: str, params: dict | None = None) -> int:
         response = client.get(url, params or {})
     assert response.status_code == 200, response.status_code
     return len(queries)
+
+
+def pinned(params: dict, *, page: int, download: int) -> int:
+    """The pinned query count of a list's page or of its download (`format=xlsx` in `params`).
+    Both include the log-in's (session, user, staff profile), the page's frame and, for the
+    download, its audit event; none grows with the rows."""
+    return download if params.get("format") == "xlsx" else page
