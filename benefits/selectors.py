@@ -3,7 +3,8 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,9 +107,13 @@ def board_notices_for(user, *, village_id: int | None = None, on: datetime.date)
 def stop_notices_for(user, *, village_id: int | None = None, on: datetime.date) -> list[StopNotice]:
     """Running public notices of proposed 特困 stops (minors not listed)."""
     minor_age = _minor_age(None, on)
-    queryset = StopNotice.objects.filter(
-        benefit__in=benefits_for(user), status=StopNotice.Status.RUNNING, starts_on__lte=on, ends_on__gte=on
-    ).prefetch_related("benefit__covered_members")
+    queryset = (
+        StopNotice.objects.filter(
+            benefit__in=benefits_for(user), status=StopNotice.Status.RUNNING, starts_on__lte=on, ends_on__gte=on
+        )
+        .select_related("benefit__household__village")
+        .prefetch_related("benefit__covered_members")
+    )
     if village_id is not None:
         queryset = queryset.filter(village_id=village_id)
     return [
@@ -331,6 +336,27 @@ def written_notice_number(notice: WrittenNotice) -> str:
         Q(issued_on__lt=notice.issued_on) | Q(issued_on=notice.issued_on, pk__lte=notice.pk)
     )
     return f"〔{year}〕{earlier.count()}号"
+
+
+def written_notice_numbers(notices: list[WrittenNotice]) -> dict[int, str]:
+    """{pk: 文号} of many notices in one query, each the number `written_notice_number` gives it
+    (its place among the year's notices, by issue date then id): for printing a batch."""
+    if not notices:
+        return {}
+    earlier = (
+        WrittenNotice.objects.filter(issued_on__year=OuterRef("year"))
+        .filter(Q(issued_on__lt=OuterRef("issued_on")) | Q(issued_on=OuterRef("issued_on"), pk__lte=OuterRef("pk")))
+        .order_by()
+        .annotate(count=Func("pk", function="COUNT"))
+        .values("count")
+    )
+    places = (
+        WrittenNotice.objects.filter(pk__in=[notice.pk for notice in notices])
+        .annotate(year=ExtractYear("issued_on"))
+        .annotate(place=Subquery(earlier, output_field=IntegerField()))
+        .values_list("pk", "year", "place")
+    )
+    return {pk: f"〔{year}〕{place}号" for pk, year, place in places}
 
 
 def dibao_monthly_standard(year: int):

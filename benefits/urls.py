@@ -20,6 +20,11 @@ urlpatterns = [
     path("notices/standing/", views.standing_list_view, name="standing-list"),
     path("written-notices/", views.written_notice_list_view, name="written-notices"),
     path("written-notices/<int:pk>/", views.written_notice_view, name="written-notice"),
+    path(
+        "written-notices/villages/<int:village_pk>/print/",
+        views.written_notice_batch_view,
+        name="written-notices-village-print",
+    ),
     path("written-notices/<int:pk>/receipt/", views.written_notice_receipt_view, name="written-notice-receipt"),
     path("written-notices/<int:pk>/deliver/", views.written_notice_deliver_view, name="written-notice-deliver"),
     path("benefits/<int:benefit_pk>/payee/", payment_views.payee_edit_view, name="payee"),

@@ -5,9 +5,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.exports import Column, ListExport, wants_xlsx
 from sunwu_relief.refusals import is_refusal, record_refusal
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data, role_of
 from sunwu_relief.ui import add_domain_error, client_ip, object_or_404, roles_required
@@ -28,6 +30,27 @@ STAFF_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Ro
 PAGE_SIZE = 25
 
 
+def _poor_label(household) -> str:
+    if not household.registered_poor:
+        return ""
+    return _("Out of poverty") if household.out_of_poverty else _("Yes")
+
+
+# The list's columns as the page shows them (heads' ID numbers masked, as lists always are).
+HOUSEHOLDS_EXPORT = ListExport(
+    name="households",
+    title=gettext_lazy("Households"),
+    columns=(
+        Column(gettext_lazy("Household number"), lambda h: h.number),
+        Column(gettext_lazy("Village"), lambda h: h.village.name),
+        Column(gettext_lazy("Head of household"), lambda h: "、".join(head.name for head in h.heads)),
+        Column(gettext_lazy("ID number"), lambda h: "、".join(head.masked_id_number for head in h.heads)),
+        Column(gettext_lazy("Members"), lambda h: h.size),
+        Column(gettext_lazy("Registered poor"), _poor_label),
+    ),
+)
+
+
 @roles_required(*STAFF_ROLES)
 def household_list_view(request: HttpRequest) -> HttpResponse:
     villages = villages_for(request.user)
@@ -45,6 +68,8 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
             queryset = queryset.filter(registered_poor=True, out_of_poverty=True)
         elif data["registered_poor"] == "false":
             queryset = queryset.filter(registered_poor=False)
+    if wants_xlsx(request):
+        return HOUSEHOLDS_EXPORT.response(request, queryset.order_by("number"))
     page = Paginator(queryset.order_by("number"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

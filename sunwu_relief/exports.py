@@ -1,7 +1,10 @@
 """Lists as xlsx downloads: what the list shows, as the user sees it, never a formula.
 
 A list view that offers a download builds its rows from the same selector and the same masking
-as the page, and answers with `xlsx_download(...)`. Every cell is written as text unless it is a
+as the page, and answers with `xlsx_download(...)`; most describe their columns once as a
+`ListExport` (a title and `Column`s, each a header and how a row's cell is read) and answer
+`EXPORT.response(request, rows)` when `wants_xlsx(request)`. The page links to the download with
+`{% include "_xlsx_link.html" %}`, which carries the page's filters. Every cell is written as text unless it is a
 number (`int`/`Decimal`): an ID number or an account number stays digits-as-text, and a text
 beginning with = + - @ stays text (never evaluated). Each download is audited, and one that
 shows full ID numbers or health data is in the access log with every object it contained.
@@ -9,10 +12,14 @@ shows full ID numbers or health data is in the access log with every object it c
 
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -102,3 +109,56 @@ def xlsx_download(
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+def wants_xlsx(request: HttpRequest) -> bool:
+    """The list page asked for as its download (`?format=xlsx`, the page's filters kept)."""
+    return request.GET.get("format") == "xlsx"
+
+
+def download_query(request: HttpRequest) -> str:
+    """The page's query string (its filters) without the page number, asking for the download."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "xlsx"
+    return query.urlencode()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a download: its header and how a row's cell is read (never a query: the
+    list preloads what it shows)."""
+
+    header: Any  # a (lazy) translated string
+    value: Callable[[Any], object]
+
+
+@dataclass(frozen=True)
+class ListExport:
+    """A list's download: `name` is the file's name and the audit's `list`; `title` the sheet's.
+    `objects` reads the row's object for the access log (the row itself by default)."""
+
+    name: str
+    title: Any
+    columns: tuple[Column, ...]
+    objects: Callable[[Any], models.Model] | None = None
+
+    def response(
+        self, request: HttpRequest, rows: Iterable[Any], *, full_id_numbers: bool = False, health_data: bool = False
+    ) -> HttpResponse:
+        """Every row (all pages, at most MAX_ROWS) as `name`.xlsx for `request.user`."""
+        if isinstance(rows, QuerySet):
+            rows = rows[:MAX_ROWS]  # the database stops at the limit
+        rows = list(itertools.islice(rows, MAX_ROWS))
+        read = self.objects or (lambda row: row)
+        return xlsx_download(
+            request,
+            filename=self.name,
+            title=str(self.title),
+            headers=[str(column.header) for column in self.columns],
+            rows=[[column.value(row) for column in self.columns] for row in rows],
+            objects=[obj for obj in (read(row) for row in rows) if obj is not None],
+            list_name=self.name,
+            full_id_numbers=full_id_numbers,
+            health_data=health_data,
+        )

@@ -14,6 +14,7 @@ from benefits.selectors import applications_for
 from households.selectors import households_for
 from sunwu_relief import clock
 from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.exports import Column, ListExport, wants_xlsx
 from sunwu_relief.forms import Form
 from sunwu_relief.roles import Role, role_of, township_id_of
 from sunwu_relief.ui import add_domain_error, query_text, roles_required
@@ -26,6 +27,28 @@ VIEW_ROLES = services.RECORD_ROLES
 # The list's filters beside the statuses: every open complaint, and those past the answer deadline.
 OPEN_FILTER, OVERDUE_FILTER = "open", "overdue"
 PAGE_SIZE = 25
+
+
+def _investigator(complaint: Complaint) -> str:
+    staff = complaint.assigned_to
+    return (staff.get_full_name() or staff.username) if staff else ""
+
+
+# The list's columns as the page shows them (never the reporter nor the content).
+COMPLAINTS_EXPORT = ListExport(
+    name="complaints",
+    title=gettext_lazy("Complaints"),
+    columns=(
+        Column(gettext_lazy("Number"), lambda c: c.number),
+        Column(gettext_lazy("Received on"), lambda c: c.received_on),
+        Column(gettext_lazy("Channel"), lambda c: c.get_channel_display()),
+        Column(gettext_lazy("Township"), lambda c: c.township.name if c.township else ""),
+        Column(gettext_lazy("Household"), lambda c: c.household.number if c.household else ""),
+        Column(gettext_lazy("Status"), lambda c: c.get_status_display()),
+        Column(gettext_lazy("Answer due"), lambda c: c.answer_due),
+        Column(gettext_lazy("Investigated by"), _investigator),
+    ),
+)
 
 
 class ComplaintForm(Form):
@@ -72,6 +95,8 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
         queryset = overdue(queryset)
     elif shown in ComplaintStatus.values:
         queryset = queryset.filter(status=shown)
+    if wants_xlsx(request):
+        return COMPLAINTS_EXPORT.response(request, queryset.order_by("answer_due", "id"))
     page = Paginator(queryset.order_by("answer_due", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

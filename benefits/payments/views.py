@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from households.models import Member
 from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.exports import MAX_ROWS, Column, ListExport, wants_xlsx
 from sunwu_relief.forms import Form
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error, roles_required
@@ -86,17 +87,45 @@ def payee_edit_view(request: HttpRequest, benefit_pk: int) -> HttpResponse:
     return render(request, "benefits/payee_form.html", {"form": form, "benefit": benefit, "payee": current})
 
 
-@roles_required(Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
-def failed_payments_view(request: HttpRequest) -> HttpResponse:
-    items = list(failed_payments_for(request.user)[:500])
+def _worked(user, items) -> list:
+    """The failed items with what the list shows: the account as this user may see it, and
+    whether the account was fixed since the bank's answer."""
+    items = list(items)
     for item in items:
         payee = item_payee(item)
-        item.shown_account = account_for(request.user, item.account_number)
+        item.shown_account = account_for(user, item.account_number)
         item.fixed = payee is not None and item.result_at is not None and payee.changed > item.result_at
+    return items
+
+
+# The work list's columns as the page shows them (the account masked as it is for this user).
+FAILED_EXPORT = ListExport(
+    name="failed_payments",
+    title=gettext_lazy("Failed payments"),
+    columns=(
+        Column(gettext_lazy("Month"), lambda i: f"{i.batch.month:%Y-%m}"),
+        Column(gettext_lazy("Village"), lambda i: i.village_name),
+        Column(gettext_lazy("Head of household"), lambda i: i.head_name),
+        Column(gettext_lazy("Payee"), lambda i: i.payee_name),
+        Column(gettext_lazy("Account"), lambda i: i.shown_account),
+        Column(gettext_lazy("Amount (yuan)"), lambda i: i.amount),
+        Column(gettext_lazy("Bank's reason"), lambda i: i.failure_reason),
+        Column(gettext_lazy("Account fixed; paid in the next batch"), lambda i: i.fixed),
+    ),
+)
+
+
+@roles_required(Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
+def failed_payments_view(request: HttpRequest) -> HttpResponse:
+    if wants_xlsx(request):
+        return FAILED_EXPORT.response(request, _worked(request.user, failed_payments_for(request.user)[:MAX_ROWS]))
     return render(
         request,
         "benefits/failed_payments.html",
-        {"items": items, "can_fix": role_of(request.user) == Role.CASEWORKER},
+        {
+            "items": _worked(request.user, failed_payments_for(request.user)[:500]),
+            "can_fix": role_of(request.user) == Role.CASEWORKER,
+        },
     )
 
 

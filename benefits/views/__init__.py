@@ -15,6 +15,7 @@ from .papers import PAPERS, application_paper_view
 from .steps import STEPS, Step, step_form
 from .steps import step_form as _step_form  # the old private name, for its tests
 from .written_notices import (
+    written_notice_batch_view,
     written_notice_deliver_view,
     written_notice_list_view,
     written_notice_receipt_view,
@@ -34,6 +35,7 @@ __all__ = [
     "notice_list_view",
     "standing_list_view",
     "step_form",
+    "written_notice_batch_view",
     "written_notice_deliver_view",
     "written_notice_list_view",
     "written_notice_receipt_view",
