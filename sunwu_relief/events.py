@@ -19,4 +19,5 @@ class BaseEvent(models.TextChoices):
     OTP_ENROL = "otp.enrol", _("Authenticator app enrolled (two-factor log-in)")
     OTP_VERIFY = "otp.verify", _("Two-factor code entered")
     OTP_RESET = "otp.reset", _("Two-factor devices reset")
+    BACKUP_CREATE = "backup.create", _("Database backup made")
     JOB_FILES_PURGE = "job.files_purge", _("Uploaded files deleted after the retention period")

@@ -20,6 +20,7 @@ ACTION_LABELS: dict[str, Any] = {
     "otp.enrol": _("Authenticator app enrolled (two-factor log-in)"),
     "otp.verify": _("Two-factor code entered"),
     "otp.reset": _("Two-factor devices reset"),
+    "backup.create": _("Database backup made"),
     "job.files_purge": _("Uploaded files deleted after the retention period"),
     "api.assistance_status": _("Assistance status queried (API)"),
     "household.create": _("Household created"),
