@@ -274,6 +274,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# A job whose worker is lost while running it (killed, out of memory) runs again on the redelivered
+# message, this many runs in all; then it fails (sunwu_relief.jobs.job_claim).
+SUNWU_JOB_MAX_ATTEMPTS = env_int("SUNWU_JOB_MAX_ATTEMPTS", 3)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 LOGGING = {
@@ -293,6 +296,10 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
+    "requeue-pending-jobs": {
+        "task": "sunwu_relief.tasks.requeue_pending_jobs",
+        "schedule": crontab(minute="*/5"),
+    },
     "purge-expired-job-files": {
         "task": "sunwu_relief.tasks.purge_expired_job_files",
         "schedule": crontab(hour=3, minute=15),
