@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8000
 
-.PHONY: run test lint messages clean
+.PHONY: run test lint messages clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,17 @@ lint: $(DEV_STAMP)
 messages: $(DEV_STAMP)
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+# Backup and restore of the PostgreSQL database of DATABASE_URL (README "Backup and restore").
+# `make backup [BACKUP_DIR=/srv/backups]` writes backups/<UTC timestamp>.dump (git-ignored);
+# `make restore FILE=backups/….dump TARGET_DB=name_or_url` restores it into a new database.
+backup: $(STAMP)
+	$(BIN)/python manage.py backup_database $(if $(BACKUP_DIR),--output-dir "$(BACKUP_DIR)")
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "make restore FILE=backups/<timestamp>.dump TARGET_DB=<new database>"; exit 2; }
+	@test -n "$(TARGET_DB)" || { echo "make restore FILE=backups/<timestamp>.dump TARGET_DB=<new database>"; exit 2; }
+	$(BIN)/python manage.py restore_database "$(FILE)" --target-db "$(TARGET_DB)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .test-media staticfiles

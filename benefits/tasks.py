@@ -35,7 +35,7 @@ def take_decisions_into_effect() -> int:
     return services.benefits_take_effect(actor=system("task:take_decisions_into_effect"))
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def recompute_for_standard(job_id: int) -> None:
     """The re-statement for a changed standard, as the reviewer who changed it (the job's creator)."""
 

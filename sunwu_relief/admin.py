@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .admin_base import ReadOnlyAdminMixin, township_name
 from .errors import NotAllowed
@@ -14,7 +15,8 @@ from .forms import PlainTextAdminMixin
 from .labels import action_label, model_label
 from .models import AccessLog, AuditEvent, StaffProfile
 from .roles import Role, role_of
-from .services import api_tokens_revoke, login_unlock, staff_assign
+from .services import api_tokens_revoke, login_unlock, otp_devices_reset, staff_assign
+from .two_factor import two_factor_satisfied
 
 User = get_user_model()
 
@@ -72,7 +74,7 @@ class StaffUserAdmin(PlainTextAdminMixin, UserAdmin):
                 staff_assign(actor=request.user, user=form.instance, role=data["role"], township=data.get("township"))
         return None
 
-    actions = ["revoke_api_tokens"]
+    actions = ["revoke_api_tokens", "reset_two_factor"]
 
     @admin.action(description=_("Revoke the API tokens of the selected users"))
     def revoke_api_tokens(self, request, queryset) -> None:
@@ -83,10 +85,34 @@ class StaffUserAdmin(PlainTextAdminMixin, UserAdmin):
             return
         self.message_user(request, _("%(count)d API token(s) revoked.") % {"count": revoked})
 
+    @admin.action(description=_("Reset the two-factor log-in of the selected users (they enrol again)"))
+    def reset_two_factor(self, request, queryset) -> None:
+        try:
+            reset = sum(otp_devices_reset(actor=request.user, user=user) for user in queryset)
+        except NotAllowed as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return
+        self.message_user(request, _("%(count)d two-factor device(s) removed.") % {"count": reset})
+
 
 class PlainTextGroupAdmin(PlainTextAdminMixin, GroupAdmin):
     """Django's group admin (superusers only), its name refusing control characters too."""
 
+
+# The admin requires the two-factor code as every page does (the middleware sends the user to enter
+# it first); its own permission check says so too, should the middleware ever be left out.
+_default_has_permission = admin.site.has_permission
+
+
+def _has_permission(request) -> bool:
+    return _default_has_permission(request) and two_factor_satisfied(request.user)
+
+
+admin.site.has_permission = _has_permission
+# Devices are enrolled by their owner and reset through the action above (audited); the raw device
+# tables (secrets) are not an admin page.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 admin.site.unregister(Group)
 admin.site.register(Group, PlainTextGroupAdmin)

@@ -16,4 +16,8 @@ class BaseEvent(models.TextChoices):
     STAFF_RENAME = "staff.rename", _("Real name changed")
     API_TOKEN_ISSUE = "api_token.issue", _("API token issued")
     API_TOKEN_REVOKE = "api_token.revoke", _("API tokens revoked")
+    OTP_ENROL = "otp.enrol", _("Authenticator app enrolled (two-factor log-in)")
+    OTP_VERIFY = "otp.verify", _("Two-factor code entered")
+    OTP_RESET = "otp.reset", _("Two-factor devices reset")
+    BACKUP_CREATE = "backup.create", _("Database backup made")
     JOB_FILES_PURGE = "job.files_purge", _("Uploaded files deleted after the retention period")

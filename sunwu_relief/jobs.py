@@ -7,15 +7,22 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from .audit import record_event
 from .authz import require
 from .events import BaseEvent
+from .locks import LockKey, session_lock_try, session_unlock
 from .models import Job
 
 logger = logging.getLogger(__name__)
+# What sending a message raises when the broker is down or unreachable (kombu wraps most of them).
+BROKER_ERRORS = (OperationalError, ConnectionError, OSError)
+# A job pending this long was most likely never delivered: jobs_requeue sends it again.
+STUCK_AFTER = datetime.timedelta(minutes=15)
 
 
 def job_create(*, kind: str, actor, params: dict | None = None, township_id: int | None = None, **fields) -> Job:
@@ -32,26 +39,111 @@ def job_enqueue(job: Job, task: "Callable | str") -> None:
     """Queue the task once the job row is committed (a rolled-back request queues nothing).
 
     `task` is best given by name (`"households.tasks.run_ledger_import"`): a service then never
-    imports its tasks module, and tasks (which call services) never form a cycle with it."""
-    transaction.on_commit(lambda: enqueue_task(task, job.pk))
+    imports its tasks module, and tasks (which call services) never form a cycle with it. The
+    name is kept on the job: when the broker cannot be reached the request still succeeds, the
+    job stays pending with `queue_failed` set (its page says so), and `jobs_requeue` (beat, every
+    few minutes) sends it when the broker is back."""
+    name = task if isinstance(task, str) else task.name
+    job.task = name
+    Job.objects.filter(pk=job.pk).update(task=name)
+    transaction.on_commit(lambda: job_send(job.pk, name))
+
+
+def job_send(job_id: int, task: "Callable | str") -> bool:
+    """Send the job's message now; False (and the job marked `queue_failed`) when the broker
+    cannot be reached. Never raises for a broker that is down: the job is safe in the database.
+    (Eager tasks, the tests and the demo, run here and now: their own errors are theirs.)"""
+    task = _task(task)
+    if task.app.conf.task_always_eager:
+        task.delay(job_id)
+        return True
+    try:
+        task.delay(job_id)
+    except BROKER_ERRORS as exc:
+        logger.warning("job %s: the broker cannot be reached (%s); it stays pending and is sent later", job_id, exc)
+        Job.objects.filter(pk=job_id, status=Job.Status.PENDING).update(queue_failed=timezone.now())
+        return False
+    Job.objects.filter(pk=job_id, queue_failed__isnull=False).update(queue_failed=None)
+    return True
+
+
+def jobs_requeue(*, actor, stuck_after: datetime.timedelta = STUCK_AFTER) -> list[int]:
+    """Send again the pending jobs whose message could not be sent (the broker was down), and
+    those pending for longer than `stuck_after` (a lost message). A duplicate is harmless: a job
+    is claimed once. Only the system (the beat task). Returns the jobs sent."""
+    require(actor, roles=())
+    waiting = (
+        Job.objects.filter(status=Job.Status.PENDING)
+        .exclude(task="")
+        .filter(Q(queue_failed__isnull=False) | Q(created__lt=timezone.now() - stuck_after))
+        .order_by("pk")
+        .values_list("pk", "task")
+    )
+    return [job_id for job_id, task in waiting if job_send(job_id, task)]
 
 
 def enqueue_task(task: "Callable | str", *args: object) -> None:
     """Queue a Celery task now, by name or by the task itself (eager in tests and the demo).
-    From a service, call it inside `transaction.on_commit`."""
+    From a service, call it inside `transaction.on_commit`. Raises one of `BROKER_ERRORS` when the
+    broker cannot be reached (`job_send` catches them)."""
+    _task(task).delay(*args)
+
+
+def _task(task: "Callable | str"):
     if isinstance(task, str):
         # The task's module registers it on import; the name says which module that is.
         module, _dot, function = task.rpartition(".")
         task = getattr(importlib.import_module(module), function)
-    task.delay(*args)
+    return task
 
 
-def job_claim(job_id: int) -> Job | None:
-    """pending → running, exactly once; None when gone or already claimed (a redelivery)."""
+def job_claim(job_id: int, *, rerun_if_lost: bool = False) -> Job | None:
+    """pending → running, exactly once; None when gone, finished, or being run by a live worker
+    (a redelivered message, a second worker).
+
+    On PostgreSQL the claimer also holds a session lock on the job (`LockKey.JOB_CLAIM`) until
+    `job_finish`: the database releases it when the worker's connection ends, also when the worker
+    is killed (SIGKILL, out of memory, machine down). A job found `running` whose lock is free has
+    lost its worker, and the redelivered message (acks_late, reject_on_worker_lost) decides:
+    work done in one transaction (`rerun_if_lost`: an import, a batch preparation) was rolled back
+    with the lost run and runs again, up to `SUNWU_JOB_MAX_ATTEMPTS` runs in all, then fails
+    (a job that kills its worker is not retried forever); other work (several transactions, part
+    of it kept) fails at once with that reason, for a person to start again. Either way the job is
+    finished once. (SQLite, the demo's eager mode: running means claimed.)"""
+    locked = session_lock_try(LockKey.JOB_CLAIM, job_id)
+    if locked is False:
+        return None  # a live worker holds it
     claimed = Job.objects.filter(pk=job_id, status=Job.Status.PENDING).update(
-        status=Job.Status.RUNNING, started=timezone.now()
+        status=Job.Status.RUNNING, started=timezone.now(), attempts=F("attempts") + 1
     )
-    return Job.objects.get(pk=job_id) if claimed == 1 else None
+    if claimed == 1:
+        return Job.objects.get(pk=job_id)
+    if locked is None:
+        return None  # SQLite (cannot tell a lost worker), or this session runs it already
+    job = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).first()
+    if job is None:  # gone or finished
+        session_unlock(LockKey.JOB_CLAIM, job_id)
+        return None
+    return _job_after_lost_worker(job, rerun=rerun_if_lost)
+
+
+def _job_after_lost_worker(job: Job, *, rerun: bool) -> Job | None:
+    """A running job whose worker was lost (its lock is ours now): run it again, or fail it."""
+    if rerun and job.attempts < settings.SUNWU_JOB_MAX_ATTEMPTS:
+        Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+            attempts=F("attempts") + 1, started=timezone.now(), rows_done=0
+        )
+        logger.warning("job %s (%s) lost its worker: running it again", job.pk, job.kind)
+        return Job.objects.get(pk=job.pk)
+    if rerun:
+        message = _("The worker running this job stopped %(count)d times; it is not tried again.") % {
+            "count": job.attempts
+        }
+    else:
+        message = _("The worker running this job stopped before it finished; start it again.")
+    logger.error("job %s (%s) lost its worker (%s runs): failed", job.pk, job.kind, job.attempts)
+    job_finish(job, succeeded=False, errors=[{"row": None, "column": None, "message": message}])
+    return None
 
 
 def job_progress(job: Job, *, rows_done: int, rows_total: int | None = None) -> None:
@@ -64,18 +156,23 @@ def job_progress(job: Job, *, rows_done: int, rows_total: int | None = None) -> 
 
 
 def job_finish(job: Job, *, succeeded: bool, counts: dict | None = None, errors: list | None = None) -> Job:
+    """running → succeeded or failed, and the claim's lock released."""
     job.status = Job.Status.SUCCEEDED if succeeded else Job.Status.FAILED
     job.counts = counts or {}
     job.errors = errors or []
     job.finished = timezone.now()
     job.save(update_fields=["status", "counts", "errors", "finished", "rows_done", "rows_total"])
+    # At once, not at a commit: tasks finish outside a transaction; the suite's eager tasks finish
+    # inside its test transaction, which never commits, and would pile up locks.
+    session_unlock(LockKey.JOB_CLAIM, job.pk)
     return job
 
 
-def job_run(job_id: int, work: Callable[[Job], tuple[dict, list]]) -> Job | None:
+def job_run(job_id: int, work: Callable[[Job], tuple[dict, list]], *, rerun_if_lost: bool = False) -> Job | None:
     """Claim the job, run `work(job)` → (counts, row errors) and finish it: succeeded, or failed
-    with its reason when `work` raises — a job never stays `running` because its task broke."""
-    job = job_claim(job_id)
+    with its reason when `work` raises — a job never stays `running` because its task broke.
+    `rerun_if_lost`: `work` is one transaction (see `job_claim`)."""
+    job = job_claim(job_id, rerun_if_lost=rerun_if_lost)
     if job is None:
         return None  # gone or already run (a redelivered message)
     try:

@@ -19,6 +19,7 @@ class LockKey(enum.IntEnum):
     SPOT_CHECK_DRAW = 231124_0001  # one spot-check draw at a time
     PAYMENT_BATCH = 0x5357_5042  # "SWPB": one batch preparation per programme and month at a time
     INTEGRITY_CHECKS = 0x5357_4943  # "SWIC": one run of the integrity checks at a time
+    JOB_CLAIM = 0x5357_4A43  # "SWJC": held by the worker running a job, for as long as it runs (session lock)
 
 
 def advisory_lock(key: LockKey, sub_key: int = 0) -> None:
@@ -35,3 +36,40 @@ def advisory_lock(key: LockKey, sub_key: int = 0) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [int(key) & 0x7FFF_FFFF, sub_key])
         else:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key)])
+
+
+# This session's own advisory lock of two keys (pg_locks shows the pair as classid, objid; objsubid 2).
+_HELD_HERE = (
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+    " AND classid = %s AND objid = %s AND objsubid = 2 AND granted)"
+)
+
+
+def _pair(key: "LockKey", sub_key: int) -> list[int]:
+    return [int(key) & 0x7FFF_FFFF, int(sub_key)]
+
+
+def session_lock_try(key: LockKey, sub_key: int) -> bool | None:
+    """Try the session-scoped lock `key`/`sub_key` (PostgreSQL `pg_try_advisory_lock`): held until
+    `session_unlock` or until this database session ends, also when the process holding it is
+    killed, which is what it is for (a job's claim outlives no worker). True when taken now, False
+    when another session holds it, None when this session holds it already (or on SQLite, which
+    has no such locks: None means "cannot tell")."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_HELD_HERE, _pair(key, sub_key))
+        if cursor.fetchone()[0]:
+            return None
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _pair(key, sub_key))
+        return bool(cursor.fetchone()[0])
+
+
+def session_unlock(key: LockKey, sub_key: int) -> None:
+    """Release a lock this session took with `session_lock_try` (nothing if it holds none)."""
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return  # no session: its locks ended with it
+    with connection.cursor() as cursor:
+        cursor.execute(_HELD_HERE, _pair(key, sub_key))
+        if cursor.fetchone()[0]:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _pair(key, sub_key))

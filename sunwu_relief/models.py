@@ -138,6 +138,12 @@ class Job(models.Model):
     created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     started = models.DateTimeField(_("started"), null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Runs begun: 1 after the claim, more when a worker was lost while running it (jobs.job_claim).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The Celery task that runs it (jobs.job_enqueue), so that a job whose message could not be sent
+    # is sent again later; and when that last failed (the broker was down), None once sent.
+    task = models.CharField(_("task"), max_length=120, blank=True)
+    queue_failed = models.DateTimeField(_("could not be queued at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("job")

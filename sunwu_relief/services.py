@@ -8,14 +8,16 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user
 
 from .audit import record_event
 from .authz import require
-from .errors import InvalidInput
+from .errors import InvalidInput, NotAllowed
 from .events import BaseEvent
 from .models import StaffProfile
 from .roles import ADMIN_ROLES, ROLE_PERMISSIONS, TOWNSHIP_ROLES, Role
 from .text import validate_plain_text
+from .two_factor import is_verified, otp_required_for
 
 
 def _require_account_manager(actor, *, code: str, message: str) -> None:
@@ -164,7 +166,26 @@ def api_token_issue(*, actor, user, revoke_old: bool = False) -> IssuedToken:
     _require_account_manager(
         actor, code="api_token.issue_not_allowed", message=_("Only the county bureau may issue API tokens.")
     )
+    # A token opens the API without a second factor (docs/security.md): a person issues one only
+    # from a session that has entered its two-factor code. (The operators' command acts as the system.)
+    if otp_required_for(actor) and not is_verified(actor):
+        raise NotAllowed(_("Enter your two-factor code before issuing an API token."), code="otp.required")
     revoked = api_tokens_revoke(actor=actor, user=user) if revoke_old else 0
     instance, token = AuthToken.objects.create(user=user)
     record_event(actor=actor, action=BaseEvent.API_TOKEN_ISSUE, obj=user, token_prefix=instance.token_key)
     return IssuedToken(token=token, expiry=instance.expiry, revoked=revoked)
+
+
+@transaction.atomic
+def otp_devices_reset(*, actor, user) -> int:
+    """Delete every two-factor device of `user` (a lost or replaced phone, or too many wrong
+    codes): at the next log-in they enrol again. Same authority as unlocking a log-in. Audited.
+    Returns how many devices were deleted."""
+    _require_account_manager(
+        actor, code="otp.reset_not_allowed", message=_("Only the county bureau may reset a two-factor log-in.")
+    )
+    devices = list(devices_for_user(user, confirmed=None))
+    for device in devices:
+        device.delete()
+    record_event(actor=actor, action=BaseEvent.OTP_RESET, obj=user, count=len(devices))
+    return len(devices)

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "simple_history",
     "sunwu_relief.login_protection.LoginProtectionConfig",  # django-axes, named in Chinese in the admin
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "sunwu_relief",
     "households",
     "assessments",
@@ -49,12 +51,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a code was entered this session
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "sunwu_relief.middleware.PermissionsPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After the log-in, county staff and administrators enter a code before any page (docs/security.md).
+    "sunwu_relief.two_factor.middleware.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "sunwu_relief.urls"
@@ -121,6 +126,18 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # (the default) trusts nobody and uses the peer's address. The same helper feeds the access log.
 TRUSTED_PROXIES = env_networks("SUNWU_TRUSTED_PROXIES")
 AXES_CLIENT_IP_CALLABLE = "sunwu_relief.ui.client_ip"
+
+# Two-factor log-in (等保 level 3): county staff (bureau reviewers, auditors, the poverty office) and
+# administrators (is_staff, superusers) enrol an authenticator app (TOTP, django-otp) and enter its
+# code after the password at every log-in. Township staff are asked too only when
+# OTP_REQUIRED_FOR_TOWNSHIP is on. OTP_REQUIRED=false turns the whole check off (tests only; never in
+# production). API tokens: docs/security.md.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
+OTP_REQUIRED_FOR_TOWNSHIP = env_bool("OTP_REQUIRED_FOR_TOWNSHIP", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "孙吴县社会救助")
+# Wrong codes: after n in a row the next try waits 2^(n-1) seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -257,6 +274,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# A job whose worker is lost while running it (killed, out of memory) runs again on the redelivered
+# message, this many runs in all; then it fails (sunwu_relief.jobs.job_claim).
+SUNWU_JOB_MAX_ATTEMPTS = env_int("SUNWU_JOB_MAX_ATTEMPTS", 3)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 LOGGING = {
@@ -276,6 +296,10 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
+    "requeue-pending-jobs": {
+        "task": "sunwu_relief.tasks.requeue_pending_jobs",
+        "schedule": crontab(minute="*/5"),
+    },
     "purge-expired-job-files": {
         "task": "sunwu_relief.tasks.purge_expired_job_files",
         "schedule": crontab(hour=3, minute=15),

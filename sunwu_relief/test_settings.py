@@ -15,3 +15,6 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "100000/
 # Tests call tasks eagerly even when CI sets a broker; the integration tests start a real worker
 # and turn this off for themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# The two-factor log-in is off for the suite (it logs in with force_login); the tests of
+# tests/sunwu_relief/test_two_factor.py and the e2e test of it turn it on with override_settings.
+OTP_REQUIRED = False

@@ -27,6 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", include("sunwu_relief.two_factor.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("households/", include("households.urls")),
     path("assessments/", include("assessments.urls")),

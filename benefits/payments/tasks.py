@@ -49,9 +49,11 @@ class _ProgressReporter:
                 self.side.close()
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def prepare_payment_batch(job_id: int) -> None:
-    """Prepare the job's batch (programme and month in its params) as the user who asked."""
+    """Prepare the job's batch (programme and month in its params) as the user who asked. Claimed
+    once; a worker lost mid-way (its transaction rolled back) runs it again on the redelivered
+    message (sunwu_relief.jobs.job_claim), and a batch already made is returned, not made twice."""
 
     def work(job: Job):
         month = rules.parse_month(job.params["month"])
@@ -64,16 +66,16 @@ def prepare_payment_batch(job_id: int) -> None:
             reporter.close()
         return {"batch": batch.pk, "number": batch.number, "created": created, "items": batch.item_count}, []
 
-    job_run(job_id, work)
+    job_run(job_id, work, rerun_if_lost=True)  # one transaction: a lost run left nothing
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def check_payment_close(job_id: int) -> None:
     """The month-end close check of a queued job (after an import, or asked by the bureau)."""
     payments_close_check_run(job_id=job_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def check_payment_close_nightly() -> int:
     """Beat, nightly: the month-end close check of every frozen batch; returns the differences."""
     job = payments_close_check(actor=system("task:check_payment_close_nightly"))

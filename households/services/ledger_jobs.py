@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import record_event
 from sunwu_relief.authz import require, system
-from sunwu_relief.jobs import enqueue_task, job_claim, job_create, job_enqueue, job_finish
+from sunwu_relief.jobs import job_claim, job_create, job_enqueue, job_finish, job_send
 from sunwu_relief.models import Job
 
 from ..events import HouseholdEvent
@@ -69,7 +69,8 @@ def ledger_import_file(*, actor, path: Path, replace: bool = False, dry_run: boo
 
 def ledger_import_job_run(*, job_id: int) -> Job | None:
     """The task's body: claim, import, finish. None when the job is gone or already claimed."""
-    job = job_claim(job_id)
+    # One transaction (all or nothing): a run whose worker was lost left nothing, so it runs again.
+    job = job_claim(job_id, rerun_if_lost=True)
     if job is None:
         return None
     # The person who submitted it imports (their name in the audit trail).
@@ -140,5 +141,5 @@ def ledger_imports_requeue_stuck(*, older_than: datetime.timedelta = STUCK_AFTER
     )
     # Outside any transaction (the beat's task): the jobs are committed, so queue them now.
     for job_id in stuck:
-        enqueue_task(RUN_TASK, job_id)
+        job_send(job_id, RUN_TASK)  # a broker still down marks the job and raises nothing
     return stuck

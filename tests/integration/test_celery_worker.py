@@ -78,6 +78,7 @@ def test_two_concurrent_claims_of_one_job_let_exactly_one_win():
         prerequisite_missing("concurrent claims need PostgreSQL (set DATABASE_URL)")
     job = job_create(kind="test.race", actor=None)
     barrier = threading.Barrier(2)
+    both_claimed = threading.Barrier(2)
     outcomes: list[bool] = []
     errors: list[BaseException] = []
 
@@ -85,6 +86,9 @@ def test_two_concurrent_claims_of_one_job_let_exactly_one_win():
         try:
             barrier.wait(timeout=10)
             outcomes.append(job_claim(job.pk) is not None)
+            # The winner's claim lives as long as its session: keep it until both have tried (a
+            # session that ends first is a lost worker, whose job a later claim may take over).
+            both_claimed.wait(timeout=10)
         except BaseException as exc:  # noqa: BLE001  (reported by the test thread)
             errors.append(exc)
         finally:
