@@ -6,6 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from benefits.intake.models import IntakeRequest
+from benefits.intake.services import IntakeData, intake_register
+from benefits.models import Application
 from benefits.temporary.models import TemporaryCase
 from benefits.temporary.services import TemporaryData, temporary_case_create
 from sunwu_relief.models import AuditEvent
@@ -47,3 +50,17 @@ def test_a_temporary_step_of_another_townships_case_stays_404(client, head, case
     )
     client.force_login(caseworker_chenqing)
     assert client.post(reverse("benefits:temporary-step", args=[case.pk, "start-investigation"])).status_code == 404
+
+
+def test_an_intake_step_of_the_caseworker_taken_by_the_reviewer_is_403(client, caseworker_sunwu, reviewer_sunwu):
+    intake = intake_register(
+        actor=caseworker_sunwu,
+        data=IntakeData(
+            channel="phone", kind="dibao", requester_name="周大海", request="申请低保", person_name="周大海"
+        ),
+    )
+    client.force_login(reviewer_sunwu)
+    response = client.post(reverse("benefits:intake-step", args=[intake.pk, "application"]), {"programme": "dibao"})
+    assert response.status_code == 403
+    assert not Application.objects.exists()
+    assert IntakeRequest.objects.get(pk=intake.pk).status == "open"
