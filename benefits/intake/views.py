@@ -3,6 +3,7 @@ awaiting an answer (overdue marked, counted per township for the county), a new 
 request's page with its steps (each a POST calling one service), and the printed receipt 回执."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -192,6 +193,8 @@ def intake_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     intake = _intake(request, pk)
     if step not in STEPS:
         raise Http404
+    if role_of(request.user) not in STEPS[step][0]:
+        raise PermissionDenied  # a caseworker's step taken by the reviewer: 403, not a message
     form = _forms(request, request.POST)[step]
     if form.is_valid():
         try:

@@ -3,6 +3,7 @@ and the remaining steps due, a new case, the case page with its deadlines, timel
 steps its state allows (each a POST calling one service)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -236,7 +237,9 @@ def temporary_step_view(request: HttpRequest, pk: int, step: str) -> HttpRespons
     case = _case(request, pk)
     if step not in STEPS:
         raise Http404
-    _action, _role, form_class, service, _label, done = STEPS[step]
+    _action, step_role, form_class, service, _label, done = STEPS[step]
+    if role_of(request.user) != step_role:
+        raise PermissionDenied  # the other township role's step: 403, as the case page's steps
     form = form_class(request.POST)
     if form.is_valid():
         values = dict(form.cleaned_data)
