@@ -7,6 +7,9 @@
   findings waiting for it close; when an application a finding started is decided, that finding closes;
 - the households with complaints, for a campaign scoped to complaints or objections."""
 
+from django.db.models import Exists, OuterRef
+
+from benefits.reviews.models import Review, ReviewStatus
 from sunwu_relief.authz import system
 
 from .complaints.models import Complaint
@@ -21,10 +24,15 @@ ACTOR = system("task:dynamic_management")
 def review_sources_of_audits(on) -> list[tuple]:
     """(household, reason, note) for every household an audit finding says must be re-verified."""
     found = [(household, "complaint", "举报/投诉查实") for household in households_needing_review()]
+    # Once: a household re-verified (a review decided) since the declaration was found is not named again.
+    reviewed_since = Review.objects.filter(
+        household_id=OuterRef("household_id"), status=ReviewStatus.DECIDED, decided_at__gte=OuterRef("first_found")
+    )
     out_of_poverty = (
         Finding.objects.filter(
             kind=FindingKind.COVERED_OUT_OF_POVERTY, status=FindingStatus.OPEN, household__isnull=False
         )
+        .exclude(Exists(reviewed_since))
         .select_related("household")
         .order_by("pk")
     )

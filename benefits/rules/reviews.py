@@ -38,9 +38,10 @@ class ReviewResult:
 def review_outcome(facts: ReviewFacts) -> ReviewResult:
     """有进有出、有升有降:
     - assets above the limits → stop;
+    - a household already phasing out continues its phase-out (whatever its income now: the
+      phase-out runs to its end; one eligible again may apply anew);
     - income now at or above the standard → phase out (渐退, the amount kept for the phase-out
-      period) when it rose through work (more wage income than before), else stop; a household
-      already phasing out continues its phase-out;
+      period) when it rose through work (more wage income than before), else stop;
     - still eligible → raise, lower or continue, by the rules' amount against the amount in force.
     """
     before = Decimal(facts.amount_in_force)
@@ -49,14 +50,24 @@ def review_outcome(facts: ReviewFacts) -> ReviewResult:
         return ReviewResult(
             "stop", Decimal("0"), "assets_above_limits", f"复核：家庭财产超出规定（{facts.rule_explanation}），停发。"
         )
-    if now <= 0:
-        if facts.phasing_out:
+    if facts.phasing_out:
+        # A phase-out runs to its end (the monthly run stops it); a household whose income fell
+        # back may apply again then.
+        if now <= 0:
             return ReviewResult(
                 "continue",
                 before,
                 "",
                 f"复核：家庭收入仍高于保障标准（{facts.rule_explanation}），渐退期继续，期满停发。",
             )
+        return ReviewResult(
+            "continue",
+            before,
+            "",
+            f"复核：渐退期内家庭收入回落（{facts.rule_explanation}），渐退期继续按 {_fmt(before)} 元/月发放；"
+            "期满后仍符合条件的，可重新申请。",
+        )
+    if now <= 0:
         if Decimal(facts.wages_now) > Decimal(facts.wages_before):
             return ReviewResult(
                 "phase_out",

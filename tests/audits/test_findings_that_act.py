@@ -86,6 +86,22 @@ def test_out_of_poverty_starts_a_priority_review_that_closes_the_finding(
     assert review.status == ReviewStatus.CANCELLED
 
 
+def test_an_out_of_poverty_declaration_is_reviewed_once(cases, cover, make_household, import_ledger, clock):
+    household = make_household(cases.caseworker)
+    cover(household)
+    import_ledger(ledger_rows_for(household, number="L-5", poverty_status="已脱贫", exit_year=2020))
+    reconciliation_run(actor=SYSTEM)
+    run = system("task:run_reverification")
+    reviews.reviews_open_due(actor=run)
+    review = Review.objects.get(household=household)
+    reviews.review_propose(actor=cases.caseworker, review=review, suspend=True, note="外出，无法入户")
+    reviews.review_township_approve(actor=cases.reviewer, review=review)
+    reviews.review_county_decide(actor=cases.bureau, review=review)
+    # Nobody resolved the finding, but the household was re-verified since: not named again.
+    assert reviews.reviews_open_due(actor=run) == {}
+    assert Review.objects.filter(household=household).count() == 1
+
+
 def test_upheld_complaint_opens_a_review_and_is_marked_reviewed_when_decided(
     cases, cover, make_household, complain, django_capture_on_commit_callbacks
 ):

@@ -161,6 +161,7 @@ def test_assets_above_the_limits_stop():
         ("0", "1000", False, "phase_out"),
         ("0", "300", False, "stop"),
         ("0", "1000", True, "continue"),
+        ("700", "300", True, "continue"),
         ("700", "300", False, "raise"),
         ("500", "300", False, "lower"),
         ("660", "300", False, "continue"),

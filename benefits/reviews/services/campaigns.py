@@ -105,14 +105,17 @@ def campaign_launch(*, actor, campaign: Campaign) -> dict[int, int]:
         )
     counts: dict[int, int] = {}
     for benefit in campaign_scope_benefits(campaign).prefetch_related("changes").order_by("township_id", "pk"):
-        review, _opened = review_open(
-            actor=actor,
-            benefit=benefit,
-            reason=ReviewReason.CAMPAIGN,
-            note=campaign.name,
-            due_on=max(today, campaign.implementation_starts),
-            campaign=campaign,
-        )
+        try:
+            review, _opened = review_open(
+                actor=actor,
+                benefit=benefit,
+                reason=ReviewReason.CAMPAIGN,
+                note=campaign.name,
+                due_on=max(today, campaign.implementation_starts),
+                campaign=campaign,
+            )
+        except WorkflowError:
+            continue  # it ends anyway (a stop or suspension decided from next month)
         if review.complete_by > campaign.acceptance_starts:
             review.complete_by = campaign.acceptance_starts
             review.save(update_fields=["complete_by"])

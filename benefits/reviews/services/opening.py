@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from households.models import Household
 from sunwu_relief import clock
 from sunwu_relief.authz import is_system, require, user_or_none
-from sunwu_relief.errors import InvalidInput
+from sunwu_relief.errors import InvalidInput, WorkflowError
 from sunwu_relief.roles import Role
 
+from ... import rules
 from ...hooks import review_sources
 from ...models import COVERED_STATUSES, Benefit, BenefitStatus
 from ..events import ReviewEvent
@@ -65,9 +66,15 @@ def review_open(
             code="review.note_required",
         )
     benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)
-    if benefit.programme not in REVIEWED_PROGRAMMES or benefit.current_status not in COVERED_STATUSES:
-        raise _refuse("review.benefit_not_running", _("Only a running 低保 benefit is re-verified."))
     today = clock.today()
+    upcoming = benefit.decision_in(rules.next_month(today))
+    if (
+        benefit.programme not in REVIEWED_PROGRAMMES
+        or benefit.current_status not in COVERED_STATUSES
+        or (upcoming is not None and upcoming.new_status not in COVERED_STATUSES)
+    ):
+        # Not covered, or a suspension or stop already decided from next month.
+        raise _refuse("review.benefit_not_running", _("Only a running 低保 benefit is re-verified."))
     due_on = due_on or today
     entry = {"code": reason, "note": note, "on": today.isoformat()}
     current = benefit.reviews.filter(status__in=UNFINISHED_REVIEW_STATUSES).first()
@@ -129,12 +136,18 @@ def reviews_open_due(*, actor, on: datetime.date | None = None) -> dict[int, dic
             continue
         reviewed = benefit.reviews.filter(status=ReviewStatus.DECIDED).exists()
         reason = ReviewReason.MIGRATED if benefit.migrated and not reviewed else ReviewReason.SCHEDULED
-        _review, opened = review_open(actor=actor, benefit=benefit, reason=reason, due_on=benefit.next_review_due)
+        try:
+            _review, opened = review_open(actor=actor, benefit=benefit, reason=reason, due_on=benefit.next_review_due)
+        except WorkflowError:
+            continue  # it ends (a stop or suspension decided from next month): nothing to review
         count(benefit, opened)
     for source in review_sources():
         for household, reason, note in source(on):
             for benefit in running_reviewed_benefits(household):
-                _review, opened = review_open(actor=actor, benefit=benefit, reason=reason, note=note)
+                try:
+                    _review, opened = review_open(actor=actor, benefit=benefit, reason=reason, note=note)
+                except WorkflowError:
+                    continue
                 count(benefit, opened)
     return counts
 
@@ -147,8 +160,11 @@ def running_reviewed_benefits(household: Household):
 
 def reviews_open_for_household(*, actor, household: Household, reason: str, note: str = "") -> list[Review]:
     """An event on a household (a death, a move, a declaration) opens a review of each of its
-    running benefits that are re-verified; none when it has none."""
-    return [
-        review_open(actor=actor, benefit=benefit, reason=reason, note=note)[0]
-        for benefit in running_reviewed_benefits(household)
-    ]
+    running benefits that are re-verified; none when it has none (or when they end anyway)."""
+    opened = []
+    for benefit in running_reviewed_benefits(household):
+        try:
+            opened.append(review_open(actor=actor, benefit=benefit, reason=reason, note=note)[0])
+        except WorkflowError:
+            continue  # a stop or suspension is already decided from next month
+    return opened
