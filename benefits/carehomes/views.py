@@ -7,11 +7,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from households.selectors import members_for
 from sunwu_relief import clock
 from sunwu_relief.audit import record_access, record_list_access
 from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.exports import Column, ListExport, wants_xlsx
 from sunwu_relief.roles import Role, role_of
 from sunwu_relief.ui import add_domain_error, client_ip, object_or_404, post_only, roles_required
 
@@ -33,11 +35,38 @@ from .services import PlacementData, placement_end, placement_move, placement_st
 READERS = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
 
 
+def _carer(placement) -> str:
+    return placement.carer_name + (f"（{placement.carer_relation}）" if placement.carer_relation else "")
+
+
+# The persons supported at home as the list shows them; a row is (placement, allowance or None).
+# The self-care ability is health data: the access log names the persons whose level is shown.
+DISPERSED_EXPORT = ListExport(
+    name="dispersed_support",
+    title=gettext_lazy("Supported at home (分散供养)"),
+    columns=(
+        Column(gettext_lazy("person"), lambda row: row[0].member.name),
+        Column(gettext_lazy("village"), lambda row: row[0].member.household.village.name),
+        Column(gettext_lazy("carer"), lambda row: _carer(row[0])),
+        Column(gettext_lazy("care agreement signed on"), lambda row: row[0].agreement_signed_on),
+        Column(gettext_lazy("from"), lambda row: row[0].start_on),
+        Column(
+            gettext_lazy("self-care ability"),
+            lambda row: row[1].assessment.get_level_display() if row[1] else _("not assessed"),
+        ),
+        Column(gettext_lazy("care allowance (yuan/month)"), lambda row: row[1].amount if row[1] else None),
+    ),
+    objects=lambda row: row[0].member if row[1] is not None else None,
+)
+
+
 @roles_required(*READERS)
 def care_list_view(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     homes = care_homes(on=today).order_by("township__code", "name")
     rows = dispersed_rows(request.user, on=today)
+    if wants_xlsx(request):
+        return DISPERSED_EXPORT.response(request, rows, health_data=True)
     # Self-care ability is health data: the page names the persons whose level it shows.
     record_list_access(
         user=request.user,
