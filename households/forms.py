@@ -5,6 +5,7 @@ from sunwu_relief.forms import Form
 from sunwu_relief.text import validate_plain_text
 
 from .models import DisabilityKind, Household, LabourCapacity, Relationship, RemovalReason
+from .rules import household_version
 from .services import MemberData
 
 
@@ -65,6 +66,9 @@ class HouseholdForm(Form):
     village = forms.ModelChoiceField(label=_("Village"), queryset=None)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     hukou_number = forms.CharField(label=_("Household registration number"), max_length=32, required=False)
+    # The household as the editor saw it (households.services.household_version): a save by someone
+    # else in between refuses this one instead of overwriting it. Empty on a new household.
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, villages, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -76,8 +80,13 @@ class HouseholdForm(Form):
             "village": household.village_id,
             "address": household.address,
             "hukou_number": household.hukou_number,
+            "version": household_version(household),
         }
         return cls(data, villages=villages, initial=initial)
+
+    def particulars(self) -> dict:
+        """The household's fields for the services (the version apart)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class HeadForm(MemberForm):

@@ -77,3 +77,9 @@ def classify(
         return Classification.GENERAL.value, f"一般保障户：{names} 有劳动能力"
     reasons = "；".join(no_capacity_reason(m, today=today, thresholds=thresholds) or "" for m in members)
     return Classification.LONG_TERM.value, f"长期保障户：家庭成员均无劳动能力（{reasons}）"
+
+
+def household_version(household) -> str:
+    """What an edit form carries to tell whether the household changed since it was opened (its
+    `updated` time, which every save moves on)."""
+    return household.updated.isoformat() if household.updated else ""

@@ -158,7 +158,12 @@ def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = HouseholdForm.for_household(household, villages=villages_for(request.user), data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.household_update(actor=request.user, household=household, **form.cleaned_data)
+            services.household_update(
+                actor=request.user,
+                household=household,
+                seen_version=form.cleaned_data["version"] or None,
+                **form.particulars(),
+            )
         except OutOfScope as exc:
             raise Http404 from exc
         except DomainError as exc:

@@ -79,7 +79,31 @@ def jobs_requeue(*, actor, stuck_after: datetime.timedelta = STUCK_AFTER) -> lis
         .order_by("pk")
         .values_list("pk", "task")
     )
-    return [job_id for job_id, task in waiting if job_send(job_id, task)]
+    sent = [job_id for job_id, task in waiting if job_send(job_id, task)]
+    return sent + jobs_recover_orphans(actor=actor)
+
+
+def jobs_recover_orphans(*, actor) -> list[int]:
+    """Running jobs whose worker is gone (PostgreSQL: nobody holds the claim's lock). The broker
+    would deliver their message again only after its visibility timeout (hours); a job with a
+    task is sent again now, and the new delivery reruns or fails it (`job_claim`); one without
+    (a nightly run's own job, an operator's command) is failed with the reason. Returns the jobs
+    sent again. Nothing on SQLite, which cannot tell."""
+    require(actor, roles=())
+    sent = []
+    for job_id in Job.objects.filter(status=Job.Status.RUNNING).order_by("pk").values_list("pk", flat=True):
+        if session_lock_try(LockKey.JOB_CLAIM, job_id) is not True:
+            continue  # a live worker runs it (or SQLite, or this session runs it)
+        job = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).first()
+        if job is not None and job.task:
+            session_unlock(LockKey.JOB_CLAIM, job_id)  # for the delivery to take
+            if job_send(job_id, job.task):
+                sent.append(job_id)
+        elif job is not None:
+            _job_after_lost_worker(job, rerun=False)
+        else:
+            session_unlock(LockKey.JOB_CLAIM, job_id)
+    return sent
 
 
 def enqueue_task(task: "Callable | str", *args: object) -> None:

@@ -19,6 +19,7 @@ class LockKey(enum.IntEnum):
     SPOT_CHECK_DRAW = 231124_0001  # one spot-check draw at a time
     PAYMENT_BATCH = 0x5357_5042  # "SWPB": one batch preparation per programme and month at a time
     INTEGRITY_CHECKS = 0x5357_4943  # "SWIC": one run of the integrity checks at a time
+    PAYMENT_BATCH_START = 0x5357_5053  # "SWPS": one request for a month's batch preparation at a time
     JOB_CLAIM = 0x5357_4A43  # "SWJC": held by the worker running a job, for as long as it runs (session lock)
 
 

@@ -158,7 +158,7 @@ def application_county_approve(*, actor, application: Application) -> Benefit:
     application = _lock(application)
     _require(actor, Role.BUREAU_REVIEWER, application=application)
     if application.status == ApplicationStatus.APPROVED:
-        raise WorkflowError(_("This application has already been approved."))
+        raise WorkflowError(_("This application has already been approved."), code="application.already_approved")
     _check_allowed(application, "county_approve")
     problems = approval_problems(application, actor)
     if problems:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from sunwu_relief import clock
 from sunwu_relief.audit import model_changes, record_event
 from sunwu_relief.authz import is_system, require
-from sunwu_relief.errors import InvalidInput, OutOfScope, Problem
+from sunwu_relief.errors import InvalidInput, OutOfScope, Problem, WorkflowError
 from sunwu_relief.roles import Role
 from sunwu_relief.text import text_field_errors, validate_plain_text
 
@@ -21,6 +21,7 @@ from ..events import HouseholdEvent
 from ..ids import id_facts, validate_id_number
 from ..models import Household, Member, MemberMove, Relationship, RemovalReason, Township, Village
 from ..names import name_initials
+from ..rules import household_version
 from ..selectors import households_for, townships_for
 from .classification import household_classify
 
@@ -169,9 +170,25 @@ def household_create(*, actor, village: Village, address: str, hukou_number: str
 
 
 @transaction.atomic
-def household_update(*, actor, household: Household, village: Village, address: str, hukou_number: str) -> Household:
+def household_update(
+    *,
+    actor,
+    household: Household,
+    village: Village,
+    address: str,
+    hukou_number: str,
+    seen_version: str | None = None,
+) -> Household:
+    """Change the household's particulars. `seen_version` (`rules.household_version` when the editor
+    opened the form): when someone saved the household in between, the change is refused
+    (`household.changed_meanwhile`, 409) instead of silently overwriting theirs."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     require_registry_editor(actor, township_id=household.township_id)
+    if seen_version is not None and seen_version != household_version(household):
+        raise WorkflowError(
+            _("Someone else saved this household after you opened it. Reload the page and make your change again."),
+            code="household.changed_meanwhile",
+        )
     if village.township_id != household.township_id:
         raise InvalidInput(field_errors={"village": [_("The village must belong to the household's township.")]})
     if village.pk != household.village_id:

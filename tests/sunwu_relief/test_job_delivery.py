@@ -4,6 +4,7 @@ worker processes are in tests/integration/test_task_faults.py)."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -117,3 +118,38 @@ def test_every_task_of_ours_is_acknowledged_late_and_given_back_when_its_worker_
 def test_the_requeue_runs_every_five_minutes(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["requeue-pending-jobs"]
     assert entry["task"] == "sunwu_relief.tasks.requeue_pending_jobs"
+
+
+def _orphan(**fields) -> Job:
+    """A job left `running` by a worker that died: claimed, and its session (the claim's lock) gone."""
+    job = job_create(kind="test.job", actor=None, **fields)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, attempts=1, started=timezone.now())
+    return job
+
+
+def test_the_beat_hands_an_orphaned_job_back_instead_of_waiting_hours_for_the_broker(not_eager, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL's session locks tell a dead worker (CI runs this on PostgreSQL)")
+    resent = _orphan(task="tests.reachable")
+    nightly = _orphan()  # a nightly run's own job: no task to send
+    monkeypatch.setattr(jobs, "_task", lambda task: _Reachable())
+    _Reachable.sent = []
+
+    assert jobs_requeue(actor=system("test")) == [resent.pk]
+    assert _Reachable.sent == [resent.pk]
+    resent.refresh_from_db()
+    assert resent.status == Job.Status.RUNNING  # the new delivery reruns or fails it (job_claim)
+    nightly.refresh_from_db()
+    assert nightly.status == Job.Status.FAILED
+    assert nightly.errors[0]["message"]
+
+
+def test_a_job_whose_claim_is_alive_is_left_alone(not_eager, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL's session locks tell a dead worker (CI runs this on PostgreSQL)")
+    job = job_create(kind="test.job", actor=None, task="tests.reachable")
+    claimed = job_claim(job.pk)  # this session is its (live) worker
+    monkeypatch.setattr(jobs, "_task", lambda task: _Reachable())
+    _Reachable.sent = []
+    assert jobs_requeue(actor=system("test")) == []
+    job_finish(claimed, succeeded=True)

@@ -268,12 +268,16 @@ def payment_batch_prepare(
     return batch, True
 
 
+@transaction.atomic
 def payment_batch_prepare_start(*, actor, programme: str, month: datetime.date):
     """Ask for the month's batch to be prepared by a worker: a job (the same job again while one
-    for that programme and month is pending or running). Returns (job or None, existing batch):
-    when the batch already exists there is nothing to run."""
+    for that programme and month is pending or running, also for two requests at the same
+    moment: they take turns on a lock of their own, not the preparation's, which a worker may
+    hold for minutes). Returns (job or None, existing batch): when the batch already exists there
+    is nothing to run."""
     month = month.replace(day=1)
     _check_can_prepare(actor, programme)
+    advisory_lock(LockKey.PAYMENT_BATCH_START, lock_sub_key(programme, month))
     existing = PaymentBatch.objects.filter(programme=programme, month=month).first()
     if existing is not None:
         return None, existing
