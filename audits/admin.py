@@ -3,7 +3,7 @@ service, township staff in the browser), scoped and masked like every other chan
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, QuerySet, Value
+from django.db.models import BooleanField, DateTimeField, QuerySet, Value
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -18,7 +18,7 @@ from sunwu_relief.errors import NotAllowed
 from sunwu_relief.roles import Role, can_see_full_id, role_of
 
 from .models import Finding, FindingEvent, SpotCheckBatch, SpotCheckItem
-from .selectors import findings_for
+from .selectors import finding_last_found, findings_for, reconciliation_last_run
 from .services import spot_check_draw
 
 
@@ -47,7 +47,7 @@ class FindingAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         "ledger_household_number",
         "status",
         "resolution",
-        "last_found",
+        "last_found_shown",
     ]
     list_filter = ["kind", "status", "resolution", "township", "present"]
     search_fields = ["name", "=id_number", "ledger_household_number", "household__number"]
@@ -68,7 +68,7 @@ class FindingAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         "resolved_at",
         "reopened_count",
         "first_found",
-        "last_found",
+        "last_found_shown",
     ]
     readonly_fields = fields
     inlines = [FindingEventInline]
@@ -76,8 +76,13 @@ class FindingAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     def get_queryset(self, request: HttpRequest) -> QuerySet[Finding]:
         # Visibility travels with the rows (admin instances are shared between requests).
         return findings_for(request.user).annotate(
-            shows_full_id=Value(can_see_full_id(request.user), output_field=BooleanField())
+            shows_full_id=Value(can_see_full_id(request.user), output_field=BooleanField()),
+            last_run=Value(reconciliation_last_run(), output_field=DateTimeField()),
         )
+
+    @admin.display(description=_("last found"), ordering="last_found")
+    def last_found_shown(self, finding: Finding):
+        return finding_last_found(finding, getattr(finding, "last_run", None))
 
     @admin.display(description=_("ID number"))
     def shown_id_number(self, finding: Finding) -> str:

@@ -61,7 +61,7 @@ _DOTS = str.maketrans({"•": "·", "・": "·", "．": "·", ".": "·", "‧": 
 
 def same_name(a: str, b: str) -> bool:
     """Names compared as people write them: width, spaces and the kind of middle dot do not count."""
-    return _normal_name(a) == _normal_name(b)
+    return a == b or _normal_name(a) == _normal_name(b)
 
 
 def _normal_name(name: str) -> str:

@@ -1,12 +1,14 @@
 """Reads of applications and benefits, scoped to what the user may see."""
 
 import datetime
+import json
 from decimal import Decimal
 
 from django.db.models import Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assessments.models import Assessment
 from assessments.selectors import departmental_records, signed_visit
@@ -225,9 +227,34 @@ class WorkingCalendar:
         self.holidays = {day for day, working in rows if not working}
         self.make_up_days = {day for day, working in rows if working}
         self._standards: dict[tuple[str, int], Standard | None] = {}
+        self._deadlines: dict[tuple[datetime.date, int], datetime.date] = {}
+        self._numbers: dict[tuple[str, int, str], dict[str, int]] = {}
+        self._timezone = timezone.get_current_timezone()
+        self._labels: dict[str, str] = {}
+
+    def localdate(self, value: datetime.datetime) -> datetime.date:
+        """`timezone.localdate`, with the time zone read once for the calendar's page or report."""
+        return timezone.localdate(value, self._timezone)
+
+    def label(self, text: str) -> str:
+        """A deadline's label, translated once per calendar (a report lists thousands)."""
+        if text not in self._labels:
+            self._labels[text] = _(text)
+        return self._labels[text]
 
     def deadline(self, start: datetime.date, days: int) -> datetime.date:
-        return add_working_days(start, days, holidays=self.holidays, make_up_days=self.make_up_days)
+        # Many cases share a start day: each (day, days) is counted once per calendar.
+        key = (start, days)
+        if key not in self._deadlines:
+            self._deadlines[key] = add_working_days(start, days, holidays=self.holidays, make_up_days=self.make_up_days)
+        return self._deadlines[key]
+
+    def deadline_numbers(self, programme: str, year: int, snapshot: dict) -> dict[str, int]:
+        """`rules.deadline_numbers` of the year's standard and a case's snapshot, once per kind."""
+        key = (programme, year, json.dumps(snapshot, sort_keys=True, default=str) if snapshot else "")
+        if key not in self._numbers:
+            self._numbers[key] = deadline_numbers(snapshot=snapshot, standard=self.standard(programme, year))
+        return self._numbers[key]
 
     def last_overdue_start(self, *, days: int, today: datetime.date) -> datetime.date:
         """The last day from which a deadline of `days` working days has already passed by `today`:
@@ -256,35 +283,71 @@ def application_deadlines(
 ) -> list[dict]:
     """Deadlines that apply now (docs/rules.md), each with its due date and whether it is overdue.
     Pass one `calendar` when listing many applications."""
-    if application.accepted_at is None or application.status not in IN_PROCEDURE:
+    return deadlines_of(
+        status=application.status,
+        programme=application.programme,
+        accepted_at=application.accepted_at,
+        received_by_county_at=application.received_by_county_at,
+        objection_upheld_at=application.objection_upheld_at,
+        deadline_extended=application.deadline_extended,
+        standard_snapshot=application.standard_snapshot,
+        on=on,
+        calendar=calendar,
+    )
+
+
+def deadlines_of(
+    *,
+    status: str,
+    programme: str,
+    accepted_at: datetime.datetime | None,
+    received_by_county_at: datetime.datetime | None,
+    objection_upheld_at: datetime.datetime | None,
+    deadline_extended: bool,
+    standard_snapshot: dict | None,
+    on: datetime.date,
+    calendar: WorkingCalendar | None = None,
+) -> list[dict]:
+    """`application_deadlines` from an application's fields (a report reads them as plain rows)."""
+    if accepted_at is None or status not in IN_PROCEDURE:
         return []
     calendar = calendar or WorkingCalendar()
-    snapshot = application.standard_snapshot or {}
-    standard = calendar.standard(application.programme, on.year)
-    numbers = deadline_numbers(snapshot=snapshot, standard=standard)
-    accepted = timezone.localdate(application.accepted_at)
+    numbers = calendar.deadline_numbers(programme, on.year, standard_snapshot or {})
+    accepted = calendar.localdate(accepted_at)
+    label = calendar.label
     deadlines = []
-    if application.status == S.ACCEPTED:
-        deadlines.append((_("Investigation starts"), calendar.deadline(accepted, numbers["investigation_start_days"])))
-    reopened = application.objection_upheld_at is not None and application.status in _BEFORE_TOWNSHIP_OPINION
-    if reopened:
-        # An upheld objection restarts the township's work: its new opinion is due from that day.
-        upheld = timezone.localdate(application.objection_upheld_at)
+    if status == S.ACCEPTED:
         deadlines.append(
             (
-                _("New township opinion after the upheld objection"),
+                label(gettext_noop("Investigation starts")),
+                calendar.deadline(accepted, numbers["investigation_start_days"]),
+            )
+        )
+    reopened = objection_upheld_at is not None and status in _BEFORE_TOWNSHIP_OPINION
+    if reopened:
+        # An upheld objection restarts the township's work: its new opinion is due from that day.
+        upheld = calendar.localdate(objection_upheld_at)
+        deadlines.append(
+            (
+                label(gettext_noop("New township opinion after the upheld objection")),
                 calendar.deadline(upheld, numbers["objection_opinion_days"]),
             )
         )
-    elif application.programme == Programme.TEKUN and application.status in _BEFORE_TOWNSHIP_OPINION:
-        deadlines.append((_("Township opinion"), calendar.deadline(accepted, numbers["township_opinion_days"])))
-    if application.status == S.COUNTY_REVIEW and application.received_by_county_at:
-        received = timezone.localdate(application.received_by_county_at)
-        deadlines.append((_("County decision"), calendar.deadline(received, numbers["county_decision_days"])))
-    if application.deadline_extended:
-        deadlines.append((_("Decision (extended)"), calendar.deadline(accepted, numbers["decision_days_extended"])))
+    elif programme == Programme.TEKUN and status in _BEFORE_TOWNSHIP_OPINION:
+        deadlines.append(
+            (label(gettext_noop("Township opinion")), calendar.deadline(accepted, numbers["township_opinion_days"]))
+        )
+    if status == S.COUNTY_REVIEW and received_by_county_at:
+        received = calendar.localdate(received_by_county_at)
+        deadlines.append(
+            (label(gettext_noop("County decision")), calendar.deadline(received, numbers["county_decision_days"]))
+        )
+    if deadline_extended:
+        deadlines.append(
+            (label(gettext_noop("Decision (extended)")), calendar.deadline(accepted, numbers["decision_days_extended"]))
+        )
     else:
-        deadlines.append((_("Decision"), calendar.deadline(accepted, numbers["decision_days"])))
+        deadlines.append((label(gettext_noop("Decision")), calendar.deadline(accepted, numbers["decision_days"])))
     return [{"label": label, "due": due, "overdue": due < on} for label, due in deadlines]
 
 

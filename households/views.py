@@ -17,6 +17,7 @@ from sunwu_relief.ui import add_domain_error, client_ip, object_or_404, roles_re
 from . import services
 from .forms import HeadForm, HouseholdForm, HouseholdSearchForm, MemberForm, MemberMoveForm, MemberRemoveForm
 from .selectors import (
+    filter_by_ledger,
     household_details_for,
     household_list,
     households_for,
@@ -63,11 +64,11 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
         if data["village"]:
             queryset = queryset.filter(village=data["village"])
         if data["registered_poor"] == "true":
-            queryset = queryset.filter(registered_poor=True, out_of_poverty=False)
+            queryset = filter_by_ledger(queryset, registered_poor=True, out_of_poverty=False)
         elif data["registered_poor"] == "out":
-            queryset = queryset.filter(registered_poor=True, out_of_poverty=True)
+            queryset = filter_by_ledger(queryset, registered_poor=True, out_of_poverty=True)
         elif data["registered_poor"] == "false":
-            queryset = queryset.filter(registered_poor=False)
+            queryset = filter_by_ledger(queryset, registered_poor=False)
     if wants_xlsx(request):
         return HOUSEHOLDS_EXPORT.response(request, queryset.order_by("number"))
     page = Paginator(queryset.order_by("number"), PAGE_SIZE).get_page(request.GET.get("page"))

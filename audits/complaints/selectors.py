@@ -83,6 +83,23 @@ def spot_check_reasons(application: Application) -> list[str]:
     return []
 
 
+def spot_check_reasons_for(candidates: list[tuple[int, int]]) -> dict[int, list[str]]:
+    """`spot_check_reasons` of many applications at once ((application id, household id) pairs):
+    {application id: reasons}, in one query."""
+    application_ids = {pk for pk, _household in candidates}
+    household_ids = {household for _pk, household in candidates}
+    about_application, about_household = set(), set()
+    for application_id, household_id in Complaint.objects.filter(
+        Q(application_id__in=application_ids) | Q(household_id__in=household_ids), status__in=OPEN_STATUSES
+    ).values_list("application_id", "household_id"):
+        about_application.add(application_id)
+        about_household.add(household_id)
+    reason = _("open complaint (举报) about the household")
+    return {
+        pk: [reason] if pk in about_application or household in about_household else [] for pk, household in candidates
+    }
+
+
 def approval_problems(application: Application) -> list[str]:
     """The county approval guard (benefits.hooks): every open complaint about the case or its
     household needs a county home visit recorded after it was received."""

@@ -4,7 +4,7 @@ see them, with an access-log row."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import BooleanField, QuerySet, Value
+from django.db.models import BooleanField, DateTimeField, QuerySet, Value
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,7 @@ from sunwu_relief.forms import ModelForm, PlainTextAdminMixin
 from sunwu_relief.roles import Role, can_see_full_id, role_of
 
 from .finding_models import IntegrityFinding
-from .finding_selectors import integrity_findings_for
+from .finding_selectors import integrity_finding_last_found, integrity_findings_for, integrity_last_run
 from .models import IntegritySettings, RegisteredPerson, RegisteredRelative, RelationKind
 from .selectors import active_relations, can_see_register, integrity_settings, persons_for, relatives_for
 from .services import register
@@ -227,13 +227,28 @@ class IntegritySettingsAdmin(CountyOnlyAdmin):
 class IntegrityFindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """County staff read the integrity work list here; they resolve findings on its pages."""
 
-    list_display = ["kind", "township", "summary", "household", "application", "status", "resolution", "last_found"]
+    list_display = [
+        "kind",
+        "township",
+        "summary",
+        "household",
+        "application",
+        "status",
+        "resolution",
+        "last_found_shown",
+    ]
     list_filter = ["kind", "status", "resolution", "township", "present"]
     search_fields = ["summary", "household__number"]
     list_select_related = ["township", "household", "application"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[IntegrityFinding]:
-        return integrity_findings_for(request.user)
+        return integrity_findings_for(request.user).annotate(
+            last_run=Value(integrity_last_run(), output_field=DateTimeField())
+        )
+
+    @admin.display(description=_("last found"), ordering="last_found")
+    def last_found_shown(self, finding: IntegrityFinding):
+        return integrity_finding_last_found(finding, getattr(finding, "last_run", None))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_see_register(request.user)

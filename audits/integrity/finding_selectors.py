@@ -5,6 +5,8 @@ from django.db.models import QuerySet
 
 from sunwu_relief.roles import TOWNSHIP_ROLES, Role, role_of, township_id_of
 
+from ..selectors.findings import last_run_at, shown_last_found
+from .events import IntegrityEvent
 from .finding_models import COUNTY_ONLY_KINDS, IntegrityFinding
 
 
@@ -15,6 +17,15 @@ def integrity_findings_for(user) -> QuerySet[IntegrityFinding]:
     if role in TOWNSHIP_ROLES and township_id_of(user) is not None:
         return IntegrityFinding.objects.filter(township_id=township_id_of(user)).exclude(kind__in=COUNTY_ONLY_KINDS)
     return IntegrityFinding.objects.none()
+
+
+def integrity_finding_last_found(finding: IntegrityFinding, last_run=None):
+    """When the finding was last found (a present one: by the last run of the checks)."""
+    return shown_last_found(finding, last_run or last_run_at(IntegrityEvent.RUN))
+
+
+def integrity_last_run():
+    return last_run_at(IntegrityEvent.RUN)
 
 
 def integrity_finding_list(user) -> QuerySet[IntegrityFinding]:

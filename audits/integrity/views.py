@@ -23,7 +23,7 @@ from .finding_models import (
     IntegrityResolution,
     IntegrityStatus,
 )
-from .finding_selectors import integrity_finding_detail, integrity_finding_list
+from .finding_selectors import integrity_finding_detail, integrity_finding_last_found, integrity_finding_list
 from .services.findings import RESOLVE_ROLES, integrity_finding_resolve
 
 PAGE_SIZE = 25
@@ -92,5 +92,10 @@ def integrity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "audits/integrity_finding_detail.html",
-        {"finding": finding, "form": form, "events": finding.events.all()},
+        {
+            "finding": finding,
+            "form": form,
+            "events": finding.events.all(),
+            "last_found": integrity_finding_last_found(finding),
+        },
     )

@@ -3,7 +3,15 @@ re-exported here (`from audits.selectors import findings_for`)."""
 
 from .assistance import MAX_BULK, assistance_status
 from .dashboard import TownshipFigures, dashboard_figures
-from .findings import finding_details_for, finding_list, findings_for, open_counts, open_findings_by_township
+from .findings import (
+    finding_details_for,
+    finding_last_found,
+    finding_list,
+    findings_for,
+    open_counts,
+    open_findings_by_township,
+    reconciliation_last_run,
+)
 
 __all__ = [
     "MAX_BULK",
@@ -11,8 +19,10 @@ __all__ = [
     "assistance_status",
     "dashboard_figures",
     "finding_details_for",
+    "finding_last_found",
     "finding_list",
     "findings_for",
     "open_counts",
     "open_findings_by_township",
+    "reconciliation_last_run",
 ]

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from benefits.models import Benefit, BenefitStatus
 from households.models import LedgerRecord, Member, PovertyStatus
 from households.selectors import members_for, townships_for
+from sunwu_relief.roles import is_county_wide
 
 MAX_BULK = 1000
 
@@ -54,12 +55,17 @@ def assistance_status(user, id_numbers: list[str]) -> list[dict[str, Any]]:
     ledger = {
         record.id_number: record for record in LedgerRecord.objects.filter(id_number__in=id_numbers, removed=False)
     }
-    hidden_members = set(
-        Member.objects.filter(id_number__in=[n for n in id_numbers if n not in members]).values_list(
-            "id_number", flat=True
+    if is_county_wide(user):
+        # County roles see every member and every township: nobody is hidden, nothing to ask.
+        hidden_members: set[str] = set()
+        visible_townships = None
+    else:
+        hidden_members = set(
+            Member.objects.filter(id_number__in=[n for n in id_numbers if n not in members]).values_list(
+                "id_number", flat=True
+            )
         )
-    )
-    visible_townships = set(townships_for(user).values_list("pk", flat=True))
+        visible_townships = set(townships_for(user).values_list("pk", flat=True))
     items = []
     for number in id_numbers:
         member, record = members.get(number), ledger.get(number)
@@ -76,7 +82,11 @@ def assistance_status(user, id_numbers: list[str]) -> list[dict[str, Any]]:
                     "shown": member,  # for the access log, not part of the answer
                 }
             )
-        elif record is not None and number not in hidden_members and record.township_id in visible_townships:
+        elif (
+            record is not None
+            and number not in hidden_members
+            and (visible_townships is None or record.township_id in visible_townships)
+        ):
             items.append(
                 {
                     "id_number": number,

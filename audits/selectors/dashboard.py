@@ -5,12 +5,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from benefits.models import COVERED_STATUSES, IN_PROCEDURE
-from benefits.roll import state_in_month
-from benefits.selectors import WorkingCalendar, application_deadlines, applications_for, benefits_for
+from benefits.selectors import WorkingCalendar, applications_for, benefits_for, deadlines_of
+from benefits.states import decisions_in_force
 from households.selectors import households_for, townships_for
+
+# What the deadlines of an open case are computed from (`benefits.selectors.deadlines_of`).
+DEADLINE_FIELDS = (
+    "status",
+    "programme",
+    "accepted_at",
+    "received_by_county_at",
+    "objection_upheld_at",
+    "deadline_extended",
+    "standard_snapshot",
+)
 
 
 @dataclass
@@ -35,54 +46,54 @@ def dashboard_figures(user, *, on: datetime.date) -> tuple[list[TownshipFigures]
     townships = {t.pk: TownshipFigures(name=t.name) for t in townships_for(user).order_by("code")}
     for row in households_for(user).values("township_id").annotate(n=Count("id")):
         townships[row["township_id"]].households = row["n"]
-    open_cases = applications_for(user).filter(status__in=IN_PROCEDURE)
+    # Plain rows, not model instances: a county has thousands of open cases and benefits.
+    open_cases = applications_for(user).filter(status__in=IN_PROCEDURE).order_by()
     calendar = WorkingCalendar()
-    for application in open_cases.only(
-        "id",
-        "township_id",
-        "programme",
-        "status",
-        "accepted_at",
-        "received_by_county_at",
-        "deadline_extended",
-        "objection_upheld_at",
-        "standard_snapshot",
-    ):
-        figures = townships[application.township_id]
+    for township_id, *fields in open_cases.values_list("township_id", *DEADLINE_FIELDS).iterator(chunk_size=5000):
+        figures = townships[township_id]
         figures.open_applications += 1
-        if any(d["overdue"] for d in application_deadlines(application, on=on, calendar=calendar)):
+        deadlines = deadlines_of(**dict(zip(DEADLINE_FIELDS, fields, strict=True)), on=on, calendar=calendar)
+        if any(d["overdue"] for d in deadlines):
             figures.overdue_applications += 1
     month = on.replace(day=1)
-    benefits = (
-        benefits_for(user)
-        .filter(start_month__lte=month)
-        .filter(Q(end_month__isnull=True) | Q(end_month__gt=month))
-        .prefetch_related("changes")
-        .only("id", "township_id", "programme", "status", "covered_count", "next_review_due")
+    # Covered in the month: the decision in force then (the one rule: the last decided of those
+    # effective by the month), aggregated by the database per township and programme.
+    in_month = (
+        benefits_for(user).filter(start_month__lte=month).filter(Q(end_month__isnull=True) | Q(end_month__gt=month))
     )
-    for benefit in benefits:
-        status, amount = state_in_month(benefit, month)
-        if status not in COVERED_STATUSES:
-            continue
-        figures = townships[benefit.township_id]
-        figures.covered_households[benefit.programme] += 1
-        figures.covered_persons[benefit.programme] += benefit.covered_count
-        figures.monthly_total += amount
-        if benefit.next_review_due and benefit.next_review_due < on and benefit.status in COVERED_STATUSES:
-            figures.reviews_overdue += 1
-    starting = (
-        benefits_for(user)
-        .filter(start_month__gt=month, status__in=COVERED_STATUSES, created__date__lte=on)
-        .only("id", "township_id", "programme", "covered_count", "start_month")
-        .prefetch_related("changes")
-    )
-    for benefit in starting:
-        figures = townships[benefit.township_id]
-        figures.starting_households[benefit.programme] += 1
-        figures.starting_persons[benefit.programme] += benefit.covered_count
-        # The amount of the decision in force in its first month.
-        _status, first_amount = state_in_month(benefit, benefit.start_month)
-        figures.starting_total += first_amount
+    for row in (
+        decisions_in_force(in_month, month=month)
+        .filter(new_status__in=COVERED_STATUSES)
+        .order_by()
+        .values("benefit__township_id", "benefit__programme")
+        .annotate(
+            households=Count("id"),
+            persons=Sum("benefit__covered_count"),
+            amount=Sum("new_amount"),
+            reviews_overdue=Count(
+                "id", filter=Q(benefit__next_review_due__lt=on, benefit__status__in=COVERED_STATUSES)
+            ),
+        )
+    ):
+        figures = townships[row["benefit__township_id"]]
+        programme = row["benefit__programme"]
+        figures.covered_households[programme] += row["households"]
+        figures.covered_persons[programme] += row["persons"] or 0
+        figures.monthly_total += row["amount"] or Decimal("0")
+        figures.reviews_overdue += row["reviews_overdue"]
+    # Approved by `on`, paid from a later month: the amount of the decision in force in its first month.
+    starting = benefits_for(user).filter(start_month__gt=month, status__in=COVERED_STATUSES, created__date__lte=on)
+    for row in (
+        decisions_in_force(starting)
+        .order_by()
+        .values("benefit__township_id", "benefit__programme")
+        .annotate(households=Count("id"), persons=Sum("benefit__covered_count"), amount=Sum("new_amount"))
+    ):
+        figures = townships[row["benefit__township_id"]]
+        programme = row["benefit__programme"]
+        figures.starting_households[programme] += row["households"]
+        figures.starting_persons[programme] += row["persons"] or 0
+        figures.starting_total += row["amount"] or Decimal("0")
     total = TownshipFigures(name="")
     for figures in townships.values():
         total.households += figures.households

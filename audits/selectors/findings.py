@@ -1,9 +1,11 @@
 """Reads of reconciliation findings, scoped to what the user may see."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
+from sunwu_relief.models import AuditEvent
 from sunwu_relief.roles import TOWNSHIP_ROLES, is_county_wide, role_of, township_id_of
 
+from ..events import AuditsEvent
 from ..models import Finding, FindingKind, FindingStatus
 
 
@@ -14,6 +16,32 @@ def findings_for(user) -> QuerySet[Finding]:
     if role_of(user) in TOWNSHIP_ROLES and township_id_of(user) is not None:
         return Finding.objects.filter(township_id=township_id_of(user))
     return Finding.objects.none()
+
+
+def last_run_at(action: str):
+    """When the last successful run recorded as `action` (its audit event) ran; None before the first."""
+    return (
+        AuditEvent.objects.filter(action=action, success=True)
+        .order_by("-created", "-id")
+        .values_list("created", flat=True)
+        .first()
+    )
+
+
+def shown_last_found(finding: Model, last_run):
+    """When the finding was last found: a present one, by the last run (`last_run_at`)."""
+    if finding.present and last_run is not None and last_run > finding.last_found:
+        return last_run
+    return finding.last_found
+
+
+def finding_last_found(finding: Finding, last_run=None):
+    """When the finding was last found (a present one: by the last reconciliation run)."""
+    return shown_last_found(finding, last_run or last_run_at(AuditsEvent.RECONCILIATION_RUN))
+
+
+def reconciliation_last_run():
+    return last_run_at(AuditsEvent.RECONCILIATION_RUN)
 
 
 def finding_list(user) -> QuerySet[Finding]:

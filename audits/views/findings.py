@@ -15,7 +15,7 @@ from sunwu_relief.ui import client_ip, form_domain_error, object_or_404, query_t
 
 from ..forms import ResolveForm
 from ..models import FindingKind, FindingStatus
-from ..selectors import finding_details_for, finding_list
+from ..selectors import finding_details_for, finding_last_found, finding_list
 from ..services import RESOLVE_ROLES, finding_resolve
 
 VIEW_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
@@ -123,5 +123,6 @@ def finding_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "full_ids": full_ids,
             "can_apply": role_of(request.user) == Role.CASEWORKER and finding.household_id is not None,
             "events": finding.events.all(),
+            "last_found": finding_last_found(finding),
         },
     )

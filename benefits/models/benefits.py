@@ -17,6 +17,30 @@ from .applications import Application, ReasonCode
 from .standards import Programme
 
 
+def decision_order(decision) -> tuple:
+    """The order decisions take effect in: by effective month, then as decided."""
+    return (decision.effective_month, decision.created, decision.pk)
+
+
+def decision_in_force(decisions: list, month: datetime.date):
+    """Of `decisions` in `decision_order`, the one in force in `month`: the last decided of those
+    effective by then; None before the first. The one rule of every channel, over model rows or
+    over plain rows with the same attributes (`benefits.selectors.decision_states`)."""
+    month = month.replace(day=1)
+    found = None
+    for decision in decisions:
+        if decision.effective_month > month:
+            break
+        found = decision
+    return found
+
+
+def shown_month(decisions: list, *, current: datetime.date | None = None) -> datetime.date:
+    """The month "now" stands for: this month (`current`, read once by callers over many
+    benefits); before the start month, the benefit's first month."""
+    return max(current or clock.current_month(), decisions[0].effective_month)
+
+
 class BenefitStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     PHASING_OUT = "phasing_out", _("Phasing out (渐退)")
@@ -87,28 +111,21 @@ class Benefit(models.Model):
 
     def decisions(self) -> list["BenefitChange"]:
         """Every decision in the order they take effect: by effective month, then as decided."""
-        return sorted(self.changes.all(), key=lambda d: (d.effective_month, d.created, d.pk))
+        return sorted(self.changes.all(), key=decision_order)
 
     def decision_in(self, month: datetime.date) -> "BenefitChange | None":
         """The decision in force in `month`: the last decided of those effective by then; None
         before the benefit starts."""
-        month = month.replace(day=1)
-        found = None
-        for decision in self.decisions():
-            if decision.effective_month > month:
-                break
-            found = decision
-        return found
+        return decision_in_force(self.decisions(), month)
 
     def _shown_month(self, decisions: list["BenefitChange"]) -> datetime.date:
-        # Before the start month, the first month of the benefit stands for "now".
-        return max(clock.current_month(), decisions[0].effective_month)
+        return shown_month(decisions)
 
     @property
     def current_decision(self) -> "BenefitChange | None":
         """This month's decision; before the start month, the start month's (what will be paid)."""
         decisions = self.decisions()
-        return self.decision_in(self._shown_month(decisions)) if decisions else None
+        return decision_in_force(decisions, shown_month(decisions)) if decisions else None
 
     @property
     def next_decision(self) -> "BenefitChange | None":

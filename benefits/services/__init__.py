@@ -78,6 +78,7 @@ from .roll_import import (
     RollImportResult,
     roll_import,
 )
+from .spot_checks import applications_mark_for_spot_check
 from .standards import (
     benefits_recompute_for_standard,
     standard_effective_month,
@@ -132,6 +133,7 @@ __all__ = [
     "application_finish_evaluation",
     "application_finish_investigation",
     "application_mark_for_spot_check",
+    "applications_mark_for_spot_check",
     "application_notice_complete",
     "application_resubmit",
     "application_start_investigation",

@@ -8,7 +8,7 @@ from sunwu_relief.authz import require
 from sunwu_relief.roles import Role
 
 from ..events import BenefitEvent
-from ..roll import RollRow, roll_rows, write_roll
+from ..roll import RollRow, roll_export_rows, write_roll
 
 
 def roll_export(
@@ -17,7 +17,7 @@ def roll_export(
     """Write the roll of `programme` for `month` (one township, or the county) to `path`; the rows
     written. The bureau or the system (the `export_roll` command) exports it."""
     require(actor, roles=(Role.BUREAU_REVIEWER,))
-    rows = roll_rows(programme=programme, month=month, township_ids=[township_id] if township_id else None)
+    rows = roll_export_rows(programme=programme, month=month, township_ids=[township_id] if township_id else None)
     write_roll(rows, path, programme=programme, month=month, township=township)
     record_event(
         actor=actor,

@@ -16,7 +16,7 @@ from sunwu_relief.ui import client_ip
 from ..hooks import households_with_running_benefit
 from ..ids import mask_id_number
 from ..models import Classification, Household, Member
-from ..selectors import household_detail, household_list, household_search_q
+from ..selectors import filter_by_ledger, household_detail, household_list, household_search_q
 
 
 def _shown_id_number(context: dict, value: str) -> str:
@@ -165,7 +165,7 @@ class HouseholdFilter(django_filters.FilterSet):
     township = django_filters.CharFilter(field_name="township__name", help_text="Township name, e.g. 孙吴镇")
     village = django_filters.CharFilter(field_name="village__name", help_text="Village name")
     classification = StrictChoiceFilter(choices=Classification.choices)
-    registered_poor = StrictBooleanFilter(field_name="registered_poor")
+    registered_poor = StrictBooleanFilter(method="filter_registered_poor")
     programme = StrictChoiceFilter(
         method="filter_programme",
         choices=[("dibao", "dibao"), ("tekun", "tekun"), ("medical", "medical"), ("temporary", "temporary")],
@@ -180,6 +180,9 @@ class HouseholdFilter(django_filters.FilterSet):
     def filter_programme(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # What counts as running is the benefits app's to say (households.hooks).
         return queryset.filter(pk__in=households_with_running_benefit(value))
+
+    def filter_registered_poor(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        return filter_by_ledger(queryset, registered_poor=value)
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value.strip():
@@ -203,8 +206,15 @@ class HouseholdListApi(generics.ListAPIView):
         return household_list(self.request.user).order_by("township__code", "number")
 
     def paginate_queryset(self, queryset: QuerySet[Household]) -> list[Household] | None:
+        # The page in two steps: its keys first (ordered, counted, sliced without the per-row
+        # annotations, which PostgreSQL would otherwise compute for every row an OFFSET skips),
+        # then its households with everything the items show.
+        keys = super().paginate_queryset(queryset.values_list("pk", flat=True))
+        if keys is None:
+            return None
+        rows = {household.pk: household for household in queryset.order_by().filter(pk__in=keys)}
+        page = [rows[pk] for pk in keys]
         # The items carry the heads' full ID numbers for roles that see them: log who saw which.
-        page = super().paginate_queryset(queryset)
         user = self.request.user
         record_list_access(
             user=user,

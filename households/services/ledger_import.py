@@ -2,9 +2,9 @@
 
 One import is one pass over the rows, in one transaction, in bounded memory: rows are read one
 at a time (openpyxl read-only through `sunwu_relief.xlsx.iter_xlsx`), validated, and written in
-batches. The same ID number twice in one file is found through the database, not a set in memory:
-every record written by a run carries the run's key and its row, so a second occurrence finds its
-own run's key on the record. If any row is invalid the transaction is rolled back at the end —
+batches; a row equal to its record writes nothing (a re-import of an unchanged ledger is reads
+only). The same ID number twice in one file is found through the file's numbers kept as integer
+codes (see `_Writer`); a record written by a run carries the run's key and its row. If any row is invalid the transaction is rolled back at the end —
 nothing is written — and every error is reported with its row and column.
 
 The poverty office's records are kept apart from ours: nothing here touches a household or a
@@ -12,11 +12,12 @@ member, and nothing else writes a LedgerRecord.
 """
 
 import uuid
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -168,11 +169,7 @@ def _import(
             if errors:
                 raise _RollBack
             if replace:
-                result.removed = (
-                    LedgerRecord.objects.filter(removed=False)
-                    .exclude(last_import=run)
-                    .update(removed=True, removed_at=timezone.now())
-                )
+                result.removed = writer.remove_absent()
             result.succeeded = True
             record_event(
                 actor=actor,
@@ -233,8 +230,18 @@ UPDATE_FIELDS = [
 ]
 
 
+def _code(id_number: str) -> int:
+    """A valid ID number as one 64-bit integer (17 digits and the check character)."""
+    last = id_number[17]
+    return int(id_number[:17]) * 11 + (10 if last == "X" else int(last))
+
+
 class _Writer:
-    """Valid rows → LedgerRecords, a batch at a time."""
+    """Valid rows → LedgerRecords, a batch at a time. A row equal to its record writes nothing.
+
+    The file's ID numbers are kept as integer codes (about 50 bytes each: some 50 MB at Excel's
+    1,048,576 rows), so that the same number twice is found across batches and `replace` knows
+    who was absent, without marking the unchanged records in the database."""
 
     def __init__(self, *, run: str, label: Callable[[str], str], errors: _Errors, result: ImportResult, actor) -> None:
         self.run = run
@@ -243,6 +250,10 @@ class _Writer:
         self.errors = errors
         self.result = result
         self.batch: dict[str, LedgerRow] = {}
+        self.seen: set[int] = set()
+        self.seen_order = array("q")  # the codes in file order, beside their rows ...
+        self.seen_rows = array("q")
+        self._first_rows: dict[int, int] | None = None  # ... indexed only when a duplicate is found
         self.villages: dict[tuple[int, str], int] = {
             (township_id, name): pk
             for pk, township_id, name in Village.objects.values_list("pk", "township_id", "name")
@@ -253,9 +264,20 @@ class _Writer:
         if first is not None:
             self._duplicate(row, first.row)
             return
+        code = _code(row.id_number)
+        if code in self.seen:
+            self._duplicate(row, self._first_row(code))
+            return
         self.batch[row.id_number] = row
         if len(self.batch) >= BATCH_SIZE:
             self.flush()
+
+    def _first_row(self, code: int) -> int | None:
+        if self._first_rows is None:
+            self._first_rows = {}
+            for seen, row in zip(self.seen_order, self.seen_rows, strict=True):
+                self._first_rows.setdefault(seen, row)
+        return self._first_rows.get(code)
 
     def _duplicate(self, row: LedgerRow, first_row: int | None) -> None:
         self.errors.add(
@@ -286,54 +308,86 @@ class _Writer:
             return
         rows = self.batch
         self.batch = {}
-        existing = {record.id_number: record for record in LedgerRecord.objects.filter(id_number__in=list(rows))}
-        now = timezone.now()
-        new, changed, seen = [], [], []
         for id_number, row in rows.items():
-            values = {
-                "name": row.name,
-                "household_number": row.household_number,
-                "relationship": row.relationship,
-                "township_id": row.township_id,
-                "village_id": self._village_id(row.township_id, row.village_name),
-                "household_size": row.household_size,
-                "poverty_attribute": row.poverty_attribute,
-                "poverty_status": row.poverty_status,
-                "exit_year": row.exit_year,
-                "poverty_cause": row.poverty_cause,
-                "labour_capacity": row.labour_capacity,
-                "health": row.health,
-            }
-            record = existing.get(id_number)
-            if record is None:
-                new.append(LedgerRecord(id_number=id_number, last_import=self.run, source_row=row.row, **values))
+            code = _code(id_number)
+            self.seen.add(code)
+            self.seen_order.append(code)
+            self.seen_rows.append(row.row or 0)
+            if self._first_rows is not None:
+                self._first_rows.setdefault(code, row.row)
+        # The stored values as plain rows, compared as tuples: no model instance for an unchanged one.
+        existing = {
+            values[0]: values[1:]
+            for values in LedgerRecord.objects.filter(id_number__in=list(rows))
+            .order_by()
+            .values_list("id_number", "pk", "removed", *COMPARED_FIELDS)
+        }
+        now = timezone.now()
+        new, changed = [], []
+        unchanged = 0
+        for id_number, row in rows.items():
+            values = (
+                row.name,
+                row.household_number,
+                row.relationship,
+                row.township_id,
+                self._village_id(row.township_id, row.village_name),
+                row.household_size,
+                row.poverty_attribute,
+                row.poverty_status,
+                row.exit_year,
+                row.poverty_cause,
+                row.labour_capacity,
+                row.health,
+            )
+            stored = existing.get(id_number)
+            if stored is None:
+                new.append(
+                    LedgerRecord(
+                        id_number=id_number,
+                        last_import=self.run,
+                        source_row=row.row,
+                        **dict(zip(COMPARED_FIELDS, values, strict=True)),
+                    )
+                )
                 continue
-            if record.last_import == self.run:
-                self._duplicate(row, record.source_row)
+            pk, removed, *current = stored
+            if not removed and tuple(current) == values:
+                unchanged += 1  # nothing to write
                 continue
-            record.last_import = self.run
-            record.source_row = row.row
-            if record.removed or any(getattr(record, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(record, name, value)
-                record.removed = False
-                record.removed_at = None
-                record.updated = now
-                changed.append(record)
-            else:
-                seen.append(record)
+            changed.append(
+                LedgerRecord(
+                    pk=pk,
+                    id_number=id_number,
+                    removed=False,
+                    removed_at=None,
+                    last_import=self.run,
+                    source_row=row.row,
+                    updated=now,
+                    **dict(zip(COMPARED_FIELDS, values, strict=True)),
+                )
+            )
         LedgerRecord.objects.bulk_create(new, batch_size=BATCH_SIZE)
         if changed:
             LedgerRecord.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=BATCH_SIZE)
-        if seen:
-            # Unchanged people only get the run's mark: one prepared statement, many rows (bulk_update's
-            # CASE expressions cost far more for a million unchanged rows).
-            table = LedgerRecord._meta.db_table
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {table} SET last_import = %s, source_row = %s WHERE id = %s",  # noqa: S608
-                    [(self.run, rows[record.id_number].row, record.pk) for record in seen],
-                )
         self.result.created += len(new)
         self.result.updated += len(changed)
-        self.result.unchanged += len(seen)
+        self.result.unchanged += unchanged
+
+    def remove_absent(self) -> int:
+        """`replace`: the records on the ledger that this file does not list are marked removed."""
+        absent = [
+            pk
+            for pk, id_number in LedgerRecord.objects.filter(removed=False)
+            .order_by()
+            .values_list("pk", "id_number")
+            .iterator(chunk_size=10_000)
+            if _code(id_number) not in self.seen
+        ]
+        now = timezone.now()
+        removed = 0
+        for start in range(0, len(absent), 5000):
+            removed += LedgerRecord.objects.filter(pk__in=absent[start : start + 5000]).update(
+                removed=True, removed_at=now
+            )
+        return removed

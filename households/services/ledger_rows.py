@@ -74,6 +74,7 @@ class RowValidator:
         self.label = label
         self.townships = townships
         self.errors: list[LedgerError] = []
+        self.this_year = clock.today().year  # once per import, not once per row
 
     def _error(self, key: str, message: str) -> None:
         self.errors.append(LedgerError(self.number, self.label(key), message))
@@ -99,8 +100,7 @@ class RowValidator:
         size = self._integer("household_size", text["household_size"], low=1, high=99)
         attribute = self._choice("poverty_attribute", text["poverty_attribute"], POVERTY_ATTRIBUTES)
         status = self._choice("poverty_status", text["poverty_status"], POVERTY_STATUSES)
-        this_year = clock.today().year
-        exit_year = self._integer("exit_year", text["exit_year"], low=FIRST_EXIT_YEAR, high=this_year)
+        exit_year = self._integer("exit_year", text["exit_year"], low=FIRST_EXIT_YEAR, high=self.this_year)
         if status == PovertyStatus.OUT and text["exit_year"] is None and "exit_year" not in skip:
             self._error("exit_year", _("the exit year is required when the status is 已脱贫"))
         elif status == PovertyStatus.NOT_OUT and exit_year is not None:

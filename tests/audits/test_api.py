@@ -312,6 +312,30 @@ def test_bulk_status_query_count_does_not_grow_with_the_numbers(
         caller.post(STATUS, {"id_numbers": numbers})
 
 
+def test_bulk_status_of_known_people_takes_the_same_queries_for_more_households(
+    api, poverty_office, make_household, caseworker_sunwu, cover, import_ledger
+):
+    """Members with benefits and decisions, ledger-only people: the queries do not grow with them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    caller = api(poverty_office)
+
+    def status_queries(households: int) -> int:
+        homes = [make_household(caseworker_sunwu) for _ in range(households)]
+        cover(*homes)
+        import_ledger([row for i, h in enumerate(homes) for row in ledger_rows_for(h, number=f"L-{households}-{i}")])
+        numbers = [m.id_number for h in homes for m in h.members.all()] + [new_id_number()]
+        with CaptureQueriesContext(connection) as queries:
+            response = caller.post(STATUS, {"id_numbers": numbers})
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == len(numbers) - 1
+        assert all(item["programmes"] for item in response.json()["results"])
+        return len(queries)
+
+    assert status_queries(1) == status_queries(3)
+
+
 # --- findings ---------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from audits.services import finding_resolve, reconciliation_run
 from households.ledger import ledger_import_rows
 from sunwu_relief.authz import system
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
-from sunwu_relief.models import Job
+from sunwu_relief.models import AuditEvent, Job
 from tests.audits.conftest import ledger_rows_for
 from tests.conftest import member_data, new_id_number
 from tests.ledger_builders import ledger_row
@@ -132,6 +132,49 @@ def test_running_again_finds_nothing_twice(county):
     assert again.cleared == 0
     assert Finding.objects.count() == count
     assert FindingEvent.objects.filter(action="found").count() == count
+
+
+def _finding_writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith(("UPDATE", "INSERT"))
+        and ('"audits_finding"' in q["sql"] or '"audits_findingevent"' in q["sql"])
+    ]
+
+
+def test_running_again_unchanged_writes_no_finding_and_shows_the_run_as_last_found(county, caseworker_sunwu):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audits.selectors import finding_last_found
+
+    reconciliation_run(actor=system("test"))
+    with CaptureQueriesContext(connection) as queries:
+        reconciliation_run(actor=system("test"))
+    assert _finding_writes(queries) == []
+    finding = Finding.objects.get(kind=FindingKind.NOT_COVERED, ledger_household_number="L-NOT-COVERED")
+    last_run = (
+        AuditEvent.objects.filter(action="reconciliation.run").order_by("-created").values_list("created", flat=True)
+    )[0]
+    assert finding_last_found(finding) == last_run  # present: found by the last run, not written again
+
+
+def test_the_run_takes_the_same_queries_however_many_findings(county, make_household, caseworker_sunwu, import_ledger):
+    """The run's queries do not grow with the people, the benefits or the findings."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reconciliation_run(actor=system("test"))
+    with CaptureQueriesContext(connection) as few:
+        reconciliation_run(actor=system("test"))
+    more = [make_household(caseworker_sunwu) for _ in range(4)]
+    import_ledger([row for i, h in enumerate(more) for row in ledger_rows_for(h, number=f"L-MORE-{i}")])
+    reconciliation_run(actor=system("test"))  # finds the new ones
+    with CaptureQueriesContext(connection) as many:
+        reconciliation_run(actor=system("test"))
+    assert Finding.objects.filter(ledger_household_number__startswith="L-MORE-").count() == 4
+    assert len(many) == len(few)
 
 
 def test_a_resolved_finding_stays_resolved_while_it_is_still_found(county, caseworker_sunwu):

@@ -135,3 +135,32 @@ def test_a_year_without_a_standard_draws_with_the_standards_default_ratio(cases,
     assert batch.summary[0]["ratio"] == str(default)
     assert batch.items.filter(drawn=True).count() == 2  # ⌈0.5 × 3⌉
     assert len(applications) == 3
+
+
+def test_the_draw_takes_the_same_queries_for_two_cases_as_for_six(cases, bureau_reviewer):
+    """Set-based: a county's 10,000 waiting cases cost the queries of two (a fixed number)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from benefits.models import Application
+
+    def draw(count: int) -> tuple[int, SpotCheckBatch]:
+        applications = [cases.to(ApplicationStatus.COUNTY_REVIEW) for _ in range(count)]
+        with CaptureQueriesContext(connection) as queries:
+            batch = spot_check_draw(actor=bureau_reviewer, seed=3)
+        assert batch.items.count() == count
+        drawn = set(batch.items.filter(drawn=True).values_list("application_id", flat=True))
+        marked = set(
+            Application.objects.filter(pk__in=[a.pk for a in applications], spot_check_required=True).values_list(
+                "pk", flat=True
+            )
+        )
+        assert marked == drawn
+        # Each drawn case has its history row and its audit event, as one by one.
+        for pk in drawn:
+            assert Application.history.filter(id=pk, spot_check_required=True).exists()
+        return len(queries), batch
+
+    few, _ = draw(2)
+    many, _ = draw(6)
+    assert many == few

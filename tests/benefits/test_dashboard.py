@@ -45,3 +45,25 @@ def test_township_user_sees_only_their_township_and_overdue_cases(client, cases,
     response = client.get(reverse("dashboard"), {"on": "2020-01-01"})
     assert response.status_code == 200
     assert response.context["on"] == datetime.date(2020, 1, 1)
+
+
+def test_the_bureau_dashboard_queries_do_not_grow_with_the_cases_and_benefits(client, cases):
+    """Open cases and benefits are read as plain rows, a fixed number of queries however many."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        client.force_login(cases.bureau)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("dashboard")).status_code == 200
+        return len(queries)
+
+    cases.to(ApplicationStatus.APPROVED)
+    cases.to(ApplicationStatus.COUNTY_REVIEW)
+    first = count()
+    for _ in range(2):
+        cases.to(ApplicationStatus.APPROVED)
+        cases.to(ApplicationStatus.ACCEPTED)
+    assert count() == first
+    _rows, total = dashboard_figures(cases.bureau, on=timezone.localdate())
+    assert total.open_applications == 3

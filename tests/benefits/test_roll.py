@@ -100,3 +100,27 @@ def test_a_control_character_already_stored_in_a_name_does_not_break_the_roll(ca
     data = rows[header_index + 1]
     assert data[1].value == "三屯村"
     assert data[2].value == "张三"
+
+
+def test_the_exported_roll_is_the_roll_and_its_queries_do_not_grow_with_the_households(cases, tmp_path):
+    """The export reads plain rows in a fixed number of queries, and writes what `roll_rows` says."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from benefits.roll import roll_rows
+    from sunwu_relief.authz import system
+
+    def export() -> tuple[int, list]:
+        month = cases.to(ApplicationStatus.APPROVED).benefit.start_month
+        with CaptureQueriesContext(connection) as queries:
+            rows = services.roll_export(
+                actor=system("test"), programme="dibao", month=month, path=tmp_path / "roll.xlsx"
+            )
+        assert rows == roll_rows(programme="dibao", month=month)
+        return len(queries), rows
+
+    few, _rows = export()
+    cases.to(ApplicationStatus.APPROVED)
+    many, rows = export()
+    assert len(rows) == 3
+    assert many == few

@@ -505,3 +505,24 @@ def test_a_padded_bomb_is_refused_by_its_members_ratio(db, tmp_path):
         archive.writestr(zipfile.ZipInfo("xl/media/padding.bin"), os.urandom(2 * 1024 * 1024))  # stored
     lines = failing_command(write(tmp_path, buffer.getvalue()))
     assert lines == ["The file expands to far more data than a sheet holds (a zip bomb?); it was not read."]
+
+
+def test_an_unchanged_re_import_writes_no_record_and_its_queries_do_not_grow_with_the_rows(db):
+    """An unchanged row costs no write: a re-import of an unchanged ledger only reads (one read a
+    batch), whether with replace or not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def reimport(rows: list[dict]) -> list[dict]:
+        ledger_import_rows(rows, actor=system("test"))
+        with CaptureQueriesContext(connection) as queries:
+            result = ledger_import_rows(rows, actor=system("test"), replace=True)
+        assert result.counts == {"created": 0, "updated": 0, "unchanged": len(rows), "removed": 0}
+        return queries.captured_queries
+
+    rows = [ledger_row() for _ in range(2)]
+    few = reimport(rows)
+    many = reimport([*rows, *(ledger_row() for _ in range(7))])
+    writes = [q["sql"] for q in many if q["sql"].startswith(("UPDATE", "INSERT")) and "ledgerrecord" in q["sql"]]
+    assert writes == []
+    assert len(many) == len(few)

@@ -15,6 +15,8 @@ from sunwu_relief.locks import LockKey, advisory_lock
 from sunwu_relief.roles import Role
 from sunwu_relief.text import text_field_errors
 
+from ...selectors.findings import last_run_at
+from ...services.sync import sync_findings
 from ..checks import find_integrity_issues
 from ..events import IntegrityEvent
 from ..finding_models import (
@@ -22,7 +24,6 @@ from ..finding_models import (
     IntegrityFinding,
     IntegrityFindingEvent,
     IntegrityKind,
-    IntegrityResolution,
     IntegrityStatus,
 )
 from ..finding_selectors import integrity_findings_for
@@ -48,64 +49,16 @@ def integrity_checks_run(*, actor) -> IntegrityResult:
     advisory_lock(LockKey.INTEGRITY_CHECKS)  # one run at a time
     now = timezone.now()
     found = find_integrity_issues()
-    result = IntegrityResult()
-    existing = {f.key: f for f in IntegrityFinding.objects.select_for_update()}
-    new, changed, events = [], [], []
-    for key, data in found.items():
-        values = {name: getattr(data, name) for name in RECORDED}
-        finding = existing.get(key)
-        if finding is None:
-            new.append(IntegrityFinding(key=key, first_found=now, last_found=now, **values))
-            result.new[data.kind] = result.new.get(data.kind, 0) + 1
-            continue
-        for name, value in values.items():
-            setattr(finding, name, value)
-        finding.last_found = now
-        if not finding.present:
-            finding.present = True
-            if finding.status == IntegrityStatus.RESOLVED:
-                finding.status, finding.resolution, finding.note = IntegrityStatus.OPEN, "", ""
-                finding.resolved_by, finding.resolved_at = None, None
-                finding.reopened_count += 1
-                events.append(IntegrityFindingEvent(finding=finding, action=IntegrityFindingEvent.Action.REOPENED))
-                result.reopened += 1
-        changed.append(finding)
-    for key, finding in existing.items():
-        if key in found or not finding.present:
-            continue
-        finding.present = False
-        if finding.status == IntegrityStatus.OPEN:
-            finding.status, finding.resolution = IntegrityStatus.RESOLVED, IntegrityResolution.CLEARED
-            finding.resolved_at, finding.resolved_by = now, None
-            events.append(
-                IntegrityFindingEvent(
-                    finding=finding, action=IntegrityFindingEvent.Action.CLEARED, resolution=IntegrityResolution.CLEARED
-                )
-            )
-            result.cleared += 1
-        changed.append(finding)
-    created = IntegrityFinding.objects.bulk_create(new, batch_size=1000)
-    if not all(f.pk for f in created):
-        created = list(IntegrityFinding.objects.filter(key__in=[f.key for f in new]))
-    events.extend(IntegrityFindingEvent(finding=f, action=IntegrityFindingEvent.Action.FOUND) for f in created)
-    IntegrityFinding.objects.bulk_update(
-        changed,
-        [
-            *RECORDED,
-            "last_found",
-            "present",
-            "status",
-            "resolution",
-            "note",
-            "resolved_by",
-            "resolved_at",
-            "reopened_count",
-        ],
-        batch_size=1000,
+    synced = sync_findings(
+        model=IntegrityFinding,
+        event_model=IntegrityFindingEvent,
+        found=found,
+        recorded=RECORDED,
+        now=now,
+        previous_run=last_run_at(IntegrityEvent.RUN),
+        lock=True,
     )
-    for event in events:
-        event.created = now
-    IntegrityFindingEvent.objects.bulk_create(events, batch_size=1000)
+    result = IntegrityResult(new=synced.new, reopened=synced.reopened, cleared=synced.cleared)
     result.open = open_counts()
     record_event(actor=actor, action=IntegrityEvent.RUN, **result.as_counts())
     return result
