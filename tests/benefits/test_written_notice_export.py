@@ -185,3 +185,10 @@ def test_the_batch_numbers_are_the_notices_own(make_household, caseworker_sunwu,
     numbers = written_notice_numbers(notices[1:])
     assert numbers == {n.pk: written_notice_number(n) for n in notices[1:]}
     assert written_notice_numbers([]) == {}
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "\x00", "-1", "99999999999999999999999", "\u202e1", "１"])
+def test_a_bad_village_filter_is_ignored(client, bureau_reviewer, value):
+    client.force_login(bureau_reviewer)
+    assert client.get(URL, {"village": value}).status_code == 200
+    assert client.get(URL, {"village": value, "format": "xlsx"}).status_code == 200
