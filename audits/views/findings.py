@@ -6,10 +6,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError
-from sunwu_relief.exports import MAX_ROWS, xlsx_download
+from sunwu_relief.exports import Column, ListExport, wants_xlsx
 from sunwu_relief.roles import Role, can_see_full_id, is_county_wide, role_of
 from sunwu_relief.ui import client_ip, form_domain_error, object_or_404, query_text, roles_required
 
@@ -20,6 +21,26 @@ from ..services import RESOLVE_ROLES, finding_resolve
 
 VIEW_ROLES = (Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_REVIEWER, Role.AUDITOR)
 PAGE_SIZE = 25
+
+
+def _status(finding) -> str:
+    return finding.get_status_display() + (f" · {finding.get_resolution_display()}" if finding.resolution else "")
+
+
+# The list's columns as the page shows them (every page, IDs masked as on screen).
+FINDINGS_EXPORT = ListExport(
+    name="findings",
+    title=gettext_lazy("Ledger findings"),
+    columns=(
+        Column(gettext_lazy("Finding"), lambda f: f.get_kind_display()),
+        Column(gettext_lazy("Township"), lambda f: f.township.name if f.township else ""),
+        Column(gettext_lazy("Name"), lambda f: f.name),
+        Column(gettext_lazy("ID number"), lambda f: f.masked_id_number),
+        Column(gettext_lazy("Our household"), lambda f: f.household.number if f.household else ""),
+        Column(gettext_lazy("Ledger household number"), lambda f: f.ledger_household_number),
+        Column(gettext_lazy("Status"), _status),
+    ),
+)
 
 
 @roles_required(*VIEW_ROLES)
@@ -35,8 +56,8 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
     if township and is_county_wide(request.user):
         queryset = queryset.filter(township__name=township)
     queryset = queryset.order_by("kind", "township__code", "ledger_household_number", "id")
-    if request.GET.get("format") == "xlsx":
-        return _findings_download(request, queryset)
+    if wants_xlsx(request):
+        return FINDINGS_EXPORT.response(request, queryset.select_related("township", "household"))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -52,40 +73,6 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
             "status": status,
             "full_ids": False,  # lists always mask (least exposure)
         },
-    )
-
-
-def _findings_download(request: HttpRequest, queryset) -> HttpResponse:
-    """The list as it is shown (every page, IDs masked as on screen)."""
-    findings = list(queryset.select_related("township", "household")[:MAX_ROWS])
-    rows = [
-        [
-            finding.get_kind_display(),
-            finding.township.name if finding.township else "",
-            finding.name,
-            finding.masked_id_number,
-            finding.household.number if finding.household else "",
-            finding.ledger_household_number,
-            finding.get_status_display() + (f" · {finding.get_resolution_display()}" if finding.resolution else ""),
-        ]
-        for finding in findings
-    ]
-    return xlsx_download(
-        request,
-        filename="findings",
-        title=_("Ledger findings"),
-        headers=[
-            _("Finding"),
-            _("Township"),
-            _("Name"),
-            _("ID number"),
-            _("Our household"),
-            _("Ledger household number"),
-            _("Status"),
-        ],
-        rows=rows,
-        objects=findings,
-        list_name="findings",
     )
 
 

@@ -8,9 +8,7 @@ from django.urls import reverse
 
 from benefits import services
 from benefits.selectors import written_notice_number, written_notice_numbers
-from sunwu_relief import clock as real_clock
-from tests.benefits.programme_builders import benefit_from_roll
-from tests.conftest import member_data
+from tests.benefits.notice_builders import stop_notice
 from tests.xlsx_checks import assert_downloads_audited, assert_safe, column, query_count, sheet_rows
 
 pytestmark = pytest.mark.django_db
@@ -20,21 +18,6 @@ URL = reverse("benefits:written-notices")
 
 def _receipt() -> SimpleUploadedFile:
     return SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 signed receipt", content_type="application/pdf")
-
-
-def stop_notice(make_household, caseworker, bureau, *, village=None, head="王大山"):
-    """A notice of change (a 低保 stopped): the quickest real way to a written notice."""
-    household = make_household(caseworker, village=village, head=member_data(name=head, relationship="head"))
-    benefit = benefit_from_roll(household, actor=bureau)
-    change = services.benefit_change(
-        actor=bureau,
-        benefit=benefit,
-        kind="stop",
-        effective_month=real_clock.current_month(),
-        reason_code="moved_or_deceased",
-        reason="迁出",
-    )
-    return change.written_notice
 
 
 def _villages(user):
@@ -185,3 +168,10 @@ def test_the_batch_numbers_are_the_notices_own(make_household, caseworker_sunwu,
     numbers = written_notice_numbers(notices[1:])
     assert numbers == {n.pk: written_notice_number(n) for n in notices[1:]}
     assert written_notice_numbers([]) == {}
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "\x00", "-1", "99999999999999999999999", "\u202e1", "１"])
+def test_a_bad_village_filter_is_ignored(client, bureau_reviewer, value):
+    client.force_login(bureau_reviewer)
+    assert client.get(URL, {"village": value}).status_code == 200
+    assert client.get(URL, {"village": value, "format": "xlsx"}).status_code == 200
