@@ -88,6 +88,9 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
+# Behind PgBouncer in transaction pooling mode, server-side cursors (QuerySet.iterator() outside a
+# transaction) must be off (README, "Scale").
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 # The embedded SQLite: a transaction takes the write lock when it begins (BEGIN IMMEDIATE). With the
 # default deferred mode two requests that both read and then write (a double-clicked submit) deadlock
 # on the lock upgrade and one fails at once with "database is locked" (a 500) instead of waiting.

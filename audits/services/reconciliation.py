@@ -114,7 +114,8 @@ def _ledger_with_ours():
         f" LEFT JOIN {household} h ON h.id = m.household_id"
         " WHERE l.removed = %s ORDER BY l.household_number, l.id"
     )
-    with connection.chunked_cursor() as cursor:
+    server_side = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with connection.chunked_cursor() if server_side else connection.cursor() as cursor:
         cursor.execute(sql, [False])
         while rows := cursor.fetchmany(5000):
             yield from rows
