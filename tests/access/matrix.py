@@ -111,7 +111,7 @@ def step(name: str, slug: str, allowed, key: str, *, kwarg: str = "pk") -> Row:
 
 
 # Objects of the whole county (the same for both townships' runs).
-COUNTY_OBJECTS = {"ledger_job"}
+COUNTY_OBJECTS = {"ledger_job", "campaign"}
 
 PUBLIC = {
     "healthz": "load balancer and monitoring (docs/interfaces.md §5): database and broker state only",
@@ -151,6 +151,7 @@ TEMPORARY_STEPS = {
     "reject": {TR},
     "supplement": {CW},
 }
+REVIEW_STEPS = {"start": {CW}, "propose": {CW}, "approve": {TR}, "return": {TR, BR}, "decide": {BR}}
 INTAKE_STEPS = {"application": {CW}, "link": {CW}, "refer": {CW, TR}, "answer": {CW, TR}, "close": {CW, TR}}
 CARE_STEPS = ("assess", "at-home", "carer", "end")
 
@@ -239,6 +240,25 @@ ROWS: list[Row] = [
     obj("benefits:intake", CASE_STAFF, "referred", note="a referred request"),
     obj("benefits:intake-receipt", CASE_STAFF, "intake"),
     *[step("benefits:intake-step", slug, roles, "intake") for slug, roles in INTAKE_STEPS.items()],
+    # --- dynamic management: re-verifications and campaigns ---
+    lst("benefits:review-list", CASE_STAFF),
+    ui("benefits:review-list-download", CASE_STAFF, action="export"),
+    post("benefits:review-open", {CW}, action="create", ok=(302, 404)),
+    post("benefits:review-batch-approve", {TR}, ok=(302,)),
+    obj("benefits:review", CASE_STAFF, "review"),
+    *[step("benefits:review-step", slug, roles, "review") for slug, roles in REVIEW_STEPS.items()],
+    lst("benefits:campaign-list", CASE_STAFF),
+    obj("benefits:campaign", CASE_STAFF, "campaign"),
+    obj("benefits:campaign-report", CASE_STAFF, "campaign"),
+    *[step("benefits:campaign-step", slug, {BR}, "campaign") for slug in ("launch", "checker", "accept")],
+    obj(
+        "benefits:written-notices-village-print",
+        CASE_STAFF,
+        "village",
+        kwargs=lambda o: {"village_pk": o.pk},
+        action="download",
+        note="a village's undelivered written notices, printed at once",
+    ),
     # --- care homes and placements (特困) ---
     lst("benefits:care-list", CASE_STAFF),
     obj("benefits:care-person", CASE_STAFF, "supported"),
@@ -314,6 +334,8 @@ class AdminModel:
 
 ADMIN_MODELS: dict[str, AdminModel] = {
     "knox.authtoken": AdminModel(view=NOBODY, note="superusers only"),
+    "benefits.review": AdminModel(),
+    "benefits.campaign": AdminModel(),
     "axes.accessattempt": AdminModel(view=frozenset({BR})),
     "axes.accesslog": AdminModel(view=NOBODY, unbuilt="django-axes logs successful log-ins only through its backend"),
     "axes.accessfailurelog": AdminModel(

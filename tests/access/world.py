@@ -38,6 +38,8 @@ from benefits.intake.services import IntakeData, intake_refer, intake_register
 from benefits.medical.services import medical_claim_record
 from benefits.models import ApplicationStatus, Standard
 from benefits.payments import services as payments
+from benefits.reviews.models import CampaignScope, ReviewReason
+from benefits.reviews.services import campaign_create, review_open
 from benefits.temporary.models import TemporaryPayment
 from benefits.temporary.services import TemporaryData, temporary_case_create, temporary_township_approve
 from households import services as household_services
@@ -359,6 +361,24 @@ def build_world() -> World:
     batch, _created = payments.payment_batch_prepare(actor=users["bureau_reviewer"], programme="dibao", month=month)
     _admin_extras(own, users)
     ledger_job = ledger_import_submit(actor=users["poverty_office"], rows=ledger, replace=False)
+    # Dynamic management: a re-verification of each side's benefit, one county-wide campaign.
+    today = timezone.localdate()
+    campaign = campaign_create(
+        actor=users["bureau_reviewer"],
+        name="专项清理",
+        scope=CampaignScope.LIST,
+        household_ids=[own["household"].pk, other["household"].pk],
+        deployment_starts=today,
+        implementation_starts=today,
+        acceptance_starts=today + datetime.timedelta(days=60),
+        ends_on=today + datetime.timedelta(days=90),
+    )
+    for side in (own, other):
+        side.objects.update(
+            review=review_open(actor=system("test:access"), benefit=side["benefit"], reason=ReviewReason.SCHEDULED)[0],
+            campaign=campaign,
+            village=side["household"].village,
+        )
     for side in (own, other):
         side.objects.update(
             township=side.township,
