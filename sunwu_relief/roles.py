@@ -101,3 +101,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "households.view_full_id_number",
     ],
 }
+
+
+def township_scoped(user, queryset: "models.QuerySet", *, roles) -> "models.QuerySet":
+    """`queryset` (rows with a `township_id`) as `user` may see it: nothing for a role outside
+    `roles`, everything for a county-wide role, else the user's own township's rows."""
+    if role_of(user) not in roles:
+        return queryset.none()
+    if is_county_wide(user):
+        return queryset
+    return queryset.filter(township_id=township_id_of(user))

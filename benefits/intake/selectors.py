@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from households.models import Township
-from sunwu_relief.roles import Role, is_county_wide, role_of, township_id_of
+from sunwu_relief.roles import Role, township_scoped
 
 from .models import Department, IntakeRequest, Referral
 
@@ -17,11 +17,7 @@ READER_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_R
 
 
 def _scoped(user, queryset: QuerySet) -> QuerySet:
-    if role_of(user) not in READER_ROLES:
-        return queryset.none()
-    if is_county_wide(user):
-        return queryset
-    return queryset.filter(township_id=township_id_of(user))
+    return township_scoped(user, queryset, roles=READER_ROLES)
 
 
 def intake_requests_for(user) -> QuerySet[IntakeRequest]:

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from assessments.models import Assessment
 from households.models import Classification, LedgerRecord, PovertyStatus, Township
 from sunwu_relief import clock
-from sunwu_relief.roles import Role, is_county_wide, role_of, township_id_of
+from sunwu_relief.roles import Role, role_of, township_scoped
 
 from ..hooks import complained_households_providers
 from ..models import COVERED_STATUSES, Application, ApplicationStatus, Benefit, Objection, Programme
@@ -30,11 +30,7 @@ READER_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_REVIEWER, Role.BUREAU_R
 
 
 def _scoped(user, queryset: QuerySet) -> QuerySet:
-    if role_of(user) not in READER_ROLES:
-        return queryset.none()
-    if is_county_wide(user):
-        return queryset
-    return queryset.filter(township_id=township_id_of(user))
+    return township_scoped(user, queryset, roles=READER_ROLES)
 
 
 def reviews_for(user) -> QuerySet[Review]:

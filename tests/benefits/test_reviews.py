@@ -255,3 +255,18 @@ def test_return_sends_it_back_for_a_new_investigation(cases, benefit):
     reviews.review_return(actor=cases.reviewer, review=review, note="收入材料不全")
     review.refresh_from_db()
     assert (review.status, review.assessment, review.outcome) == (ReviewStatus.OPEN, None, "")
+
+
+def test_the_command_prints_opened_and_already_open_per_township(benefit):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("run_reverification", "--on", benefit.next_review_due.isoformat(), stdout=out)
+    call_command("run_reverification", "--on", benefit.next_review_due.isoformat(), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "opened: 1; already open: 0" in lines
+    assert "opened: 0; already open: 1" in lines
+    with pytest.raises(CommandError, match="--on"):
+        call_command("run_reverification", "--on", "2026-13-01")

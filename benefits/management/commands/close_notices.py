@@ -1,19 +1,11 @@
 """`close_notices [--on YYYY-MM-DD]`: what the nightly task does, on demand."""
 
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from benefits import services
 from households.models import Township
 from sunwu_relief.authz import system
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--on: not a date (YYYY-MM-DD): {value}") from exc
+from sunwu_relief.commands import date_option
 
 
 class Command(BaseCommand):
@@ -26,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--on", help="the date to judge the notice periods by (default: today)")
 
     def handle(self, *args, on: str | None, **options) -> None:
-        day = _date(on) if on else None
+        day = date_option(on)
         moved, stops = services.public_notices_complete(actor=system("command:close_notices"), on=day)
         for township_id, name in Township.objects.order_by("code").values_list("pk", "name"):
             if moved.get(township_id):

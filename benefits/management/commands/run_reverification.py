@@ -1,19 +1,11 @@
 """`run_reverification [--on YYYY-MM-DD]`: what the daily task does, on demand."""
 
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from benefits.reviews.services import reviews_open_due
 from households.models import Township
 from sunwu_relief.authz import system
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--on: not a date (YYYY-MM-DD): {value}") from exc
+from sunwu_relief.commands import date_option
 
 
 class Command(BaseCommand):
@@ -27,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--on", help="the date to judge what is due by (default: today)")
 
     def handle(self, *args, on: str | None, **options) -> None:
-        day = _date(on) if on else None
+        day = date_option(on)
         counts = reviews_open_due(actor=system("command:run_reverification"), on=day)
         for township_id, name in Township.objects.order_by("code").values_list("pk", "name"):
             row = counts.get(township_id)
