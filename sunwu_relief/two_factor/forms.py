@@ -3,10 +3,12 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sunwu_relief.forms import Form
+
 _CODE = re.compile(r"[0-9]{6,8}")
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     token = forms.CharField(
         label=_("Code from your authenticator app"),
         max_length=12,

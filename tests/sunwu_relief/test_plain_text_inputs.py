@@ -59,6 +59,7 @@ def _constructor_kwargs(form_class: type) -> dict:
         "townships": lambda: Township.objects.all(),
         "homes": lambda: CareHome.objects.all(),
         "departments": lambda: Department.objects.all(),
+        "staff": lambda: get_user_model().objects.all(),
     }
     kwargs = {}
     for name, parameter in inspect.signature(form_class.__init__).parameters.items():
