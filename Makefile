@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8000
 
-.PHONY: run test lint messages clean backup restore
+.PHONY: run test lint messages clean backup restore bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ run: $(STAMP)
 
 test: $(DEV_STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# County scale on PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/sunwu_bench,
+# dropped and re-created), written to bench/results.md; BENCH_ARGS="--scale province" for ~1M persons.
+bench: $(DEV_STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
