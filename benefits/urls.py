@@ -45,7 +45,6 @@ urlpatterns = [
     path("care/persons/<int:pk>/", care_views.care_person_view, name="care-person"),
     path("care/persons/<int:pk>/<slug:step>/", care_views.care_step_view, name="care-step"),
     path("reviews/", review_views.review_list_view, name="review-list"),
-    path("reviews/download/", review_views.review_list_download_view, name="review-list-download"),
     path("reviews/open/", review_views.review_open_view, name="review-open"),
     path("reviews/batch-approve/", review_views.review_batch_approve_view, name="review-batch-approve"),
     path("reviews/<int:pk>/", review_views.review_detail_view, name="review"),

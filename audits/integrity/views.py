@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sunwu_relief.errors import DomainError, OutOfScope
+from sunwu_relief.exports import Column, ListExport, wants_xlsx
 from sunwu_relief.forms import Form
 from sunwu_relief.roles import COUNTY_ROLES, role_of
 from sunwu_relief.ui import add_domain_error, query_text, roles_required
@@ -43,6 +44,25 @@ def _kinds_for(user) -> list[tuple[str, str]]:
     return [(value, label) for value, label in IntegrityKind.choices if county or value not in COUNTY_ONLY_KINDS]
 
 
+def _status(finding: IntegrityFinding) -> str:
+    status = finding.get_status_display()
+    return f"{status} · {finding.get_resolution_display()}" if finding.resolution else status
+
+
+INTEGRITY_EXPORT = ListExport(
+    name="integrity-findings",
+    title=gettext_lazy("Integrity findings"),
+    columns=(
+        Column(gettext_lazy("Finding"), lambda f: f.get_kind_display()),
+        Column(gettext_lazy("Township"), lambda f: f.township.name if f.township else ""),
+        Column(gettext_lazy("Summary"), lambda f: f.summary),
+        Column(gettext_lazy("Household"), lambda f: f.household.number if f.household else ""),
+        Column(gettext_lazy("Case"), lambda f: f"#{f.application_id}" if f.application_id else ""),
+        Column(gettext_lazy("Status"), _status),
+    ),
+)
+
+
 @roles_required(*RESOLVE_ROLES)
 def integrity_list_view(request: HttpRequest) -> HttpResponse:
     queryset = integrity_finding_list(request.user)
@@ -52,6 +72,8 @@ def integrity_list_view(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(kind=kind)
     if shown in IntegrityStatus.values:
         queryset = queryset.filter(status=shown)
+    if wants_xlsx(request):
+        return INTEGRITY_EXPORT.response(request, queryset.order_by("kind", "township__code", "id"))
     page = Paginator(queryset.order_by("kind", "township__code", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

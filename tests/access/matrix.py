@@ -242,7 +242,7 @@ ROWS: list[Row] = [
     *[step("benefits:intake-step", slug, roles, "intake") for slug, roles in INTAKE_STEPS.items()],
     # --- dynamic management: re-verifications and campaigns ---
     lst("benefits:review-list", CASE_STAFF),
-    ui("benefits:review-list-download", CASE_STAFF, action="export"),
+    lst("benefits:review-list", CASE_STAFF, action="export", query={"format": "xlsx"}, note="the list's xlsx download"),
     post("benefits:review-open", {CW}, action="create", ok=(302, 404)),
     post("benefits:review-batch-approve", {TR}, ok=(302,)),
     obj("benefits:review", CASE_STAFF, "review"),

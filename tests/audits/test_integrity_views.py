@@ -93,3 +93,21 @@ def test_the_lists_take_a_fixed_number_of_queries(
         client.get("/audits/complaints/")
     assert len(more) == len(few)
     assert len(complaints_more) == len(complaints_few)
+
+
+def test_the_list_downloads_as_the_page_shows_it_in_scope(
+    client, two_findings, caseworker_sunwu, caseworker_chenqing, auditor
+):
+    from tests.xlsx_checks import assert_downloads_audited, assert_safe, column, sheet_rows
+
+    township, county = two_findings
+    client.force_login(caseworker_sunwu)
+    rows = sheet_rows(client.get("/audits/integrity/", {"format": "xlsx"}))
+    assert column(rows, "比对问题") == [township.get_kind_display()]  # the county-only kind is not there
+    assert_safe(rows)
+    assert_downloads_audited(caseworker_sunwu, "integrity-findings", 1)
+    client.force_login(auditor)
+    rows = sheet_rows(client.get("/audits/integrity/", {"format": "xlsx"}))
+    assert sorted(column(rows, "比对问题")) == sorted([township.get_kind_display(), county.get_kind_display()])
+    client.force_login(caseworker_chenqing)
+    assert column(sheet_rows(client.get("/audits/integrity/", {"format": "xlsx"})), "比对问题") == []

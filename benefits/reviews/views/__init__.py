@@ -9,7 +9,6 @@ from .campaigns import (
 from .reviews import (
     review_batch_approve_view,
     review_detail_view,
-    review_list_download_view,
     review_list_view,
     review_open_view,
     review_step_view,
@@ -22,7 +21,6 @@ __all__ = [
     "campaign_step_view",
     "review_batch_approve_view",
     "review_detail_view",
-    "review_list_download_view",
     "review_list_view",
     "review_open_view",
     "review_step_view",

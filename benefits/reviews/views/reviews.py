@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from assessments.models import Assessment
 from sunwu_relief import clock
 from sunwu_relief.errors import DomainError, OutOfScope
-from sunwu_relief.exports import xlsx_download
+from sunwu_relief.exports import Column, ListExport, wants_xlsx
 from sunwu_relief.roles import Role, is_county_wide, role_of
 from sunwu_relief.ui import add_domain_error, object_or_404, post_only, query_text, roles_required
 
@@ -77,6 +77,8 @@ def _filtered(request: HttpRequest):
 @roles_required(*READERS)
 def review_list_view(request: HttpRequest) -> HttpResponse:
     reviews, status = _filtered(request)
+    if wants_xlsx(request):
+        return REVIEWS_EXPORT.response(request, reviews)
     return render(
         request,
         "benefits/review_list.html",
@@ -99,31 +101,20 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-REVIEW_COLUMNS = [
-    (gettext_lazy("household"), lambda r: r.household.number),
-    (gettext_lazy("village"), lambda r: r.household.village.name),
-    (gettext_lazy("reason"), lambda r: r.get_reason_display()),
-    (gettext_lazy("priority"), lambda r: _("Yes") if r.priority else ""),
-    (gettext_lazy("due"), lambda r: r.due_on),
-    (gettext_lazy("to be finished by"), lambda r: r.complete_by),
-    (gettext_lazy("status"), lambda r: r.get_status_display()),
-    (gettext_lazy("outcome"), lambda r: r.get_outcome_display()),
-]
-
-
-@roles_required(*READERS)
-def review_list_download_view(request: HttpRequest) -> HttpResponse:
-    reviews, _status = _filtered(request)
-    objects = list(reviews)
-    return xlsx_download(
-        request,
-        filename="re-verifications",
-        title=_("Re-verifications"),
-        headers=[str(label) for label, _value in REVIEW_COLUMNS],
-        rows=[[value(review) for _label, value in REVIEW_COLUMNS] for review in objects],
-        objects=objects,
-        list_name="reviews",
-    )
+REVIEWS_EXPORT = ListExport(
+    name="re-verifications",
+    title=gettext_lazy("Re-verifications"),
+    columns=(
+        Column(gettext_lazy("household"), lambda r: r.household.number),
+        Column(gettext_lazy("village"), lambda r: r.household.village.name),
+        Column(gettext_lazy("reason"), lambda r: r.get_reason_display()),
+        Column(gettext_lazy("priority"), lambda r: _("Yes") if r.priority else ""),
+        Column(gettext_lazy("due"), lambda r: r.due_on),
+        Column(gettext_lazy("to be finished by"), lambda r: r.complete_by),
+        Column(gettext_lazy("status"), lambda r: r.get_status_display()),
+        Column(gettext_lazy("outcome"), lambda r: r.get_outcome_display()),
+    ),
+)
 
 
 @roles_required(Role.CASEWORKER)
