@@ -222,10 +222,10 @@ ROWS: list[Row] = [
     obj("benefits:written-notice-deliver", {CW, TR, BR}, "written_notice", action="change"),
     # --- payments ---
     obj("benefits:payee", {CW}, "benefit", kwargs=lambda o: {"benefit_pk": o.pk}, action="change"),
-    lst("benefits:failed-payments", CASE_STAFF),
+    lst("benefits:failed-payments", CASE_STAFF, shows=("supported",)),
     obj("benefits:one-off-payee", {CW}, "one_off", action="change"),
     # --- medical claims ---
-    lst("benefits:medical-claims", CASE_STAFF),
+    lst("benefits:medical-claims", CASE_STAFF, shows=("supported",)),
     ui("benefits:medical-claim-create", {CW, BR}, action="create"),
     # --- temporary assistance ---
     lst("benefits:temporary-list", CASE_STAFF),
