@@ -223,10 +223,10 @@ ROWS: list[Row] = [
     obj("benefits:written-notice-deliver", {CW, TR, BR}, "written_notice", action="change"),
     # --- payments ---
     obj("benefits:payee", {CW}, "benefit", kwargs=lambda o: {"benefit_pk": o.pk}, action="change"),
-    lst("benefits:failed-payments", CASE_STAFF),
+    lst("benefits:failed-payments", CASE_STAFF, shows=("supported",)),
     obj("benefits:one-off-payee", {CW}, "one_off", action="change"),
     # --- medical claims ---
-    lst("benefits:medical-claims", CASE_STAFF),
+    lst("benefits:medical-claims", CASE_STAFF, shows=("supported",)),
     ui("benefits:medical-claim-create", {CW, BR}, action="create"),
     # --- temporary assistance ---
     lst("benefits:temporary-list", CASE_STAFF),
@@ -409,6 +409,12 @@ ADMIN_MODELS: dict[str, AdminModel] = {
 }
 
 
+def _content_type(label: str) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_by_natural_key(*label.split(".")).pk
+
+
 def _first(label: str):
     from django.apps import apps
 
@@ -447,9 +453,10 @@ def _admin_rows() -> list[Row]:
             rows.append(
                 Row(
                     # The admin wraps every page of a model in its log-in check (admin_view), as
-                    # the changelist: a non-staff persona is refused the changelist and the change
-                    # page of each model, the other pages are asked only of the county staff.
-                    staff_only=page not in ("changelist", "change"),
+                    # the changelist: a non-staff persona (township users among them) is refused
+                    # the changelist, the change and the history page of each model; the add and
+                    # delete pages are asked only of the county staff.
+                    staff_only=page not in ("changelist", "change", "history"),
                     name=f"admin:{app}_{model}_{page}",
                     allowed=frozenset(allowed),
                     action=action,
@@ -483,6 +490,16 @@ def admin_page(name: str, allowed, **kwargs) -> Row:
 ADMIN_ROWS: list[Row] = [
     *_admin_rows(),
     admin_page("admin:index", ADMIN_VIEW),
+    admin_page("admin:app_list", ADMIN_VIEW, url=lambda w, s: reverse("admin:app_list", args=["households"])),
+    admin_page(
+        "admin:view_on_site",
+        ADMIN_VIEW,
+        url=lambda w, s: reverse(
+            "admin:view_on_site", args=[_content_type("households.household"), w.own["household"].pk]
+        ),
+        ok=(302, 404),
+        note="the admin's redirect to an object's own page",
+    ),
     admin_page("admin:catch-all", ADMIN_VIEW, url=lambda w, s: "/admin/no-such-page/", ok=(404,)),
     admin_page(
         "admin:auth_user_password_change",

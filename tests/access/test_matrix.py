@@ -25,8 +25,6 @@ from .world import World, build_world, grow_other
 
 # Named URL patterns that are not pages of their own.
 NOT_PAGES = {
-    "admin:view_on_site": "the admin's redirect to a model's own page (get_absolute_url)",
-    "admin:app_list": "the admin index of one app: lists model names only (tested through admin:index)",
     "two_factor:enrol": "the second factor's enrolment: only for users who must use one (off in the test settings, a 404), tests/sunwu_relief/test_two_factor.py",
     "two_factor:verify": "the second factor's code: as two_factor:enrol",
 }

@@ -40,6 +40,7 @@ from benefits.models import ApplicationStatus, Standard
 from benefits.payments import services as payments
 from benefits.reviews.models import CampaignScope, ReviewReason
 from benefits.reviews.services import campaign_create, review_open
+from benefits.rules import add_months
 from benefits.temporary.models import TemporaryPayment
 from benefits.temporary.services import TemporaryData, temporary_case_create, temporary_township_approve
 from households import services as household_services
@@ -359,6 +360,13 @@ def build_world() -> World:
     integrity_checks_run(actor=system("test:access"))
     month = timezone.localdate().replace(day=1)
     batch, _created = payments.payment_batch_prepare(actor=users["bureau_reviewer"], programme="dibao", month=month)
+    # Last month's 特困 payments (the roll's benefits run since January) sent to the bank: the
+    # supported persons have no account, so each township's failed-payments list has its own.
+    failed, _created = payments.payment_batch_prepare(
+        actor=users["bureau_reviewer"], programme="tekun", month=add_months(month, -1)
+    )
+    failed = payments.payment_batch_approve(actor=users["bureau_reviewer2"], batch=failed)
+    payments.payment_batch_export(actor=users["bureau_reviewer"], batch=failed, target=io.BytesIO())
     _admin_extras(own, users)
     ledger_job = ledger_import_submit(actor=users["poverty_office"], rows=ledger, replace=False)
     # Dynamic management: a re-verification of each side's benefit, one county-wide campaign.
