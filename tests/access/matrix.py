@@ -165,6 +165,7 @@ ROWS: list[Row] = [
     ui("dashboard", EVERY_ROLE, action="list", note="a user without a role sees that the account has none"),
     # --- households (registry) ---
     lst("households:list", CASE_STAFF, shows=("head",)),
+    lst("households:list", CASE_STAFF, action="export", query={"format": "xlsx"}, note="the list's xlsx download"),
     ui("households:create", {CW}, action="create"),
     obj("households:detail", CASE_STAFF, "household", shows=("head", "member"), full_id="head"),
     obj("households:edit", {CW}, "household", action="change"),
@@ -201,6 +202,9 @@ ROWS: list[Row] = [
     obj("assessments:file", CASE_STAFF, "labour", kwargs=lambda o: {"kind": "labour", "pk": o.pk}, action="download"),
     # --- applications ---
     lst("benefits:applications", CASE_STAFF, shows=("head",)),
+    lst(
+        "benefits:applications", CASE_STAFF, action="export", query={"format": "xlsx"}, note="the list's xlsx download"
+    ),
     obj("benefits:application", CASE_STAFF, "application"),
     *[
         obj(
@@ -215,26 +219,59 @@ ROWS: list[Row] = [
     *[step("benefits:application-step", slug, roles, "draft") for slug, roles in APPLICATION_STEPS.items()],
     obj("benefits:application-create", {CW}, "household", kwargs=lambda o: {"household_pk": o.pk}, action="create"),
     lst("benefits:notices", CASE_STAFF),
+    lst("benefits:notices", CASE_STAFF, action="export", query={"format": "xlsx"}, note="the list's xlsx download"),
     lst("benefits:standing-list", CASE_STAFF),
+    lst(
+        "benefits:standing-list", CASE_STAFF, action="export", query={"format": "xlsx"}, note="the list's xlsx download"
+    ),
     # --- written notices ---
     lst("benefits:written-notices", CASE_STAFF),
+    lst(
+        "benefits:written-notices",
+        CASE_STAFF,
+        action="export",
+        query={"format": "xlsx"},
+        note="the list's xlsx download",
+    ),
     obj("benefits:written-notice", CASE_STAFF, "written_notice"),
     obj("benefits:written-notice-receipt", CASE_STAFF, "written_notice"),
     obj("benefits:written-notice-deliver", {CW, TR, BR}, "written_notice", action="change"),
     # --- payments ---
     obj("benefits:payee", {CW}, "benefit", kwargs=lambda o: {"benefit_pk": o.pk}, action="change"),
     lst("benefits:failed-payments", CASE_STAFF, shows=("supported",)),
+    lst(
+        "benefits:failed-payments",
+        CASE_STAFF,
+        action="export",
+        query={"format": "xlsx"},
+        note="the list's xlsx download",
+    ),
     obj("benefits:one-off-payee", {CW}, "one_off", action="change"),
     # --- medical claims ---
     lst("benefits:medical-claims", CASE_STAFF, shows=("supported",)),
+    lst(
+        "benefits:medical-claims",
+        CASE_STAFF,
+        action="export",
+        query={"format": "xlsx"},
+        note="the list's xlsx download",
+    ),
     ui("benefits:medical-claim-create", {CW, BR}, action="create"),
     # --- temporary assistance ---
     lst("benefits:temporary-list", CASE_STAFF),
+    lst(
+        "benefits:temporary-list",
+        CASE_STAFF,
+        action="export",
+        query={"format": "xlsx"},
+        note="the list's xlsx download",
+    ),
     ui("benefits:temporary-create", {CW}, action="create"),
     obj("benefits:temporary", CASE_STAFF, "temporary"),
     *[step("benefits:temporary-step", slug, roles, "temporary") for slug, roles in TEMPORARY_STEPS.items()],
     # --- intake (one door) and referrals ---
     lst("benefits:intake-list", CASE_STAFF),
+    lst("benefits:intake-list", CASE_STAFF, action="export", query={"format": "xlsx"}, note="the list's xlsx download"),
     ui("benefits:intake-create", {CW}, action="create"),
     obj("benefits:intake", CASE_STAFF, "intake"),
     obj("benefits:intake", CASE_STAFF, "referred", note="a referred request"),
@@ -261,6 +298,7 @@ ROWS: list[Row] = [
     ),
     # --- care homes and placements (特困) ---
     lst("benefits:care-list", CASE_STAFF),
+    lst("benefits:care-list", CASE_STAFF, action="export", query={"format": "xlsx"}, note="the list's xlsx download"),
     obj("benefits:care-person", CASE_STAFF, "supported"),
     *[step("benefits:care-step", slug, {CW}, "supported") for slug in CARE_STEPS],
     # --- reconciliation findings ---
@@ -270,10 +308,18 @@ ROWS: list[Row] = [
     post("audits:finding", {CW, TR, BR}, "finding", action="change", note="resolve"),
     # --- complaints ---
     lst("audits:complaints", CASE_STAFF),
+    lst("audits:complaints", CASE_STAFF, action="export", query={"format": "xlsx"}, note="the list's xlsx download"),
     ui("audits:complaint-create", CASE_STAFF, action="create"),
     obj("audits:complaint", CASE_STAFF, "complaint"),
     # --- integrity findings ---
     lst("audits:integrity-findings", CASE_STAFF),
+    lst(
+        "audits:integrity-findings",
+        CASE_STAFF,
+        action="export",
+        query={"format": "xlsx"},
+        note="the list's xlsx download",
+    ),
     obj("audits:integrity-finding", CASE_STAFF, "integrity_finding"),
     # --- statistics and performance ---
     # The report takes only ?month=: a township user's report is the own township's (the leak
