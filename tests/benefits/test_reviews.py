@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from assessments import services as assessment_services
 from benefits import rules
@@ -78,7 +79,7 @@ def test_daily_run_twice_opens_each_due_review_once(benefit, clock):
 
 def test_general_household_falls_due_after_six_months(benefit):
     assert benefit.household.classification == "general"
-    approved = benefit.application.decided_at.date()
+    approved = timezone.localdate(benefit.application.decided_at)
     assert benefit.next_review_due == rules.add_months(approved, 6)
 
 

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.e2e
 CJK = re.compile(r"[\u4e00-\u9fff]")
 OUR_HEAD = "孙桂芝"
 THEIR_HEAD = "李春花"
-INCLUDE = "Include: an application is started"  # Resolution.INCLUDE's msgid
-NOTE = "入户核实：家中无劳动力，已受理低保申请。"
+CHECKED = "Checked, nothing to change"  # Resolution.CHECK's msgid (an "include" waits for its application)
+NOTE = "入户核实：家庭情况与台账一致，无需变更。"
 
 
 def _chinese(msgid: str) -> str:
@@ -102,7 +102,7 @@ def test_caseworker_resolves_a_finding_of_own_township_from_the_work_list(
 
     form = page.locator("form[data-testid='resolve-form']")
     expect(form).to_have_count(1)
-    form.locator(f"input[name='resolution'][value='{Resolution.INCLUDE}']").check()
+    form.locator(f"input[name='resolution'][value='{Resolution.CHECK}']").check()
     form.locator("textarea[name='note']").fill(NOTE)
     with page.expect_navigation():
         form.locator("button[type='submit']").click()
@@ -112,14 +112,14 @@ def test_caseworker_resolves_a_finding_of_own_township_from_the_work_list(
     expect(page.get_by_text(_chinese("The finding was resolved."))).to_be_visible()
     status = page.locator("[data-testid='finding-status']")
     expect(status).to_contain_text(_chinese("Resolved"))
-    expect(status).to_contain_text(_chinese(INCLUDE))
+    expect(status).to_contain_text(_chinese(CHECKED))
     expect(page.locator("dl.facts")).to_contain_text(NOTE)
     expect(page.locator("form[data-testid='resolve-form']")).to_have_count(0)
     page.screenshot(path=str(_screenshot_path(tmp_path, "findings_worklist_resolved.png")), full_page=True)
 
     mine.refresh_from_db()
     assert mine.status == FindingStatus.RESOLVED
-    assert mine.resolution == Resolution.INCLUDE
+    assert mine.resolution == Resolution.CHECK
     assert mine.note == NOTE
     assert mine.resolved_by == caseworker_sunwu
     other.refresh_from_db()
@@ -133,7 +133,7 @@ def test_caseworker_resolves_a_finding_of_own_township_from_the_work_list(
     expect(table.locator("tbody tr")).to_have_count(1)
     expect(table.locator(f"a[href='{mine_url}']")).to_have_count(1)
     expect(table.locator("tbody tr").first).to_contain_text(_chinese("Resolved"))
-    expect(table.locator("tbody tr").first).to_contain_text(_chinese(INCLUDE))
+    expect(table.locator("tbody tr").first).to_contain_text(_chinese(CHECKED))
     assert THEIR_HEAD not in table.inner_text()
 
     # The other township's finding is not found (not forbidden) by its URL either.
