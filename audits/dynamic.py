@@ -9,7 +9,7 @@
 
 from django.db.models import Exists, OuterRef
 
-from benefits.reviews.models import Review, ReviewStatus
+from benefits.reviews.models import Review, ReviewReason, ReviewStatus
 from sunwu_relief.authz import system
 
 from .complaints.models import Complaint
@@ -23,7 +23,7 @@ ACTOR = system("task:dynamic_management")
 
 def review_sources_of_audits(on) -> list[tuple]:
     """(household, reason, note) for every household an audit finding says must be re-verified."""
-    found = [(household, "complaint", "举报/投诉查实") for household in households_needing_review()]
+    found = [(household, ReviewReason.COMPLAINT, "举报/投诉查实") for household in households_needing_review()]
     # Once: a household re-verified (a review decided) since the declaration was found is not named again.
     reviewed_since = Review.objects.filter(
         household_id=OuterRef("household_id"), status=ReviewStatus.DECIDED, decided_at__gte=OuterRef("first_found")
@@ -36,7 +36,7 @@ def review_sources_of_audits(on) -> list[tuple]:
         .select_related("household")
         .order_by("pk")
     )
-    found += [(finding.household, "out_of_poverty", "扶贫部门标识已脱贫") for finding in out_of_poverty]
+    found += [(finding.household, ReviewReason.OUT_OF_POVERTY, "扶贫部门标识已脱贫") for finding in out_of_poverty]
     return found
 
 

@@ -18,7 +18,7 @@ from ..events import ReviewEvent
 from ..models import UNFINISHED_REVIEW_STATUSES, Campaign, CampaignChecker, CampaignScope, CampaignStatus, ReviewReason
 from ..selectors import campaign_scope_benefits
 from .common import _plain
-from .opening import review_open
+from .opening import review_open_if_running
 
 CHECKER_ROLES = frozenset({Role.CASEWORKER, Role.TOWNSHIP_REVIEWER})
 
@@ -105,16 +105,15 @@ def campaign_launch(*, actor, campaign: Campaign) -> dict[int, int]:
         )
     counts: dict[int, int] = {}
     for benefit in campaign_scope_benefits(campaign).prefetch_related("changes").order_by("township_id", "pk"):
-        try:
-            review, _opened = review_open(
-                actor=actor,
-                benefit=benefit,
-                reason=ReviewReason.CAMPAIGN,
-                note=campaign.name,
-                due_on=max(today, campaign.implementation_starts),
-                campaign=campaign,
-            )
-        except WorkflowError:
+        review, _opened = review_open_if_running(
+            actor=actor,
+            benefit=benefit,
+            reason=ReviewReason.CAMPAIGN,
+            note=campaign.name,
+            due_on=max(today, campaign.implementation_starts),
+            campaign=campaign,
+        )
+        if review is None:
             continue  # it ends anyway (a stop or suspension decided from next month)
         if review.complete_by > campaign.acceptance_starts:
             review.complete_by = campaign.acceptance_starts

@@ -130,25 +130,25 @@ def reviews_open_due(*, actor, on: datetime.date | None = None) -> dict[int, dic
             "benefit_id", flat=True
         )
     )
+    reviewed = set(
+        Review.objects.filter(status=ReviewStatus.DECIDED, benefit__in=due).values_list("benefit_id", flat=True)
+    )
     for benefit in due.iterator(chunk_size=500):
         if benefit.pk in unfinished:
             count(benefit, False)
             continue
-        reviewed = benefit.reviews.filter(status=ReviewStatus.DECIDED).exists()
-        reason = ReviewReason.MIGRATED if benefit.migrated and not reviewed else ReviewReason.SCHEDULED
-        try:
-            _review, opened = review_open(actor=actor, benefit=benefit, reason=reason, due_on=benefit.next_review_due)
-        except WorkflowError:
-            continue  # it ends (a stop or suspension decided from next month): nothing to review
-        count(benefit, opened)
+        reason = ReviewReason.MIGRATED if benefit.migrated and benefit.pk not in reviewed else ReviewReason.SCHEDULED
+        review, opened = review_open_if_running(
+            actor=actor, benefit=benefit, reason=reason, due_on=benefit.next_review_due
+        )
+        if review is not None:
+            count(benefit, opened)
     for source in review_sources():
         for household, reason, note in source(on):
             for benefit in running_reviewed_benefits(household):
-                try:
-                    _review, opened = review_open(actor=actor, benefit=benefit, reason=reason, note=note)
-                except WorkflowError:
-                    continue
-                count(benefit, opened)
+                review, opened = review_open_if_running(actor=actor, benefit=benefit, reason=reason, note=note)
+                if review is not None:
+                    count(benefit, opened)
     return counts
 
 
@@ -158,13 +158,20 @@ def running_reviewed_benefits(household: Household):
     ).order_by("pk")
 
 
+def review_open_if_running(**kwargs) -> tuple[Review | None, bool]:
+    """`review_open`, or (None, False) for a benefit that ends anyway (a stop or a suspension
+    already decided from next month): the daily run, events and campaigns skip it."""
+    try:
+        return review_open(**kwargs)
+    except WorkflowError:
+        return None, False
+
+
 def reviews_open_for_household(*, actor, household: Household, reason: str, note: str = "") -> list[Review]:
     """An event on a household (a death, a move, a declaration) opens a review of each of its
     running benefits that are re-verified; none when it has none (or when they end anyway)."""
-    opened = []
-    for benefit in running_reviewed_benefits(household):
-        try:
-            opened.append(review_open(actor=actor, benefit=benefit, reason=reason, note=note)[0])
-        except WorkflowError:
-            continue  # a stop or suspension is already decided from next month
-    return opened
+    opened = (
+        review_open_if_running(actor=actor, benefit=benefit, reason=reason, note=note)[0]
+        for benefit in running_reviewed_benefits(household)
+    )
+    return [review for review in opened if review is not None]
