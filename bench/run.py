@@ -45,6 +45,8 @@ def setup_django() -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-deployed")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     os.environ.setdefault("API_THROTTLE_RATE", "1000000/min")
+    # The dashboard is measured, not the second factor of the bureau's log-in (force_login).
+    os.environ.setdefault("OTP_REQUIRED", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunwu_relief.settings")
     os.environ.pop("CELERY_BROKER_URL", None)
     import django

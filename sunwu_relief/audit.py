@@ -87,17 +87,20 @@ def record_list_access(
     full_id_numbers: bool,
     health_data: bool = False,
     ip_address: str | None,
+    always: bool = False,
 ) -> AccessLog | None:
     """A list (or a bulk answer) that shows full ID numbers or health data: one row for the
-    request, naming every object shown. Nothing when nothing sensitive or nothing at all was shown."""
+    request, naming every object shown. Nothing when nothing sensitive or nothing at all was shown,
+    unless `always` (a download: every file that leaves the system is in the log, masked or not,
+    empty or not)."""
     objs = list(objs)
-    if not (full_id_numbers or health_data) or not objs:
+    if not always and (not (full_id_numbers or health_data) or not objs):
         return None
     labels = {obj._meta.label_lower for obj in objs}
     # One kind of object: its ids; several kinds (an answer about members and ledger records):
-    # "mixed", each named as label:id.
-    if len(labels) == 1:
-        object_type, object_ids = labels.pop(), [str(obj.pk) for obj in objs]
+    # "mixed", each named as label:id; none (an empty download): no type.
+    if len(labels) <= 1:
+        object_type, object_ids = (labels.pop() if labels else ""), [str(obj.pk) for obj in objs]
     else:
         object_type, object_ids = "mixed", [f"{obj._meta.label_lower}:{obj.pk}" for obj in objs]
     return AccessLog.objects.create(

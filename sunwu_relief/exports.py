@@ -6,8 +6,9 @@ as the page, and answers with `xlsx_download(...)`; most describe their columns 
 `EXPORT.response(request, rows)` when `wants_xlsx(request)`. The page links to the download with
 `{% include "_xlsx_link.html" %}`, which carries the page's filters. Every cell is written as text unless it is a
 number (`int`/`Decimal`): an ID number or an account number stays digits-as-text, and a text
-beginning with = + - @ stays text (never evaluated). Each download is audited, and one that
-shows full ID numbers or health data is in the access log with every object it contained.
+beginning with = + - @ stays text (never evaluated). Each download is audited and is in the access
+log (channel `export`) with every object it contained, whether it shows full ID numbers or health
+data (flagged on the row) or only masked ones.
 """
 
 import datetime
@@ -105,6 +106,7 @@ def xlsx_download(
         full_id_numbers=full_id_numbers,
         health_data=health_data,
         ip_address=client_ip(request),
+        always=True,  # every download, masked or not, is in the access log
     )
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'

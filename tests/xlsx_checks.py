@@ -47,11 +47,13 @@ def assert_safe(rows: list[list]) -> None:
 
 
 def assert_downloads_audited(user, list_name: str, count: int) -> None:
-    """Each download is one audit event `export.download` naming the list; masked lists show no
-    full ID number or health data, so they add no access-log row (docs/security.md)."""
+    """Each download is one audit event `export.download` naming the list and one access-log row
+    (channel `export`); a masked list's rows say that no full ID number or health data was shown."""
     events = AuditEvent.objects.filter(action="export.download", actor=user, detail__list=list_name)
     assert events.count() == count
-    assert not AccessLog.objects.filter(channel="export", user=user).exists()
+    logs = AccessLog.objects.filter(channel="export", user=user)
+    assert logs.count() == count
+    assert not logs.filter(full_id_numbers=True).exists()
 
 
 def query_count(client, url: str, params: dict | None = None) -> int:

@@ -16,11 +16,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from sunwu_relief import clock
 from sunwu_relief.admin_base import ReadOnlyAdminMixin
+from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError
 from sunwu_relief.forms import Form, PlainTextAdminMixin
 from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, role_of
-from sunwu_relief.ui import add_domain_error
+from sunwu_relief.ui import add_domain_error, client_ip
 
 from ..models import Bank, BatchStatus, PaymentBatch, Programme
 from . import services
@@ -239,6 +240,15 @@ class PaymentBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("admin:benefits_paymentbatch_review", batch.pk)
+        # The bank's file holds every payee's full ID and account number: each download is logged.
+        record_access(
+            user=request.user,
+            obj=batch,
+            channel="export",
+            full_id_numbers=True,
+            health_data=False,
+            ip_address=client_ip(request),
+        )
         response = HttpResponse(
             buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )

@@ -6,7 +6,7 @@ from django.urls import reverse
 from benefits.models import ApplicationStatus, BatchStatus, PaymentBatch
 from benefits.payments import services as payments
 from benefits.payments.rules import mask_account, month_key
-from sunwu_relief.models import Job
+from sunwu_relief.models import AccessLog, Job
 from tests.benefits.payment_builders import agri_bank, card_number, export, give_payee, result_file
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,10 @@ def test_admin_prepare_approve_by_a_second_user_and_download(
     assert response.content[:2] == b"PK"
     batch.refresh_from_db()
     assert batch.status == BatchStatus.EXPORTED
+    client.get(reverse("admin:benefits_paymentbatch_download", args=[batch.pk]))  # a second download
+    logs = AccessLog.objects.filter(channel="export", object_type="benefits.paymentbatch", object_id=str(batch.pk))
+    assert logs.count() == 2  # every download of the bank's file, not only the first
+    assert all(log.full_id_numbers and log.user == bureau_reviewer2 for log in logs)
 
 
 def test_admin_payment_pages_refuse_township_staff_and_auditors_cannot_act(

@@ -71,7 +71,9 @@ def test_download_is_scoped_and_logged(client, review, cases, caseworker_chenqin
     assert review.household.number in values
     assert AuditEvent.objects.filter(actor=cases.caseworker, action=ExportEvent.DOWNLOAD).exists()
     client.force_login(caseworker_chenqing)
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get(reverse("benefits:review-list"), {"format": "xlsx"}).content)).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("benefits:review-list"), {"format": "xlsx"}).content)
+    ).active
     assert review.household.number not in [cell.value for row in sheet.iter_rows() for cell in row]
 
 

@@ -66,7 +66,7 @@ def test_a_download_with_full_ids_is_in_the_access_log(make_household, caseworke
     assert event.detail["rows"] == 1
 
 
-def test_a_masked_download_is_audited_but_not_in_the_access_log(make_household, caseworker_sunwu):
+def test_a_masked_download_is_audited_and_in_the_access_log_as_masked(make_household, caseworker_sunwu):
     household = make_household(caseworker_sunwu)
     request = RequestFactory().get("/")
     request.user = caseworker_sunwu
@@ -79,6 +79,16 @@ def test_a_masked_download_is_audited_but_not_in_the_access_log(make_household, 
         objects=[household],
         list_name="households",
     )
-    assert not AccessLog.objects.exists()
+    log = AccessLog.objects.get(channel="export")
+    assert log.object_ids == [str(household.pk)]
+    assert (log.full_id_numbers, log.health_data) == (False, False)
     assert AuditEvent.objects.filter(action="export.download").count() == 1
     assert Household.objects.count() == 1
+
+
+def test_an_empty_download_is_in_the_access_log_too(caseworker_sunwu):
+    request = RequestFactory().get("/")
+    request.user = caseworker_sunwu
+    xlsx_download(request, filename="h", title="户", headers=["户号"], rows=[], objects=[], list_name="households")
+    log = AccessLog.objects.get(channel="export", user=caseworker_sunwu)
+    assert log.object_ids == []
