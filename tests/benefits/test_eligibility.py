@@ -22,12 +22,16 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 S = D("480")
 CAPACITY = rules.CapacityRules(elderly_age=60, minor_age=16, max_grade_mental=3, max_grade_limb=2, max_grade_vision=1)
-TODAY = timezone.localdate()
+
+
+def today() -> datetime.date:
+    """Today in local time, read when a test runs (a run may cross midnight after collection)."""
+    return timezone.localdate()
 
 
 def born(age: int, *, days: int = 0) -> str:
     """The YYYYMMDD birth date of someone `age` years old today (`days` short of it)."""
-    day = TODAY.replace(year=TODAY.year - age) + datetime.timedelta(days=days)
+    day = today().replace(year=today().year - age) + datetime.timedelta(days=days)
     return f"{day:%Y%m%d}"
 
 
@@ -157,7 +161,7 @@ def _household_with_assessment(cases, *, head, members=(), incomes=()):
     household = cases.make_household(cases.caseworker, head=head, members=list(members))
     assessment = assessment_services.assessment_start(actor=cases.caseworker, household=household)
     assessment_services.authorisation_record(
-        actor=cases.caseworker, assessment=assessment, signed_on=TODAY, signatory=head.name, scan=scan()
+        actor=cases.caseworker, assessment=assessment, signed_on=today(), signatory=head.name, scan=scan()
     )
     for name, kind, amount in incomes:
         member = household.members.get(name=name)
@@ -429,7 +433,7 @@ def test_tekun_person_in_a_dibao_household_is_not_counted_in_its_grant(cases):
     # the family then applies for 低保: two persons counted, 480 × 2 − 600 = 360
     assessment = assessment_services.assessment_start(actor=cases.caseworker, household=household)
     assessment_services.authorisation_record(
-        actor=cases.caseworker, assessment=assessment, signed_on=TODAY, signatory="孙大", scan=scan()
+        actor=cases.caseworker, assessment=assessment, signed_on=today(), signatory="孙大", scan=scan()
     )
     dibao_case = services.application_create(actor=cases.caseworker, household=household, programme="dibao")
     dibao_case = cases.to(ApplicationStatus.PUBLIC_NOTICE, application=dibao_case)
@@ -449,7 +453,7 @@ def test_approving_tekun_for_a_member_of_a_dibao_household_takes_them_out_of_its
     elder = household.members.get(name="孙老")
     assessment = assessment_services.assessment_start(actor=cases.caseworker, household=household)
     assessment_services.authorisation_record(
-        actor=cases.caseworker, assessment=assessment, signed_on=TODAY, signatory="孙老", scan=scan()
+        actor=cases.caseworker, assessment=assessment, signed_on=today(), signatory="孙老", scan=scan()
     )
     tekun_case = services.application_create(
         actor=cases.caseworker, household=household, programme="tekun", single_member=elder
@@ -479,7 +483,7 @@ def test_a_tekun_person_cannot_be_covered_by_a_second_tekun_or_by_dibao_alone(ca
     )
     assessment = assessment_services.assessment_start(actor=cases.caseworker, household=household)
     assessment_services.authorisation_record(
-        actor=cases.caseworker, assessment=assessment, signed_on=TODAY, signatory="孙大", scan=scan()
+        actor=cases.caseworker, assessment=assessment, signed_on=today(), signatory="孙大", scan=scan()
     )
     single = services.application_create(
         actor=cases.caseworker, household=household, programme="dibao", single_member=elder
@@ -491,7 +495,7 @@ def test_a_tekun_person_cannot_be_covered_by_a_second_tekun_or_by_dibao_alone(ca
 
 
 def _deduction(amount: str) -> None:
-    PolicyLimits.objects.filter(year__lte=TODAY.year).update(employment_deduction=D(amount))
+    PolicyLimits.objects.filter(year__lte=today().year).update(employment_deduction=D(amount))
 
 
 def test_employment_cost_is_deducted_per_wage_earner_only(cases):
@@ -549,7 +553,7 @@ def test_the_marginal_factor_is_the_standards(cases):
     ],
 )
 def test_thresholds_outside_their_range_are_field_errors(field, value):
-    standard = Standard.objects.get(programme="dibao", year=TODAY.year)
+    standard = Standard.objects.get(programme="dibao", year=today().year)
     setattr(standard, field, value)
     with pytest.raises(ValidationError) as exc:
         standard.full_clean()
@@ -580,7 +584,7 @@ def test_an_elderly_couple_can_both_be_supported_as_tekun_but_neither_twice(case
     _approve(cases, first)
     assessment = assessment_services.assessment_start(actor=cases.caseworker, household=household)
     assessment_services.authorisation_record(
-        actor=cases.caseworker, assessment=assessment, signed_on=TODAY, signatory="冯老太", scan=scan()
+        actor=cases.caseworker, assessment=assessment, signed_on=today(), signatory="冯老太", scan=scan()
     )
     again = services.application_create(
         actor=cases.caseworker, household=household, programme="tekun", single_member=husband

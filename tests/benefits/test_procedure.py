@@ -33,7 +33,10 @@ from tests.conftest import member_data, new_id_number
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> datetime.date:
+    """Today in local time, read when a test runs (a run may cross midnight after collection)."""
+    return timezone.localdate()
 
 
 def receipt() -> SimpleUploadedFile:
@@ -46,7 +49,7 @@ def tekun_application(cases, *, born: str, name: str = "赵老汉") -> Applicati
     )
     assessment = assessment_services.assessment_start(actor=cases.caseworker, household=household)
     assessment_services.authorisation_record(
-        actor=cases.caseworker, assessment=assessment, signed_on=TODAY, signatory=name, scan=scan()
+        actor=cases.caseworker, assessment=assessment, signed_on=today(), signatory=name, scan=scan()
     )
     return services.application_create(
         actor=cases.caseworker, household=household, programme="tekun", single_member=household.members.get()
@@ -57,7 +60,7 @@ def discrepancy_visit(cases, application: Application):
     return services.county_visit_record(
         actor=cases.bureau,
         application=application,
-        visited_on=TODAY,
+        visited_on=today(),
         visitors=[cases.bureau],
         result="discrepancy",
         findings="家中有一辆未申报的小型货车",
@@ -96,7 +99,7 @@ def test_a_confirmed_visit_needs_no_override(cases):
     visit = services.county_visit_record(
         actor=cases.bureau,
         application=application,
-        visited_on=TODAY,
+        visited_on=today(),
         visitors=[cases.bureau],
         result="confirmed",
         findings="情况属实",
@@ -163,7 +166,7 @@ def test_township_reviewer_extends_the_decision_deadline_with_its_reason(cases):
     assert application.extension_reason == "申请人住院，无法入户"
     assert application.extended_by == cases.reviewer
     assert AuditEvent.objects.filter(action="application.extend_deadline").count() == 1
-    due = [d["due"] for d in application_deadlines(application, on=TODAY)]
+    due = [d["due"] for d in application_deadlines(application, on=today())]
     assert WorkingCalendar().deadline(accepted, 45) in due
     assert WorkingCalendar().deadline(accepted, 30) not in due
 
@@ -217,12 +220,12 @@ def test_an_upheld_objection_sets_a_fifteen_working_day_deadline_for_the_new_opi
     application = cases.to(ApplicationStatus.PUBLIC_NOTICE)
     notice = application.notices.get()
     objection = services.objection_record(
-        actor=cases.caseworker, notice=notice, raised_by="村民李某", content="家中有人外出务工", raised_on=TODAY
+        actor=cases.caseworker, notice=notice, raised_by="村民李某", content="家中有人外出务工", raised_on=today()
     )
     services.objection_resolve(actor=cases.reviewer, objection=objection, upheld=True, resolution="属实，重新调查")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.INVESTIGATING
-    deadlines = application_deadlines(application, on=TODAY)
+    deadlines = application_deadlines(application, on=today())
     upheld = timezone.localdate(application.objection_upheld_at)
     assert deadlines[0]["due"] == WorkingCalendar().deadline(upheld, 15)
 
@@ -242,20 +245,20 @@ def test_township_staff_record_delivery_with_the_signed_receipt(client, cases):
     client.force_login(cases.caseworker)
     url = reverse("benefits:written-notice-deliver", args=[notice.pk])
     assert client.get(url).status_code == 200
-    bad = client.post(url, {"delivered_on": TODAY.isoformat(), "method": "in_person", "received_by": "王大山"})
+    bad = client.post(url, {"delivered_on": today().isoformat(), "method": "in_person", "received_by": "王大山"})
     assert bad.status_code == 400  # no receipt
     response = client.post(
-        url, {"delivered_on": TODAY.isoformat(), "method": "in_person", "received_by": "王大山", "receipt": receipt()}
+        url, {"delivered_on": today().isoformat(), "method": "in_person", "received_by": "王大山", "receipt": receipt()}
     )
     assert response.status_code == 302
     notice.refresh_from_db()
-    assert notice.delivered_on == TODAY
+    assert notice.delivered_on == today()
     assert notice.delivered_by == cases.caseworker
     assert notice.delivery_method == "in_person"
     assert notice.receipt
     assert AuditEvent.objects.filter(action="written_notice.deliver", object_id=str(notice.pk)).exists()
     again = services.written_notice_deliver(
-        actor=cases.caseworker, notice=notice, delivered_on=TODAY, method="post", received_by="x", receipt=receipt()
+        actor=cases.caseworker, notice=notice, delivered_on=today(), method="post", received_by="x", receipt=receipt()
     )
     assert again.delivery_method == "in_person"  # delivered once
     assert "王大山" in client.get(reverse("benefits:written-notice", args=[notice.pk])).content.decode()
@@ -264,8 +267,8 @@ def test_township_staff_record_delivery_with_the_signed_receipt(client, cases):
 @pytest.mark.parametrize(
     ("field", "values"),
     [
-        ("delivered_on", {"delivered_on": TODAY + datetime.timedelta(days=1)}),
-        ("delivered_on", {"delivered_on": TODAY - datetime.timedelta(days=1)}),
+        ("delivered_on", {"delivered_on": today() + datetime.timedelta(days=1)}),
+        ("delivered_on", {"delivered_on": today() - datetime.timedelta(days=1)}),
         ("method", {"method": "pigeon"}),
         ("received_by", {"received_by": " "}),
         ("receipt", {"receipt": SimpleUploadedFile("r.html", b"<script>", content_type="text/html")}),
@@ -273,7 +276,7 @@ def test_township_staff_record_delivery_with_the_signed_receipt(client, cases):
 )
 def test_delivery_input_is_checked(cases, field, values):
     notice = rejection(cases)
-    data = {"delivered_on": TODAY, "method": "in_person", "received_by": "王大山", "receipt": receipt(), **values}
+    data = {"delivered_on": today(), "method": "in_person", "received_by": "王大山", "receipt": receipt(), **values}
     with pytest.raises(InvalidInput) as exc:
         services.written_notice_deliver(actor=cases.caseworker, notice=notice, **data)
     assert field in exc.value.field_errors
@@ -283,7 +286,7 @@ def test_delivery_input_is_checked(cases, field, values):
 
 def test_delivery_by_other_township_or_auditor_is_refused(client, cases, caseworker_chenqing, auditor):
     notice = rejection(cases)
-    data = {"delivered_on": TODAY, "method": "in_person", "received_by": "王大山", "receipt": receipt()}
+    data = {"delivered_on": today(), "method": "in_person", "received_by": "王大山", "receipt": receipt()}
     with pytest.raises(OutOfScope):
         services.written_notice_deliver(actor=caseworker_chenqing, notice=notice, **data)
     with pytest.raises(NotAllowed):
@@ -299,7 +302,7 @@ def test_undelivered_overdue_notices_are_listed(client, cases):
     assert notice.addressee in listing
     assert notice.addressee not in client.get(reverse("benefits:written-notices") + "?state=overdue").content.decode()
     WrittenNotice.objects.filter(pk=notice.pk).update(
-        issued_on=TODAY - datetime.timedelta(days=10), due_on=TODAY - datetime.timedelta(days=5)
+        issued_on=today() - datetime.timedelta(days=10), due_on=today() - datetime.timedelta(days=5)
     )
     overdue = client.get(reverse("benefits:written-notices") + "?state=overdue").content.decode()
     assert notice.addressee in overdue
@@ -315,7 +318,7 @@ def approved_tekun(cases, *, born: str = "19450101", name: str = "赵老汉") ->
 
 def test_a_tekun_stop_is_published_for_seven_days_before_it_is_decided(client, cases):
     benefit = approved_tekun(cases)
-    month = TODAY.replace(day=1)
+    month = today().replace(day=1)
     with pytest.raises(WorkflowError) as exc:
         services.benefit_change(
             actor=cases.bureau, benefit=benefit, kind="stop", effective_month=month, reason_code="other", reason="x"
@@ -324,7 +327,7 @@ def test_a_tekun_stop_is_published_for_seven_days_before_it_is_decided(client, c
     notice = services.tekun_stop_propose(
         actor=cases.bureau, benefit=benefit, reason_code="moved_or_deceased", reason="已迁出本县"
     )
-    assert notice.ends_on == TODAY + datetime.timedelta(days=7)
+    assert notice.ends_on == today() + datetime.timedelta(days=7)
     assert services.tekun_stop_propose(actor=cases.bureau, benefit=benefit, reason_code="other", reason="y") == notice
     with pytest.raises(WorkflowError) as exc:
         services.benefit_change(
@@ -339,7 +342,7 @@ def test_a_tekun_stop_is_published_for_seven_days_before_it_is_decided(client, c
 
     # The notice period is over (moved into the past: no clock in tests).
     StopNotice.objects.filter(pk=notice.pk).update(
-        starts_on=TODAY - datetime.timedelta(days=9), ends_on=TODAY - datetime.timedelta(days=2)
+        starts_on=today() - datetime.timedelta(days=9), ends_on=today() - datetime.timedelta(days=2)
     )
     assert services.stop_notices_complete(actor=system("task:complete_public_notices")) == 1
     assert services.stop_notices_complete(actor=system("task:complete_public_notices")) == 0
@@ -367,7 +370,7 @@ def test_a_withdrawn_stop_leaves_the_support_running(cases):
     with pytest.raises(InvalidInput):
         services.stop_notice_cancel(actor=cases.bureau, notice=notice, reason="")
     services.stop_notice_cancel(actor=cases.bureau, notice=notice, reason="公示期间村民反映其仍在本村居住")
-    StopNotice.objects.filter(pk=notice.pk).update(ends_on=TODAY - datetime.timedelta(days=1))
+    StopNotice.objects.filter(pk=notice.pk).update(ends_on=today() - datetime.timedelta(days=1))
     assert services.stop_notices_complete(actor=system("task:complete_public_notices")) == 0
     benefit.refresh_from_db()
     assert benefit.status == BenefitStatus.ACTIVE
@@ -378,7 +381,7 @@ def test_admin_stop_of_tekun_opens_the_notice(client, cases):
     client.force_login(cases.bureau)
     response = client.post(
         reverse("admin:benefits_benefit_decide", args=[benefit.pk]),
-        {"kind": "stop", "effective_month": TODAY.isoformat(), "reason_code": "other", "reason": "已入住子女家"},
+        {"kind": "stop", "effective_month": today().isoformat(), "reason_code": "other", "reason": "已入住子女家"},
     )
     assert response.status_code == 302
     assert StopNotice.objects.filter(benefit=benefit, status=StopNotice.Status.RUNNING).exists()
@@ -390,7 +393,7 @@ def test_admin_stop_of_tekun_opens_the_notice(client, cases):
 
 
 def minor_birth() -> str:
-    return f"{TODAY.year - 12}0101"
+    return f"{today().year - 12}0101"
 
 
 def test_minors_are_not_listed_on_tekun_notices(client, cases):
@@ -439,7 +442,9 @@ def test_township_staff_send_the_case_up_only_when_the_notice_is_over(client, ca
     url = reverse("benefits:application-step", args=[application.pk, "notice_complete"])
     assert client.post(url, {}).status_code == 400
     # The period is over (moved into the past: no clock in tests).
-    application.notices.update(starts_on=TODAY - datetime.timedelta(days=8), ends_on=TODAY - datetime.timedelta(days=1))
+    application.notices.update(
+        starts_on=today() - datetime.timedelta(days=8), ends_on=today() - datetime.timedelta(days=1)
+    )
     assert client.post(url, {}).status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.COUNTY_REVIEW
@@ -449,8 +454,10 @@ def test_township_staff_send_the_case_up_only_when_the_notice_is_over(client, ca
 def test_an_open_objection_keeps_the_case_in_notice(cases):
     application = cases.to(ApplicationStatus.PUBLIC_NOTICE)
     notice = application.notices.get()
-    services.objection_record(actor=cases.caseworker, notice=notice, raised_by="李某", content="有车", raised_on=TODAY)
-    application.notices.update(ends_on=TODAY - datetime.timedelta(days=1))
+    services.objection_record(
+        actor=cases.caseworker, notice=notice, raised_by="李某", content="有车", raised_on=today()
+    )
+    application.notices.update(ends_on=today() - datetime.timedelta(days=1))
     with pytest.raises(WorkflowError) as exc:
         services.application_notice_complete(actor=cases.reviewer, application=application)
     assert "notice.objection_open" in exc.value.codes
@@ -463,14 +470,14 @@ def test_close_notices_command_moves_the_cases_and_prints_the_count_per_township
     call_command("close_notices", stdout=out)
     assert "moved to county review: 0" in out.getvalue()
     out = io.StringIO()
-    call_command("close_notices", "--on", (TODAY + datetime.timedelta(days=8)).isoformat(), stdout=out)
+    call_command("close_notices", "--on", (today() + datetime.timedelta(days=8)).isoformat(), stdout=out)
     assert f"{township_sunwu.name}: 2" in out.getvalue()
     assert "moved to county review: 2" in out.getvalue()
     for application in (first, second):
         application.refresh_from_db()
         assert application.status == ApplicationStatus.COUNTY_REVIEW
     out = io.StringIO()
-    call_command("close_notices", "--on", (TODAY + datetime.timedelta(days=8)).isoformat(), stdout=out)
+    call_command("close_notices", "--on", (today() + datetime.timedelta(days=8)).isoformat(), stdout=out)
     assert "moved to county review: 0" in out.getvalue()
 
 
