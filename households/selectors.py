@@ -161,22 +161,37 @@ def households_for(user) -> QuerySet[Household]:
     return queryset
 
 
+# What a list shows of a head (name and number): the member rows' other fields (health data
+# among them) are not read.
+_HEADS = Member.objects.filter(relationship=Relationship.HEAD).only(
+    "id", "household_id", "name", "id_number", "relationship"
+)
+
+
 def household_list(user, *, search: str = "") -> QuerySet[Household]:
     """Households for list pages: township, village and head preloaded, ledger flags annotated."""
     queryset = (
         households_for(user)
         .select_related("township", "village")
-        .prefetch_related(
-            Prefetch("members", queryset=Member.objects.filter(relationship=Relationship.HEAD), to_attr="heads"),
-            # Benefits are the higher `benefits` app's rows, reached by their relation name only;
-            # their decisions (`changes`) answer the amount and status of a month.
-            "benefits__changes",
-        )
+        .prefetch_related(Prefetch("members", queryset=_HEADS, to_attr="heads"))
     )
     queryset = _annotate_size(_ledger_flags(queryset))
     if search:
         queryset = queryset.filter(household_search_q(search, full_ids=can_see_full_id(user)))
     return queryset
+
+
+def with_benefits(queryset: QuerySet[Household]) -> QuerySet[Household]:
+    """Each household's benefits with their decisions preloaded, only what the amount and status
+    of a month are read from (`Benefit.current_decision`): no explanations, no snapshots.
+    Benefits are the higher `benefits` app's rows, reached by their relation name only."""
+    benefit = Household._meta.get_field("benefits").related_model
+    decision = benefit._meta.get_field("changes").related_model
+    decisions = decision.objects.only("id", "benefit_id", "effective_month", "created", "new_status", "new_amount")
+    benefits = benefit.objects.only("id", "household_id", "programme", "status", "start_month").prefetch_related(
+        Prefetch("changes", queryset=decisions)
+    )
+    return queryset.prefetch_related(Prefetch("benefits", queryset=benefits))
 
 
 def household_details_for(user) -> QuerySet[Household]:

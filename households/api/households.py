@@ -16,7 +16,7 @@ from sunwu_relief.ui import client_ip
 from ..hooks import households_with_running_benefit
 from ..ids import mask_id_number
 from ..models import Classification, Household, Member
-from ..selectors import filter_by_ledger, household_detail, household_list, household_search_q
+from ..selectors import filter_by_ledger, household_detail, household_list, household_search_q, with_benefits
 
 
 def _shown_id_number(context: dict, value: str) -> str:
@@ -204,7 +204,7 @@ class HouseholdListApi(generics.ListAPIView):
     filterset_class = HouseholdFilter
 
     def get_queryset(self) -> QuerySet[Household]:
-        return household_list(self.request.user).order_by("township__code", "number")
+        return with_benefits(household_list(self.request.user)).order_by("township__code", "number")
 
     def paginate_queryset(self, queryset: QuerySet[Household]) -> list[Household] | None:
         # The page in two steps: its keys first (ordered, counted, sliced without the per-row

@@ -287,9 +287,9 @@ def _list_with_households(client, django_assert_num_queries, user, make_househol
     client.force_login(user)
     # 1 session, 2 user, 3 staff profile (role), 4 count for the paginator, 5 the user's township (page
     # header), 6 villages for the filter, 7 the page of households with township, village, size and
-    # ledger flags, 8 the heads of that page (prefetch), 9 the benefits of that page (prefetch),
-    # 10 the county settings (page footer), 11-13 savepoint, session save, release.
-    with django_assert_num_queries(13):
+    # ledger flags, 8 the heads of that page (prefetch), 9 the county settings (page footer),
+    # 10-12 savepoint, session save, release. The list shows no benefit: none are read.
+    with django_assert_num_queries(12):
         response = client.get(reverse("households:list"))
     assert response.status_code == 200
     assert len(_pks(response)) == min(count, 25)
