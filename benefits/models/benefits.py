@@ -110,8 +110,11 @@ class Benefit(models.Model):
     # Read through the `changes` relation, so that a prefetch of `changes` answers it for lists.
 
     def decisions(self) -> list["BenefitChange"]:
-        """Every decision in the order they take effect: by effective month, then as decided."""
-        return sorted(self.changes.all(), key=decision_order)
+        """Every decision in the order they take effect: by effective month, then as decided.
+        A list that preloaded them as `preloaded_decisions` (households.selectors.with_benefits)
+        is read from those."""
+        decisions = getattr(self, "preloaded_decisions", None)
+        return sorted(self.changes.all() if decisions is None else decisions, key=decision_order)
 
     def decision_in(self, month: datetime.date) -> "BenefitChange | None":
         """The decision in force in `month`: the last decided of those effective by then; None
