@@ -14,7 +14,7 @@ from assessments.selectors import departmental_records, signed_visit
 from households.models import Relationship
 from households.selectors import households_for
 from sunwu_relief import clock
-from sunwu_relief.roles import Role, role_of
+from sunwu_relief.roles import Role, is_county_wide, role_of
 
 from .models import (
     COVERED_STATUSES,
@@ -43,6 +43,10 @@ def applications_for(user) -> QuerySet[Application]:
     """Applications of the households the user may see; the poverty office sees none."""
     if role_of(user) not in CASE_ROLES:
         return Application.objects.none()
+    if is_county_wide(user):
+        # Every application has a household and the county sees them all: no semi-join over
+        # the registry (a county's counts of its queues read 46,700 households each).
+        return Application.objects.all()
     return Application.objects.filter(household__in=households_for(user))
 
 
@@ -69,6 +73,8 @@ def current_notice(application: Application) -> PublicNotice | None:
 def benefits_for(user) -> QuerySet[Benefit]:
     if role_of(user) is None:
         return Benefit.objects.none()
+    if is_county_wide(user):
+        return Benefit.objects.all()  # as applications_for: every benefit has a household
     return Benefit.objects.filter(household__in=households_for(user))
 
 
@@ -231,9 +237,13 @@ class WorkingCalendar:
         self._numbers: dict[tuple[str, int, str], dict[str, int]] = {}
         self._timezone = timezone.get_current_timezone()
         self._labels: dict[str, str] = {}
+        self._cutoffs: dict[tuple, datetime.date] = {}
 
-    def localdate(self, value: datetime.datetime) -> datetime.date:
-        """`timezone.localdate`, with the time zone read once for the calendar's page or report."""
+    def localdate(self, value: datetime.datetime | datetime.date) -> datetime.date:
+        """`timezone.localdate`, with the time zone read once for the calendar's page or report;
+        a day already (a report that read the local days in the database) is that day."""
+        if not isinstance(value, datetime.datetime):
+            return value
         return timezone.localdate(value, self._timezone)
 
     def label(self, text: str) -> str:
@@ -264,6 +274,13 @@ class WorkingCalendar:
         while self.deadline(day, days) >= today:
             day -= datetime.timedelta(days=1)
         return day
+
+    def overdue_cutoff(self, days: int, today: datetime.date) -> datetime.date:
+        """`last_overdue_start`, once per (days, today) for the calendar."""
+        key = ("cutoff", days, today)
+        if key not in self._cutoffs:
+            self._cutoffs[key] = self.last_overdue_start(days=days, today=today)
+        return self._cutoffs[key]
 
     def standard(self, programme: str, year: int) -> Standard | None:
         if (programme, year) not in self._standards:
@@ -296,59 +313,118 @@ def application_deadlines(
     )
 
 
+def _deadline_specs(
+    *,
+    status: str,
+    programme: str,
+    received: bool,
+    upheld: bool,
+    deadline_extended: bool,
+) -> list[tuple[str, str, str]]:
+    """The deadlines that apply to a case now (docs/rules.md): (label, the time it runs from,
+    the policy number of its working days). The one place that says which apply when."""
+    specs = []
+    if status == S.ACCEPTED:
+        specs.append((gettext_noop("Investigation starts"), "accepted_at", "investigation_start_days"))
+    if upheld and status in _BEFORE_TOWNSHIP_OPINION:
+        # An upheld objection restarts the township's work: its new opinion is due from that day.
+        specs.append(
+            (
+                gettext_noop("New township opinion after the upheld objection"),
+                "objection_upheld_at",
+                "objection_opinion_days",
+            )
+        )
+    elif programme == Programme.TEKUN and status in _BEFORE_TOWNSHIP_OPINION:
+        specs.append((gettext_noop("Township opinion"), "accepted_at", "township_opinion_days"))
+    if status == S.COUNTY_REVIEW and received:
+        specs.append((gettext_noop("County decision"), "received_by_county_at", "county_decision_days"))
+    if deadline_extended:
+        specs.append((gettext_noop("Decision (extended)"), "accepted_at", "decision_days_extended"))
+    else:
+        specs.append((gettext_noop("Decision"), "accepted_at", "decision_days"))
+    return specs
+
+
+def _deadline_inputs(
+    status: str,
+    programme: str,
+    times: dict[str, datetime.datetime | datetime.date | None],
+    deadline_extended: bool,
+    standard_snapshot: dict | None,
+    on: datetime.date,
+    calendar: WorkingCalendar,
+) -> tuple[list[tuple[str, str, str]], dict[str, int]] | None:
+    if times["accepted_at"] is None or status not in IN_PROCEDURE:
+        return None
+    specs = _deadline_specs(
+        status=status,
+        programme=programme,
+        received=times["received_by_county_at"] is not None,
+        upheld=times["objection_upheld_at"] is not None,
+        deadline_extended=deadline_extended,
+    )
+    return specs, calendar.deadline_numbers(programme, on.year, standard_snapshot or {})
+
+
 def deadlines_of(
     *,
     status: str,
     programme: str,
-    accepted_at: datetime.datetime | None,
-    received_by_county_at: datetime.datetime | None,
-    objection_upheld_at: datetime.datetime | None,
+    accepted_at: datetime.datetime | datetime.date | None,
+    received_by_county_at: datetime.datetime | datetime.date | None,
+    objection_upheld_at: datetime.datetime | datetime.date | None,
     deadline_extended: bool,
     standard_snapshot: dict | None,
     on: datetime.date,
     calendar: WorkingCalendar | None = None,
 ) -> list[dict]:
-    """`application_deadlines` from an application's fields (a report reads them as plain rows)."""
-    if accepted_at is None or status not in IN_PROCEDURE:
-        return []
+    """`application_deadlines` from an application's fields (a report reads them as plain rows;
+    its times may be given as the local days they fall on)."""
     calendar = calendar or WorkingCalendar()
-    numbers = calendar.deadline_numbers(programme, on.year, standard_snapshot or {})
-    accepted = calendar.localdate(accepted_at)
-    label = calendar.label
+    times = {
+        "accepted_at": accepted_at,
+        "received_by_county_at": received_by_county_at,
+        "objection_upheld_at": objection_upheld_at,
+    }
+    inputs = _deadline_inputs(status, programme, times, deadline_extended, standard_snapshot, on, calendar)
+    if inputs is None:
+        return []
+    specs, numbers = inputs
     deadlines = []
-    if status == S.ACCEPTED:
-        deadlines.append(
-            (
-                label(gettext_noop("Investigation starts")),
-                calendar.deadline(accepted, numbers["investigation_start_days"]),
-            )
-        )
-    reopened = objection_upheld_at is not None and status in _BEFORE_TOWNSHIP_OPINION
-    if reopened:
-        # An upheld objection restarts the township's work: its new opinion is due from that day.
-        upheld = calendar.localdate(objection_upheld_at)
-        deadlines.append(
-            (
-                label(gettext_noop("New township opinion after the upheld objection")),
-                calendar.deadline(upheld, numbers["objection_opinion_days"]),
-            )
-        )
-    elif programme == Programme.TEKUN and status in _BEFORE_TOWNSHIP_OPINION:
-        deadlines.append(
-            (label(gettext_noop("Township opinion")), calendar.deadline(accepted, numbers["township_opinion_days"]))
-        )
-    if status == S.COUNTY_REVIEW and received_by_county_at:
-        received = calendar.localdate(received_by_county_at)
-        deadlines.append(
-            (label(gettext_noop("County decision")), calendar.deadline(received, numbers["county_decision_days"]))
-        )
-    if deadline_extended:
-        deadlines.append(
-            (label(gettext_noop("Decision (extended)")), calendar.deadline(accepted, numbers["decision_days_extended"]))
-        )
-    else:
-        deadlines.append((label(gettext_noop("Decision")), calendar.deadline(accepted, numbers["decision_days"])))
-    return [{"label": label, "due": due, "overdue": due < on} for label, due in deadlines]
+    for label, start, days in specs:
+        due = calendar.deadline(calendar.localdate(times[start]), numbers[days])
+        deadlines.append({"label": calendar.label(label), "due": due, "overdue": due < on})
+    return deadlines
+
+
+def overdue_of(
+    *,
+    status: str,
+    programme: str,
+    accepted_at: datetime.datetime | datetime.date | None,
+    received_by_county_at: datetime.datetime | datetime.date | None,
+    objection_upheld_at: datetime.datetime | datetime.date | None,
+    deadline_extended: bool,
+    standard_snapshot: dict | None,
+    on: datetime.date,
+    calendar: WorkingCalendar,
+) -> bool:
+    """Whether any of `deadlines_of` is overdue on `on`, for counting thousands of cases: each
+    deadline compares its start day with one cut-off per number of days
+    (`WorkingCalendar.last_overdue_start`), instead of counting out its due date."""
+    times = {
+        "accepted_at": accepted_at,
+        "received_by_county_at": received_by_county_at,
+        "objection_upheld_at": objection_upheld_at,
+    }
+    inputs = _deadline_inputs(status, programme, times, deadline_extended, standard_snapshot, on, calendar)
+    if inputs is None:
+        return False
+    specs, numbers = inputs
+    return any(
+        calendar.localdate(times[start]) <= calendar.overdue_cutoff(numbers[days], on) for _label, start, days in specs
+    )
 
 
 def decision_evidence(application: Application) -> dict:

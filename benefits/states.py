@@ -6,10 +6,10 @@ from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 
-from django.db import connection
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from sunwu_relief import clock
+from sunwu_relief.expressions import RowAfter
 
 from .models import Benefit, BenefitChange
 from .models.benefits import decision_in_force, shown_month
@@ -65,15 +65,18 @@ def decision_states(
 def decisions_in_force(benefits: QuerySet[Benefit], *, month: datetime.date | None = None) -> QuerySet[BenefitChange]:
     """The decision in force of each of `benefits` in `month` (or else in the benefit's own start
     month), as a queryset of decisions for the database to aggregate: the last decided of those
-    effective by then (`Benefit.decision_in`, the one rule). On PostgreSQL one DISTINCT ON pass
-    over the decisions; elsewhere a correlated look-up per benefit."""
+    effective by then (`Benefit.decision_in`, the one rule), i.e. a decision effective by then with
+    no later one (in `decision_order`: effective month, then as decided) effective by then. One
+    anti-join on every database; on PostgreSQL at a county's 36,000 decisions a third of the
+    time of a DISTINCT ON pass joined back by id."""
     by = month.replace(day=1) if month is not None else F("benefit__start_month")
-    effective = BenefitChange.objects.filter(benefit__in=benefits.order_by().values("pk"), effective_month__lte=by)
-    if connection.features.can_distinct_on_fields:
-        latest = effective.order_by("benefit_id", "-effective_month", "-created", "-id").distinct("benefit_id")
-        return BenefitChange.objects.filter(pk__in=latest.values("pk"))
-    by = month.replace(day=1) if month is not None else OuterRef("benefit__start_month")
-    latest = BenefitChange.objects.filter(benefit=OuterRef("benefit"), effective_month__lte=by).order_by(
-        "-effective_month", "-created", "-id"
+    later_by = month.replace(day=1) if month is not None else OuterRef("benefit__start_month")
+    later = BenefitChange.objects.filter(benefit=OuterRef("benefit"), effective_month__lte=later_by).filter(
+        RowAfter(
+            ["effective_month", "created", "id"],
+            [OuterRef("effective_month"), OuterRef("created"), OuterRef("id")],
+        )
     )
-    return effective.filter(pk=Subquery(latest.values("pk")[:1]))
+    return BenefitChange.objects.filter(benefit__in=benefits.order_by().values("pk"), effective_month__lte=by).filter(
+        ~Exists(later)
+    )
