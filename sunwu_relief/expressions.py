@@ -1,6 +1,6 @@
 """Query expressions Django does not offer publicly."""
 
-from django.db.models import BooleanField, Expression
+from django.db.models import BooleanField, Expression, F
 
 
 class RowAfter(Expression):
@@ -37,8 +37,6 @@ class RowAfter(Expression):
 
     @staticmethod
     def _parse(value):
-        from django.db.models import F
-
         return F(value) if isinstance(value, str) else value
 
     def as_sql(self, compiler, connection):

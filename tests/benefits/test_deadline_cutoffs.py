@@ -8,8 +8,8 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from benefits.models import ApplicationStatus, Programme
-from benefits.selectors import IN_PROCEDURE, WorkingCalendar, deadlines_of, overdue_of
+from benefits.models import IN_PROCEDURE, ApplicationStatus, Programme
+from benefits.selectors import WorkingCalendar, deadlines_of, overdue_of
 
 pytestmark = pytest.mark.django_db
 

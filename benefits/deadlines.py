@@ -1,0 +1,222 @@
+"""Deadlines in working days: the holiday calendar, the standards whose numbers they use, which
+deadlines apply to a case in each step, and whether it is overdue (re-exported by
+`benefits.selectors`)."""
+
+import datetime
+import json
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from .models import IN_PROCEDURE, Application, Holiday, Programme, Standard
+from .models import ApplicationStatus as S
+from .rules import add_working_days, deadline_numbers
+
+
+def standard_for(programme: str, year: int) -> Standard | None:
+    """The standard in force for a programme in a year (the latest year not after it)."""
+    return Standard.objects.filter(programme=programme, year__lte=year).order_by("-year").first()
+
+
+class WorkingCalendar:
+    """Working-day deadlines and the standards they use, loaded once for a page or a report
+    instead of once per deadline (the holiday table is small: a few dozen days a year)."""
+
+    def __init__(self) -> None:
+        rows = list(Holiday.objects.values_list("date", "is_working_day"))
+        self.holidays = {day for day, working in rows if not working}
+        self.make_up_days = {day for day, working in rows if working}
+        self._standards: dict[tuple[str, int], Standard | None] = {}
+        self._deadlines: dict[tuple[datetime.date, int], datetime.date] = {}
+        self._numbers: dict[tuple[str, int, str], dict[str, int]] = {}
+        self._timezone = timezone.get_current_timezone()
+        self._labels: dict[str, str] = {}
+        self._cutoffs: dict[tuple, datetime.date] = {}
+
+    def localdate(self, value: datetime.datetime | datetime.date) -> datetime.date:
+        """`timezone.localdate`, with the time zone read once for the calendar's page or report;
+        a day already (a report that read the local days in the database) is that day."""
+        if not isinstance(value, datetime.datetime):
+            return value
+        return timezone.localdate(value, self._timezone)
+
+    def label(self, text: str) -> str:
+        """A deadline's label, translated once per calendar (a report lists thousands)."""
+        if text not in self._labels:
+            self._labels[text] = _(text)
+        return self._labels[text]
+
+    def deadline(self, start: datetime.date, days: int) -> datetime.date:
+        # Many cases share a start day: each (day, days) is counted once per calendar.
+        key = (start, days)
+        if key not in self._deadlines:
+            self._deadlines[key] = add_working_days(start, days, holidays=self.holidays, make_up_days=self.make_up_days)
+        return self._deadlines[key]
+
+    def deadline_numbers(self, programme: str, year: int, snapshot: dict) -> dict[str, int]:
+        """`rules.deadline_numbers` of the year's standard and a case's snapshot, once per kind."""
+        key = (programme, year, json.dumps(snapshot, sort_keys=True, default=str) if snapshot else "")
+        if key not in self._numbers:
+            self._numbers[key] = deadline_numbers(snapshot=snapshot, standard=self.standard(programme, year))
+        return self._numbers[key]
+
+    def last_overdue_start(self, *, days: int, today: datetime.date) -> datetime.date:
+        """The last day from which a deadline of `days` working days has already passed by `today`:
+        cases started on or before it are overdue (one cut-off date for a whole queue, instead of
+        every case's deadline; deadlines never move backwards in time)."""
+        day = today
+        while self.deadline(day, days) >= today:
+            day -= datetime.timedelta(days=1)
+        return day
+
+    def overdue_cutoff(self, days: int, today: datetime.date) -> datetime.date:
+        """`last_overdue_start`, once per (days, today) for the calendar."""
+        key = ("cutoff", days, today)
+        if key not in self._cutoffs:
+            self._cutoffs[key] = self.last_overdue_start(days=days, today=today)
+        return self._cutoffs[key]
+
+    def standard(self, programme: str, year: int) -> Standard | None:
+        if (programme, year) not in self._standards:
+            self._standards[(programme, year)] = standard_for(programme, year)
+        return self._standards[(programme, year)]
+
+
+def working_day_deadline(start: datetime.date, days: int) -> datetime.date:
+    return WorkingCalendar().deadline(start, days)
+
+
+_BEFORE_TOWNSHIP_OPINION = frozenset({S.ACCEPTED, S.INVESTIGATING, S.EVALUATING, S.TOWNSHIP_REVIEW})
+
+
+def application_deadlines(
+    application: Application, *, on: datetime.date, calendar: WorkingCalendar | None = None
+) -> list[dict]:
+    """Deadlines that apply now (docs/rules.md), each with its due date and whether it is overdue.
+    Pass one `calendar` when listing many applications."""
+    return deadlines_of(
+        status=application.status,
+        programme=application.programme,
+        accepted_at=application.accepted_at,
+        received_by_county_at=application.received_by_county_at,
+        objection_upheld_at=application.objection_upheld_at,
+        deadline_extended=application.deadline_extended,
+        standard_snapshot=application.standard_snapshot,
+        on=on,
+        calendar=calendar,
+    )
+
+
+def _deadline_specs(
+    *,
+    status: str,
+    programme: str,
+    received: bool,
+    upheld: bool,
+    deadline_extended: bool,
+) -> list[tuple[str, str, str]]:
+    """The deadlines that apply to a case now (docs/rules.md): (label, the time it runs from,
+    the policy number of its working days). The one place that says which apply when."""
+    specs = []
+    if status == S.ACCEPTED:
+        specs.append((gettext_noop("Investigation starts"), "accepted_at", "investigation_start_days"))
+    if upheld and status in _BEFORE_TOWNSHIP_OPINION:
+        # An upheld objection restarts the township's work: its new opinion is due from that day.
+        specs.append(
+            (
+                gettext_noop("New township opinion after the upheld objection"),
+                "objection_upheld_at",
+                "objection_opinion_days",
+            )
+        )
+    elif programme == Programme.TEKUN and status in _BEFORE_TOWNSHIP_OPINION:
+        specs.append((gettext_noop("Township opinion"), "accepted_at", "township_opinion_days"))
+    if status == S.COUNTY_REVIEW and received:
+        specs.append((gettext_noop("County decision"), "received_by_county_at", "county_decision_days"))
+    if deadline_extended:
+        specs.append((gettext_noop("Decision (extended)"), "accepted_at", "decision_days_extended"))
+    else:
+        specs.append((gettext_noop("Decision"), "accepted_at", "decision_days"))
+    return specs
+
+
+def _deadline_inputs(
+    status: str,
+    programme: str,
+    times: dict[str, datetime.datetime | datetime.date | None],
+    deadline_extended: bool,
+    standard_snapshot: dict | None,
+    on: datetime.date,
+    calendar: WorkingCalendar,
+) -> tuple[list[tuple[str, str, str]], dict[str, int]] | None:
+    if times["accepted_at"] is None or status not in IN_PROCEDURE:
+        return None
+    specs = _deadline_specs(
+        status=status,
+        programme=programme,
+        received=times["received_by_county_at"] is not None,
+        upheld=times["objection_upheld_at"] is not None,
+        deadline_extended=deadline_extended,
+    )
+    return specs, calendar.deadline_numbers(programme, on.year, standard_snapshot or {})
+
+
+def deadlines_of(
+    *,
+    status: str,
+    programme: str,
+    accepted_at: datetime.datetime | datetime.date | None,
+    received_by_county_at: datetime.datetime | datetime.date | None,
+    objection_upheld_at: datetime.datetime | datetime.date | None,
+    deadline_extended: bool,
+    standard_snapshot: dict | None,
+    on: datetime.date,
+    calendar: WorkingCalendar | None = None,
+) -> list[dict]:
+    """`application_deadlines` from an application's fields (a report reads them as plain rows;
+    its times may be given as the local days they fall on)."""
+    calendar = calendar or WorkingCalendar()
+    times = {
+        "accepted_at": accepted_at,
+        "received_by_county_at": received_by_county_at,
+        "objection_upheld_at": objection_upheld_at,
+    }
+    inputs = _deadline_inputs(status, programme, times, deadline_extended, standard_snapshot, on, calendar)
+    if inputs is None:
+        return []
+    specs, numbers = inputs
+    deadlines = []
+    for label, start, days in specs:
+        due = calendar.deadline(calendar.localdate(times[start]), numbers[days])
+        deadlines.append({"label": calendar.label(label), "due": due, "overdue": due < on})
+    return deadlines
+
+
+def overdue_of(
+    *,
+    status: str,
+    programme: str,
+    accepted_at: datetime.datetime | datetime.date | None,
+    received_by_county_at: datetime.datetime | datetime.date | None,
+    objection_upheld_at: datetime.datetime | datetime.date | None,
+    deadline_extended: bool,
+    standard_snapshot: dict | None,
+    on: datetime.date,
+    calendar: WorkingCalendar,
+) -> bool:
+    """Whether any of `deadlines_of` is overdue on `on`, for counting thousands of cases: each
+    deadline compares its start day with one cut-off per number of days
+    (`WorkingCalendar.last_overdue_start`), instead of counting out its due date."""
+    times = {
+        "accepted_at": accepted_at,
+        "received_by_county_at": received_by_county_at,
+        "objection_upheld_at": objection_upheld_at,
+    }
+    inputs = _deadline_inputs(status, programme, times, deadline_extended, standard_snapshot, on, calendar)
+    if inputs is None:
+        return False
+    specs, numbers = inputs
+    return any(
+        calendar.localdate(times[start]) <= calendar.overdue_cutoff(numbers[days], on) for _label, start, days in specs
+    )
