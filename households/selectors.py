@@ -248,6 +248,9 @@ def _annotate_size(queryset: QuerySet[Household]) -> QuerySet[Household]:
 
 
 def members_for(user) -> QuerySet[Member]:
+    """The current members of the households the user may see."""
+    if is_county_wide(user):
+        return Member.objects.all()  # every member has a household: no semi-join over the registry
     return Member.objects.filter(household__in=households_for(user))
 
 

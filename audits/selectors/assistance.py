@@ -1,10 +1,11 @@
 """Assistance status of people (docs/interfaces.md §5): our registry's view joined with the ledger's."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
 
-from benefits.models import Benefit, BenefitStatus
+from benefits.models import Benefit, BenefitChange, BenefitStatus
 from households.models import LedgerRecord, Member, PovertyStatus
 from households.selectors import members_for, townships_for
 from sunwu_relief.roles import is_county_wide
@@ -12,17 +13,20 @@ from sunwu_relief.roles import is_county_wide
 MAX_BULK = 1000
 
 
+def _programme(benefit: Benefit) -> dict[str, Any]:
+    # This month's decision (before the start month: the first one), read once for both fields
+    # (what `Benefit.current_status` and `Benefit.monthly_amount` each read).
+    decision = benefit.current_decision
+    return {
+        "programme": benefit.programme,
+        "status": decision.new_status if decision is not None else benefit.status,
+        "monthly_amount": decision.new_amount if decision is not None else Decimal("0"),
+        "start_month": f"{benefit.start_month:%Y-%m}",
+    }
+
+
 def _programmes(member: Member) -> list[dict[str, Any]]:
-    return [
-        {
-            "programme": benefit.programme,
-            # This month's decision (before the start month: the first one).
-            "status": benefit.current_status,
-            "monthly_amount": benefit.monthly_amount,
-            "start_month": f"{benefit.start_month:%Y-%m}",
-        }
-        for benefit in member.household.current_benefits
-    ]
+    return [_programme(benefit) for benefit in member.household.current_benefits]
 
 
 def _classification(member: Member) -> str | None:
@@ -40,20 +44,28 @@ def assistance_status(user, id_numbers: list[str]) -> list[dict[str, Any]]:
     ledger places them in that township; one of our members outside the caller's scope is not
     shown at all (never half of them). `shown` is the row each item was read from (a member or a
     ledger record), for the caller's access log; it is not part of the answer."""
+    # Only what the answer is read from (a bulk call reads up to 1,000 people's rows), the
+    # decisions as lists (`preloaded_decisions`, read by `Benefit.decisions`).
+    decisions = BenefitChange.objects.only("id", "benefit_id", "effective_month", "created", "new_status", "new_amount")
     benefits = (
         Benefit.objects.exclude(status=BenefitStatus.STOPPED)
+        .only("id", "household_id", "programme", "status", "classification", "start_month")
         .order_by("programme", "-start_month")
-        .prefetch_related("changes")
+        .prefetch_related(Prefetch("changes", queryset=decisions, to_attr="preloaded_decisions"))
     )
     members = {
         member.id_number: member
         for member in members_for(user)
         .filter(id_number__in=id_numbers)
         .select_related("household")
+        .only("id", "id_number", "name", "household_id", "household__id", "household__classification")
         .prefetch_related(Prefetch("household__benefits", queryset=benefits, to_attr="current_benefits"))
     }
     ledger = {
-        record.id_number: record for record in LedgerRecord.objects.filter(id_number__in=id_numbers, removed=False)
+        record.id_number: record
+        for record in LedgerRecord.objects.filter(id_number__in=id_numbers, removed=False).only(
+            "id", "id_number", "name", "township_id", "poverty_status"
+        )
     }
     if is_county_wide(user):
         # County roles see every member and every township: nobody is hidden, nothing to ask.
