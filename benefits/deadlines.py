@@ -141,28 +141,7 @@ def _deadline_specs(
     return specs
 
 
-def _deadline_inputs(
-    status: str,
-    programme: str,
-    times: dict[str, datetime.datetime | datetime.date | None],
-    deadline_extended: bool,
-    standard_snapshot: dict | None,
-    on: datetime.date,
-    calendar: WorkingCalendar,
-) -> tuple[list[tuple[str, str, str]], dict[str, int]] | None:
-    if times["accepted_at"] is None or status not in IN_PROCEDURE:
-        return None
-    specs = _deadline_specs(
-        status=status,
-        programme=programme,
-        received=times["received_by_county_at"] is not None,
-        upheld=times["objection_upheld_at"] is not None,
-        deadline_extended=deadline_extended,
-    )
-    return specs, calendar.deadline_numbers(programme, on.year, standard_snapshot or {})
-
-
-def deadlines_of(
+def _applying(
     *,
     status: str,
     programme: str,
@@ -172,51 +151,43 @@ def deadlines_of(
     deadline_extended: bool,
     standard_snapshot: dict | None,
     on: datetime.date,
-    calendar: WorkingCalendar | None = None,
-) -> list[dict]:
-    """`application_deadlines` from an application's fields (a report reads them as plain rows;
-    its times may be given as the local days they fall on)."""
-    calendar = calendar or WorkingCalendar()
+    calendar: WorkingCalendar,
+) -> list[tuple[str, datetime.date, int]]:
+    """(label, the local day it runs from, its working days) of each deadline that applies."""
+    if accepted_at is None or status not in IN_PROCEDURE:
+        return []
     times = {
         "accepted_at": accepted_at,
         "received_by_county_at": received_by_county_at,
         "objection_upheld_at": objection_upheld_at,
     }
-    inputs = _deadline_inputs(status, programme, times, deadline_extended, standard_snapshot, on, calendar)
-    if inputs is None:
-        return []
-    specs, numbers = inputs
+    specs = _deadline_specs(
+        status=status,
+        programme=programme,
+        received=received_by_county_at is not None,
+        upheld=objection_upheld_at is not None,
+        deadline_extended=deadline_extended,
+    )
+    numbers = calendar.deadline_numbers(programme, on.year, standard_snapshot or {})
+    return [(label, calendar.localdate(times[start]), numbers[days]) for label, start, days in specs]
+
+
+def deadlines_of(*, on: datetime.date, calendar: WorkingCalendar | None = None, **case) -> list[dict]:
+    """`application_deadlines` from an application's fields (`_applying`'s: a report reads them
+    as plain rows; its times may be given as the local days they fall on)."""
+    calendar = calendar or WorkingCalendar()
     deadlines = []
-    for label, start, days in specs:
-        due = calendar.deadline(calendar.localdate(times[start]), numbers[days])
+    for label, start, days in _applying(**case, on=on, calendar=calendar):
+        due = calendar.deadline(start, days)
         deadlines.append({"label": calendar.label(label), "due": due, "overdue": due < on})
     return deadlines
 
 
-def overdue_of(
-    *,
-    status: str,
-    programme: str,
-    accepted_at: datetime.datetime | datetime.date | None,
-    received_by_county_at: datetime.datetime | datetime.date | None,
-    objection_upheld_at: datetime.datetime | datetime.date | None,
-    deadline_extended: bool,
-    standard_snapshot: dict | None,
-    on: datetime.date,
-    calendar: WorkingCalendar,
-) -> bool:
+def overdue_of(*, on: datetime.date, calendar: WorkingCalendar, **case) -> bool:
     """Whether any of `deadlines_of` is overdue on `on`, for counting thousands of cases: each
     deadline compares its start day with one cut-off per number of days
     (`WorkingCalendar.last_overdue_start`), instead of counting out its due date."""
-    times = {
-        "accepted_at": accepted_at,
-        "received_by_county_at": received_by_county_at,
-        "objection_upheld_at": objection_upheld_at,
-    }
-    inputs = _deadline_inputs(status, programme, times, deadline_extended, standard_snapshot, on, calendar)
-    if inputs is None:
-        return False
-    specs, numbers = inputs
     return any(
-        calendar.localdate(times[start]) <= calendar.overdue_cutoff(numbers[days], on) for _label, start, days in specs
+        start <= calendar.overdue_cutoff(days, on)
+        for _label, start, days in _applying(**case, on=on, calendar=calendar)
     )
