@@ -155,10 +155,26 @@ def _job(job_id: int) -> Job:
     return Job.objects.get(pk=job_id)
 
 
+def _ledger_being_written() -> bool:
+    """Another session of this database holds the ledger table's write lock (an open transaction
+    that has inserted or updated ledger rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+            " WHERE c.relname = %s AND l.mode = 'RowExclusiveLock' AND l.granted AND l.pid <> pg_backend_pid()"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [LedgerRecord._meta.db_table],
+        )
+        return cursor.fetchone() is not None
+
+
 def _kill_mid_import(workers: Workers, job_id: int) -> None:
     first = workers.start()
     wait_for(lambda: _job(job_id).status == Job.Status.RUNNING, timeout=60, what="the first worker to claim the job")
-    time.sleep(0.3)  # inside the import: it takes seconds (3,000 rows), the claim is its first step
+    # Inside the import's transaction: its first insert has taken the ledger table's write lock,
+    # which it holds until it commits (a fixed sleep is too short on a loaded machine and too
+    # long once the import is fast).
+    wait_for(_ledger_being_written, timeout=60, what="the first worker to write the ledger")
     workers.kill(first)
     job = _job(job_id)
     assert job.status == Job.Status.RUNNING, f"the import ended before the kill ({job.status}): make ROWS larger"
