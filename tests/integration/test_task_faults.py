@@ -300,7 +300,7 @@ def test_a_broker_that_is_down_does_not_break_the_request_and_the_job_is_sent_la
 # --- a batch preparation and a reconciliation, killed mid-way ----------------------------------
 
 # Sizes that take a worker a few seconds (measured: see the commit), so that the kill lands inside.
-BATCH_BENEFITS = 12_000
+BATCH_BENEFITS = 6_000
 LEDGER_HOUSEHOLDS = 20_000
 
 
@@ -351,7 +351,7 @@ def test_a_worker_killed_while_preparing_a_batch_is_replaced_and_the_batch_is_pr
     wait_for(lambda: _messages_left(workers.queue) == 0, timeout=20, what="the message to be acknowledged")
     print(  # noqa: T201
         f"batch of {BATCH_BENEFITS}: built {built - started:.1f} s, killed after {killed - built:.1f} s,"
-        f" done {time.monotonic() - built:.1f} s"
+        f" done {time.monotonic() - built:.1f} s (the rerun itself {(job.finished - job.started).total_seconds():.1f} s)"
     )
 
 
@@ -409,5 +409,5 @@ def test_a_worker_killed_mid_reconciliation_is_replaced_and_each_discrepancy_is_
     wait_for(lambda: _messages_left(workers.queue) == 0, timeout=20, what="the message to be acknowledged")
     print(  # noqa: T201
         f"reconciliation of {LEDGER_HOUSEHOLDS}: built {built - started:.1f} s, killed after {killed - built:.1f} s,"
-        f" done {time.monotonic() - built:.1f} s"
+        f" done {time.monotonic() - built:.1f} s (the rerun itself {(job.finished - job.started).total_seconds():.1f} s)"
     )
