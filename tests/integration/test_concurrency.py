@@ -7,6 +7,8 @@ error code (or, where doing it twice is harmless, the first one's result).
 - two reviewers prepare the same month's payment batch: one batch (the second gets it back,
   `created=False`), and two asking a worker to prepare it get one job;
 - two checkers approve the same draft batch: approved once; the second gets `payments.not_draft`;
+- the same bank result file imported twice at once: its results recorded once, the second import
+  gets the first one back (`created=False`);
 - two caseworkers save the same household from the same page: one change; the second gets
   `household.changed_meanwhile` instead of overwriting the first;
 - one caseworker finishes an assessment while another declares an income in it: the income is
@@ -19,8 +21,9 @@ error code (or, where doing it twice is harmless, the first one's result).
 Every race is RACE_TRIALS trials (200; `SUNWU_RACE_TRIALS` to change it). Each trial is two real
 threads, each with its own database session, calling the public service at the same moment.
 What a scenario needs is built once through the services; between trials the test puts it back
-(the case back in county review, the batch back to a draft, the file's import deleted) with the
-ORM — test setup only, so that a trial costs the race and not the building of a case."""
+(the case back in county review, the batch back to a draft or to exported, the file's import
+deleted) with the ORM — test setup only, so that a trial costs the race and not the building of
+a case."""
 
 import datetime
 import os
@@ -53,7 +56,7 @@ from benefits.models import (
     Transition,
     WrittenNotice,
 )
-from benefits.models.payments import BatchStatus
+from benefits.models.payments import BankResultImport, BatchStatus, ItemResult, PaymentItem
 from benefits.payments import services as payments
 from households import services as household_services
 from households.models import Household, LedgerRecord
@@ -63,7 +66,7 @@ from sunwu_relief.errors import DomainError
 from sunwu_relief.models import AuditEvent, Job
 from sunwu_relief.roles import Role
 from tests.assessments.conftest import VEHICLE_HEADERS, xlsx_bytes
-from tests.benefits.payment_builders import give_payee
+from tests.benefits.payment_builders import export, give_payee, result_file
 from tests.conftest import make_user, new_id_number
 from tests.ledger_builders import ledger_row
 from tests.prerequisites import prerequisite_missing
@@ -225,6 +228,44 @@ def test_two_checkers_approving_one_batch_at_once_approve_it_once(
         # Test setup only: back to a draft for the next trial.
         PaymentBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DRAFT, approved_by=None, approved_at=None)
     _timed("batch approval", started)
+
+
+def test_the_same_bank_result_file_imported_twice_at_once_records_the_results_once(
+    payable, bureau_reviewer, bureau_reviewer2, monkeypatch
+):
+    sent = []
+    # The month-end check an import queues goes to a worker (none here): counted, not run inline.
+    monkeypatch.setattr(jobs, "job_send", lambda job_id, task: sent.append(job_id))
+    batch, _created = payments.payment_batch_prepare(
+        actor=bureau_reviewer, programme="dibao", month=payable.start_month
+    )
+    batch = payments.payment_batch_approve(actor=bureau_reviewer2, batch=batch)
+    data = result_file(export(batch))
+    started = time.monotonic()
+    for trial in range(RACE_TRIALS):
+        results = race(
+            *(
+                partial(payments.bank_results_import, actor=actor, source=data)
+                for actor in (bureau_reviewer, bureau_reviewer2)
+            )
+        )
+        assert all(isinstance(r, tuple) for r in results), results
+        assert sorted(created for _record, created in results) == [False, True], results
+        assert len({record.pk for record, _created in results}) == 1, results
+        record = BankResultImport.objects.get()
+        assert record.paid == 1
+        item = PaymentItem.objects.get(batch=batch)
+        assert (item.result, item.result_import_id) == (ItemResult.PAID, record.pk)
+        batch.refresh_from_db()
+        assert batch.status == BatchStatus.SETTLED
+        recorded = AuditEvent.objects.filter(action="payments.results").count()
+        assert recorded == trial + 1  # one per trial: the file's results recorded once
+        assert len(sent) == trial + 1  # and one month-end check queued
+        # Test setup only: the bank's answer not received yet, for the next trial.
+        PaymentItem.objects.filter(batch=batch).update(result=ItemResult.PENDING, result_at=None, result_import=None)
+        PaymentBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.EXPORTED, settled_at=None)
+        BankResultImport.objects.all().delete()
+    _timed("bank result file", started)
 
 
 # --- the household --------------------------------------------------------------------------
