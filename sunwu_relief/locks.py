@@ -21,6 +21,8 @@ class LockKey(enum.IntEnum):
     INTEGRITY_CHECKS = 0x5357_4943  # "SWIC": one run of the integrity checks at a time
     PAYMENT_BATCH_START = 0x5357_5053  # "SWPS": one request for a month's batch preparation at a time
     JOB_CLAIM = 0x5357_4A43  # "SWJC": held by the worker running a job, for as long as it runs (session lock)
+    DEPARTMENT_IMPORT = 0x5357_4449  # "SWDI": one import of a department's data at a time, per source
+    BANK_RESULTS = 0x5357_4252  # "SWBR": one import of a bank's result file at a time
 
 
 def advisory_lock(key: LockKey, sub_key: int = 0) -> None:

@@ -38,7 +38,9 @@ def lock_open_assessment(*, actor, assessment: Assessment) -> Assessment:
     assessment = Assessment.objects.select_for_update().select_related("household").get(pk=assessment.pk)
     require_registry_editor(actor, township_id=assessment.household.township_id)
     if not assessment.is_open:
-        raise WorkflowError(_("This investigation is finished and cannot change; start a new assessment."))
+        raise WorkflowError(
+            _("This investigation is finished and cannot change; start a new assessment."), code="assessment.finished"
+        )
     return assessment
 
 

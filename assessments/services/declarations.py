@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from households.models import Member
 from sunwu_relief import clock
 from sunwu_relief.audit import record_event
-from sunwu_relief.errors import InvalidInput
+from sunwu_relief.errors import InvalidInput, WorkflowError
 
 from ..events import AssessmentEvent
 from ..models import Assessment, AssetDeclaration, AssetKind, Authorisation, IncomeDeclaration, IncomeKind
@@ -92,6 +92,9 @@ def asset_add(
 @transaction.atomic
 def declaration_remove(*, actor, declaration: IncomeDeclaration | AssetDeclaration) -> Assessment:
     assessment = lock_open_assessment(actor=actor, assessment=declaration.assessment)
+    # Under the assessment's lock: a second remover (the same page open twice) waited for the first.
+    if not type(declaration).objects.filter(pk=declaration.pk).exists():
+        raise WorkflowError(_("This declaration has already been removed."), code="assessment.declaration_gone")
     declaration._history_user = actor
     record_event(
         actor=actor,

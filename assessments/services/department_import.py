@@ -6,6 +6,7 @@ file (SHA-256) imported again changes nothing. Records are upserted by (source, 
 import datetime
 import hashlib
 import logging
+import zlib
 from typing import IO
 
 from django.core.files.base import ContentFile, File
@@ -16,6 +17,7 @@ from sunwu_relief.audit import record_event
 from sunwu_relief.authz import require, system, user_or_none
 from sunwu_relief.errors import DomainError, InvalidInput
 from sunwu_relief.jobs import job_claim, job_create, job_enqueue, job_finish
+from sunwu_relief.locks import LockKey, advisory_lock
 from sunwu_relief.models import Job
 from sunwu_relief.roles import Role
 
@@ -54,7 +56,11 @@ def department_import(
         return ImportOutcome(job=existing, created=False)
     records = read_department_file(source, data)
     with transaction.atomic():
-        existing = DepartmentImport.objects.select_for_update().filter(source=source, sha256=digest).first()
+        # One import of a source at a time: the same file twice at once waits for the first and
+        # returns it (a row lock cannot hold on an import not written yet), and two files naming
+        # the same new person and item never both insert them.
+        advisory_lock(LockKey.DEPARTMENT_IMPORT, zlib.crc32(source.encode()) & 0x7FFF_FFFF or 1)
+        existing = DepartmentImport.objects.filter(source=source, sha256=digest).first()
         if existing is not None:
             return ImportOutcome(job=existing, created=False)
         job = DepartmentImport(

@@ -319,11 +319,28 @@ def reconciliation_run(*, actor) -> ReconciliationResult:
     return result
 
 
+def _lost_run() -> Job | None:
+    """A reconciliation job left running by a worker that was lost (killed mid-run: its claim's
+    lock is free, its transaction rolled back), taken over to run again (`job_claim`); None when
+    there is none (or on SQLite, which cannot tell)."""
+    running = Job.objects.filter(kind=JOB_KIND, status=Job.Status.RUNNING).order_by("pk")
+    for job_id in running.values_list("pk", flat=True):
+        job = job_claim(job_id, rerun_if_lost=True)
+        if job is not None:
+            return job
+    return None
+
+
 def reconciliation_job_run(*, actor) -> Job | None:
     """The reconciliation under a job record, as the task runs it (after every successful ledger
     import and nightly): the job is claimed once, and says whether the run succeeded. A failure
-    is recorded on the job and raised again. None when the job was already claimed."""
-    job = job_claim(job_create(kind=JOB_KIND, actor=actor).pk)
+    is recorded on the job and raised again. None when the job was already claimed.
+
+    The task's message names no job: when a worker is killed mid-run, the redelivered message
+    takes over the job it left running (one transaction: nothing of the lost run was kept) rather
+    than leaving it `running` beside a new one; a job that keeps killing its worker is failed
+    after `SUNWU_JOB_MAX_ATTEMPTS` runs and a new one is started."""
+    job = _lost_run() or job_claim(job_create(kind=JOB_KIND, actor=actor).pk)
     if job is None:
         return None
     try:

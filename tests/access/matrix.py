@@ -66,7 +66,6 @@ class Row:
     shows: tuple[str, ...] = ()
     full_id: str = ""
     staff_only: bool = False  # an admin page asked only of the admin's users (see _admin_rows)
-    unbuilt: str = ""  # why the world has no object for this row (its object pages are not asked)
 
 
 def pk(o) -> dict:
@@ -374,8 +373,6 @@ class AdminModel:
     history: bool = True
     simple_history: bool = False
     note: str = ""
-    unbuilt: str = ""  # why the world builds no object of the model (only its list and add page run)
-    unbuilt_version: str = ""  # why there is no past version (the simple_history page is not asked)
 
 
 ADMIN_MODELS: dict[str, AdminModel] = {
@@ -383,14 +380,12 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "benefits.review": AdminModel(),
     "benefits.campaign": AdminModel(),
     "axes.accessattempt": AdminModel(view=frozenset({BR})),
-    "axes.accesslog": AdminModel(view=NOBODY, unbuilt="django-axes logs successful log-ins only through its backend"),
-    "axes.accessfailurelog": AdminModel(
-        view=NOBODY, unbuilt="django-axes's failure log is off (AXES_ENABLE_ACCESS_FAILURE_LOG)"
-    ),
+    "axes.accesslog": AdminModel(view=NOBODY),
+    "axes.accessfailurelog": AdminModel(view=NOBODY),
     "django_celery_beat.periodictask": AdminModel(view=NOBODY),
-    "django_celery_beat.clockedschedule": AdminModel(view=NOBODY, unbuilt="a third-party log the world does not fill"),
+    "django_celery_beat.clockedschedule": AdminModel(view=NOBODY),
     "django_celery_beat.crontabschedule": AdminModel(view=NOBODY),
-    "django_celery_beat.solarschedule": AdminModel(view=NOBODY, unbuilt="a third-party log the world does not fill"),
+    "django_celery_beat.solarschedule": AdminModel(view=NOBODY),
     "django_celery_beat.intervalschedule": AdminModel(view=NOBODY),
     "auth.group": AdminModel(view=NOBODY),
     "auth.user": AdminModel(view=NOBODY),
@@ -398,9 +393,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "sunwu_relief.accesslog": AdminModel(),
     "households.household": AdminModel(simple_history=True),
     "households.member": AdminModel(simple_history=True),
-    "households.countysettings": AdminModel(
-        simple_history=True, unbuilt_version="made by a migration, never saved since: no past version"
-    ),
+    "households.countysettings": AdminModel(simple_history=True),
     "households.township": AdminModel(simple_history=True),
     "households.village": AdminModel(),
     "households.membermove": AdminModel(),
@@ -408,17 +401,15 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "assessments.policylimits": AdminModel(
         simple_history=True,
         add=frozenset({BR}),
-        unbuilt_version="made by a migration, never saved since: no past version",
     ),
     "assessments.assessment": AdminModel(simple_history=True),
     "assessments.householdvisit": AdminModel(simple_history=True),
     "assessments.labourassessment": AdminModel(simple_history=True),
-    "assessments.departmentrecord": AdminModel(unbuilt="made by a department import run by a worker"),
-    "assessments.departmentimport": AdminModel(unbuilt="made by a department import run by a worker"),
+    "assessments.departmentrecord": AdminModel(),
+    "assessments.departmentimport": AdminModel(),
     "benefits.bank": AdminModel(
         simple_history=True,
         add=frozenset({BR}),
-        unbuilt_version="made by a migration, never saved since: no past version",
     ),
     "benefits.paymentbatch": AdminModel(),
     "benefits.temporarycase": AdminModel(),
@@ -429,13 +420,11 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "benefits.standard": AdminModel(
         simple_history=True,
         add=frozenset({BR}),
-        unbuilt_version="made by a migration, never saved since: no past version",
     ),
     "benefits.holiday": AdminModel(
         simple_history=True,
         add=frozenset({BR}),
         delete=frozenset({BR}),
-        unbuilt_version="made by a migration, never saved since: no past version",
     ),
     "benefits.carehome": AdminModel(add=frozenset({BR})),
     "benefits.placement": AdminModel(),
@@ -510,7 +499,6 @@ def _admin_rows() -> list[Row]:
                     model=label,
                     county=True,
                     note=spec.note,
-                    unbuilt=spec.unbuilt,
                 )
             )
         if spec.simple_history:
@@ -523,7 +511,6 @@ def _admin_rows() -> list[Row]:
                     model=label,
                     county=True,
                     note="one past version",
-                    unbuilt=spec.unbuilt or spec.unbuilt_version,
                 )
             )
     return rows

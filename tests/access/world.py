@@ -337,6 +337,43 @@ def _admin_extras(own: Side, users: dict) -> None:
     Client().post(reverse("login"), {"username": cw.username, "password": "not-the-password"})
 
 
+def _admin_only_objects(own: Side, other: Side, users: dict) -> None:
+    """The admin's objects that no page of ours makes, so that their object pages are asked too:
+    a department's file imported (the service a worker runs) naming a person of each township,
+    django-axes's log rows, a clocked and a solar schedule, and one past version of the rows that
+    migrations made (saved once, test world only: their history page needs one)."""
+    from axes.models import AccessFailureLog, AccessLog
+    from django_celery_beat.models import ClockedSchedule, SolarSchedule
+
+    from assessments.models import PolicyLimits, Source
+    from assessments.services import department_import
+    from benefits.models import Bank, Holiday
+    from households.models import CountySettings
+    from tests.assessments.conftest import VEHICLE_HEADERS, xlsx_bytes
+
+    bureau = users["bureau_reviewer"]
+    rows = [
+        [side["head"].id_number, side["head"].name, f"黑N{n:05d}", "小型轿车", "2020-01-01", "正常"]
+        for n, side in enumerate((own, other), start=1)
+    ]
+    department_import(
+        actor=bureau,
+        source=Source.VEHICLE,
+        data_date=timezone.localdate(),
+        file=xlsx_bytes(VEHICLE_HEADERS, rows),
+        filename="vehicles.xlsx",
+    )
+    seen = {"ip_address": "127.0.0.1", "user_agent": "Mozilla/5.0", "http_accept": "text/html"}
+    AccessLog.objects.create(username=own.caseworker.username, path_info="/accounts/login/", **seen)
+    AccessFailureLog.objects.create(username=own.caseworker.username, path_info="/accounts/login/", **seen)
+    ClockedSchedule.objects.create(clocked_time=timezone.now())
+    SolarSchedule.objects.create(event="sunrise", latitude=Decimal("49.42"), longitude=Decimal("127.33"))
+    for model in (CountySettings, PolicyLimits, Bank, Standard, Holiday):
+        first = model.objects.order_by("pk").first()
+        first._history_user = bureau
+        first.save()
+
+
 def build_world() -> World:
     users = {
         "bureau_reviewer": make_user("bureau", Role.BUREAU_REVIEWER),
@@ -368,6 +405,7 @@ def build_world() -> World:
     failed = payments.payment_batch_approve(actor=users["bureau_reviewer2"], batch=failed)
     payments.payment_batch_export(actor=users["bureau_reviewer"], batch=failed, target=io.BytesIO())
     _admin_extras(own, users)
+    _admin_only_objects(own, other, users)
     ledger_job = ledger_import_submit(actor=users["poverty_office"], rows=ledger, replace=False)
     # Dynamic management: a re-verification of each side's benefit, one county-wide campaign.
     today = timezone.localdate()

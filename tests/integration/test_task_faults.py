@@ -1,5 +1,7 @@
 """Celery faults with real worker processes (docs/security.md): a worker killed (SIGKILL) in the
-middle of a ledger import is replaced and the import runs exactly once; a job that keeps killing
+middle of a ledger import is replaced and the import runs exactly once, and so are a payment
+batch's preparation (one batch, no benefit paid twice, the total right) and the ledger
+reconciliation (one finding per discrepancy, the counts of one run, one job); a job that keeps killing
 its worker is not retried forever; a malformed file fails fast and is not delivered again; a
 broker that is down does not turn the request into a 500 — the job waits in the database, its
 page says so, and it is sent when the broker is back.
@@ -15,7 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -309,3 +311,119 @@ def test_a_broker_that_is_down_does_not_break_the_request_and_the_job_is_sent_la
         what="every job to finish",
     )
     print(f"the API answered in {answered:.2f} s with the broker down")  # noqa: T201
+
+
+# --- a batch preparation and a reconciliation, killed mid-way ----------------------------------
+
+# Sizes that take a worker a few seconds (measured: see the commit), so that the kill lands inside.
+BATCH_BENEFITS = 6_000
+LEDGER_HOUSEHOLDS = 20_000
+
+
+def _kill_when(workers: Workers, started: Callable[[], bool], what: str) -> None:
+    """Start a worker, wait for `started()` (the work has begun), then kill the worker."""
+    first = workers.start()
+    wait_for(started, timeout=60, what=what)
+    time.sleep(0.3)
+    workers.kill(first)
+
+
+def test_a_worker_killed_while_preparing_a_batch_is_replaced_and_the_batch_is_prepared_once(workers, bureau_reviewer):
+    from bench.bench_payments import populate
+    from benefits.models import BenefitChange, PaymentBatch, PaymentItem
+    from benefits.payments.services import payment_batch_prepare_start
+
+    started = time.monotonic()
+    month = datetime.date(2026, 1, 1)
+    populate(BATCH_BENEFITS, 7, month)  # benefits, first decisions and payees, in bulk
+    built = time.monotonic()
+    job, existing = payment_batch_prepare_start(actor=bureau_reviewer, programme="dibao", month=month)
+    assert existing is None
+    assert job.task == "benefits.payments.tasks.prepare_payment_batch"
+
+    # The preparation writes its progress (rows_total first) on a side connection once it reads the roll.
+    _kill_when(workers, lambda: _job(job.pk).rows_total == BATCH_BENEFITS, "the first worker to start preparing")
+    job = _job(job.pk)
+    assert job.status == Job.Status.RUNNING, (
+        f"the preparation ended before the kill ({job.status}): raise BATCH_BENEFITS"
+    )
+    assert not PaymentBatch.objects.exists()  # the killed run's transaction never committed
+    killed = time.monotonic()
+
+    workers.start()
+    wait_for(lambda: _job(job.pk).status != Job.Status.RUNNING, timeout=90, what="the second worker to finish")
+    job = _job(job.pk)
+    assert job.status == Job.Status.SUCCEEDED, (job.errors, workers.logs())
+    assert job.attempts == 2
+    batch = PaymentBatch.objects.get()
+    assert (batch.programme, batch.month) == ("dibao", month)
+    assert job.counts == {"batch": batch.pk, "number": batch.number, "created": True, "items": BATCH_BENEFITS}
+    items = PaymentItem.objects.filter(batch=batch)
+    assert items.count() == BATCH_BENEFITS == batch.item_count
+    assert items.values("benefit_id").distinct().count() == BATCH_BENEFITS  # no benefit paid twice
+    expected = sum(BenefitChange.objects.filter(kind="grant").values_list("new_amount", flat=True))
+    assert batch.total == expected == sum(items.values_list("amount", flat=True))
+    assert AuditEvent.objects.filter(action="payments.prepare").count() == 1  # prepared once
+    wait_for(lambda: _messages_left(workers.queue) == 0, timeout=20, what="the message to be acknowledged")
+    print(  # noqa: T201
+        f"batch of {BATCH_BENEFITS}: built {built - started:.1f} s, killed after {killed - built:.1f} s,"
+        f" done {time.monotonic() - built:.1f} s (the rerun itself {(job.finished - job.started).total_seconds():.1f} s)"
+    )
+
+
+def _ledger_of(count: int) -> None:
+    """`count` one-person households of the ledger, still poor and on no roll of ours: each is one
+    `not_covered` discrepancy. Written in bulk (the import's own kill is the test above)."""
+    from households.models import Township
+
+    townships = [(t.pk, t.villages.order_by("pk").first().pk) for t in Township.objects.order_by("code")]
+    records = []
+    for i in range(count):
+        township_id, village_id = townships[i % len(townships)]
+        born = datetime.date(1940, 1, 1) + datetime.timedelta(days=i // 900)
+        first17 = f"231124{born:%Y%m%d}{i % 900 + 1:03d}"
+        records.append(
+            LedgerRecord(
+                id_number=first17 + check_code(first17),
+                name=f"台帐{i}",
+                household_number=f"R{i:07d}",
+                relationship="head",
+                township_id=township_id,
+                village_id=village_id,
+                household_size=1,
+                poverty_attribute="dibao",
+                poverty_status="not_out",
+            )
+        )
+    LedgerRecord.objects.bulk_create(records, batch_size=5000)
+
+
+def test_a_worker_killed_mid_reconciliation_is_replaced_and_each_discrepancy_is_found_once(workers):
+    from audits.models import Finding
+    from audits.tasks import reconcile_ledger
+
+    started = time.monotonic()
+    _ledger_of(LEDGER_HOUSEHOLDS)
+    built = time.monotonic()
+    reconcile_ledger.delay()
+    runs = Job.objects.filter(kind="reconciliation")
+    _kill_when(workers, lambda: runs.filter(status=Job.Status.RUNNING).exists(), "the first worker to reconcile")
+    assert runs.get().status == Job.Status.RUNNING, "the reconciliation ended before the kill: raise LEDGER_HOUSEHOLDS"
+    assert not Finding.objects.exists()  # the killed run's transaction never committed
+    killed = time.monotonic()
+
+    workers.start()
+    wait_for(lambda: not runs.filter(status=Job.Status.RUNNING).exists(), timeout=90, what="the rerun to finish")
+    job = runs.get()  # the lost run taken over, not left running beside a new one
+    assert job.status == Job.Status.SUCCEEDED, (job.errors, workers.logs())
+    assert job.attempts == 2
+    assert job.counts["new"] == {"not_covered": LEDGER_HOUSEHOLDS}
+    assert job.counts["open"]["not_covered"] == LEDGER_HOUSEHOLDS
+    assert Finding.objects.count() == LEDGER_HOUSEHOLDS
+    assert Finding.objects.values("ledger_household_number").distinct().count() == LEDGER_HOUSEHOLDS  # one each
+    assert AuditEvent.objects.filter(action="reconciliation.run").count() == 1  # recorded once
+    wait_for(lambda: _messages_left(workers.queue) == 0, timeout=20, what="the message to be acknowledged")
+    print(  # noqa: T201
+        f"reconciliation of {LEDGER_HOUSEHOLDS}: built {built - started:.1f} s, killed after {killed - built:.1f} s,"
+        f" done {time.monotonic() - built:.1f} s (the rerun itself {(job.finished - job.started).total_seconds():.1f} s)"
+    )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from sunwu_relief.audit import record_event
 from sunwu_relief.authz import system
 from sunwu_relief.errors import InvalidInput
+from sunwu_relief.locks import LockKey, advisory_lock
 from sunwu_relief.xlsx import XlsxError, read_xlsx
 
 from ...models import BankResultImport, BatchStatus, ItemResult, PaymentBatch, PaymentItem
@@ -137,6 +138,12 @@ def bank_results_import(*, actor, source: bytes, filename: str = "") -> tuple[Ba
 
 @transaction.atomic
 def _apply_results(*, actor, digest: str, filename: str, updates, unchanged: int) -> tuple[BankResultImport, bool]:
+    # One result file at a time: the same file twice at once waits for the first and returns it
+    # (without the lock the second failed on the file's unique digest, a 500).
+    advisory_lock(LockKey.BANK_RESULTS)
+    existing = BankResultImport.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing, False
     record = BankResultImport.objects.create(
         sha256=digest,
         filename=filename[:200],
