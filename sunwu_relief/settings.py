@@ -89,7 +89,7 @@ DATABASES = {
     )
 }
 # Behind PgBouncer in transaction pooling mode, server-side cursors (QuerySet.iterator() outside a
-# transaction) must be off (README, "Scale").
+# transaction) must be off (README, "Province deployment").
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 # A read replica (README, "Province deployment"): the statistics report, the lists' downloads and
 # the API's list endpoints read there outside a transaction (sunwu_relief.db_router); the tests
