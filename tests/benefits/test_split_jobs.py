@@ -9,7 +9,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from benefits import services
 from benefits.models import Benefit, Review
@@ -21,7 +22,7 @@ from benefits.tasks import run_reverification, run_reverification_part, statisti
 from households.models import Township
 from sunwu_relief.authz import system
 from sunwu_relief.errors import NotAllowed
-from sunwu_relief.jobs import job_parts_settle, job_run, jobs_recover_orphans
+from sunwu_relief.jobs import job_part_run, job_parts_settle, job_run, jobs_recover_orphans
 from sunwu_relief.models import Job
 from tests.benefits.programme_builders import benefit_from_roll
 from tests.conftest import CHENQING, member_data
@@ -195,3 +196,29 @@ def test_a_job_whose_last_part_lost_its_worker_before_settling_is_finished_by_th
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED
     assert sum(row["opened"] for row in job.counts.values()) == 2
+
+
+def test_a_part_whose_worker_was_killed_runs_again_and_the_job_gives_the_one_process_result(county):
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL's session locks tell a dead worker (CI runs this on PostgreSQL)")
+    (one_counts, one_opened) = outcome(lambda: reviews.reviews_open_due(actor=SYSTEM))
+    job = reviews.reviews_open_due_start(actor=SYSTEM)  # the parts' messages wait for a commit: not sent
+    *others, killed = job.parts.order_by("pk")
+    for part in others:
+        job_part_run(part.pk, lambda p: reviews.reviews_open_due_part(p, actor=SYSTEM))
+    # The last part's worker was killed mid-way: claimed once, its session (the claim's lock) gone.
+    Job.objects.filter(pk=killed.pk).update(status=Job.Status.RUNNING, attempts=1, started=timezone.now())
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING
+
+    assert jobs_recover_orphans(actor=system("task:requeue_pending_jobs")) == [killed.pk]  # sent again: eager here
+
+    killed.refresh_from_db()
+    assert (killed.status, killed.attempts) == (Job.Status.SUCCEEDED, 2)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.counts == {str(pk): row for pk, row in one_counts.items()}
+    opened = sorted(
+        Review.objects.values_list("benefit_id", "township_id", "reason", "reasons", "due_on", "complete_by")
+    )
+    assert opened == one_opened
