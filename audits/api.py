@@ -22,7 +22,7 @@ from benefits.models import BenefitStatus, Programme
 from households.api import FORBIDDEN, UNAUTHORISED
 from households.ids import ID_NUMBER_SCHEMA, mask_id_number, validate_id_number
 from households.models import Classification
-from sunwu_relief.api import HasRole
+from sunwu_relief.api import HasRole, ReplicaListMixin
 from sunwu_relief.audit import record_event, record_list_access
 from sunwu_relief.filters import StrictChoiceFilter
 from sunwu_relief.parsers import SafeJSONParser
@@ -305,7 +305,7 @@ class FindingSerializer(ModelSerializer):
 
 
 @extend_schema(tags=["reconciliation"])
-class FindingListApi(generics.ListAPIView):
+class FindingListApi(ReplicaListMixin, generics.ListAPIView):
     """Reconciliation findings (docs/interfaces.md §4), township roles only their township's."""
 
     serializer_class = FindingSerializer

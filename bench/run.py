@@ -2,6 +2,7 @@
 its floor measured in the same run, written to bench/results.md.
 
     .venv/bin/python bench/run.py [--scale county|province|small] [--database URL] [--reuse] [--runs 3]
+        [--jobs …,workers [--workers 1,2,4] [--broker redis://127.0.0.1:6379/10]]
 
 The database (default postgres://postgres@127.0.0.1:5432/sunwu_bench) is dropped, created,
 migrated (or copied from `--template`, a migrated empty database) and filled by bench/scale.py;
@@ -10,6 +11,8 @@ peak RSS is its own): ≥ 3 runs alternated with its floor, the median of each, 
 job's queries and the process's peak RSS (`resource.getrusage`). The API is served by gunicorn
 (`-w 2`, bench/http_settings.py) and driven by a small threaded client, against bare Django views
 of the same page (bench/http_urls.py). `--scale province` (≈1,000,000 persons) is not run in CI.
+`--jobs workers` (not in the default list: it needs Redis) times the jobs split by township with
+1, 2 and 4 real Celery worker processes (bench/bench_workers.py) and adds the worker-scaling table.
 Not part of the test suite.
 """
 
@@ -631,12 +634,39 @@ def measure(name: str, runs: int, env: dict) -> dict:
     return result
 
 
+def measure_workers(database: str, broker: str, workers: str, runs: int, env: dict) -> dict:
+    """The split jobs with 1, 2, 4 … real Celery workers (bench/bench_workers.py), in its own process."""
+    started = time.perf_counter()
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "bench_workers.py"), "--database", database, "--broker", broker]
+        + ["--workers", workers, "--runs", str(runs)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode != 0:
+        print(out.stdout[-2000:], out.stderr[-4000:], file=sys.stderr)
+        raise SystemExit("the worker-scaling job failed")
+    print(f"  workers: {time.perf_counter() - started:.0f} s", flush=True)
+    return json.loads(out.stdout.split("RESULT ", 1)[1])
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
 def write_results(
-    path: Path, *, scale: str, sizes: dict, timings: dict, jobs: dict, http: dict | None, runs: int, wall: float
+    path: Path,
+    *,
+    scale: str,
+    sizes: dict,
+    timings: dict,
+    jobs: dict,
+    http: dict | None,
+    runs: int,
+    wall: float,
+    scaling: dict | None = None,
 ) -> None:
     lines = [
         "# Benchmark results",
@@ -713,6 +743,10 @@ def write_results(
             f" {sql.get('rss_mb', 0):,.0f} MB.",
             "",
         ]
+    if scaling:
+        from bench.bench_workers import table
+
+        lines += table(scaling)
     path.write_text("\n".join(lines))
 
 
@@ -728,6 +762,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="the HTTP client's threads")
     parser.add_argument("--jobs", default=",".join([*JOBS, "http"]))
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
+    parser.add_argument(
+        "--workers", default="1,2,4", help="with --jobs …,workers: the numbers of Celery worker processes to compare"
+    )
+    parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/10"))
     parser.add_argument("--job", help=argparse.SUPPRESS)  # internal: one job in this process
     args = parser.parse_args()
     if args.job:
@@ -748,12 +786,17 @@ def main() -> None:
     jobs = {}
     for name in [n for n in JOBS if n in wanted]:
         jobs[name] = measure(name, args.runs, env)
+    scaling = None
+    if "workers" in wanted:
+        scaling = measure_workers(args.database, args.broker, args.workers, args.runs, env)
     http = None
     if "http" in wanted:
         os.environ["DATABASE_URL"] = args.database
         http = run_http(args.database, args.runs, args.seconds, args.threads)
     # The raw figures beside the table (every run's time, the HTTP client's counts).
-    Path(args.output).with_suffix(".json").write_text(json.dumps({"jobs": jobs, "http": http}, indent=1, default=str))
+    Path(args.output).with_suffix(".json").write_text(
+        json.dumps({"jobs": jobs, "http": http, "workers": scaling}, indent=1, default=str)
+    )
     write_results(
         Path(args.output),
         scale=args.scale,
@@ -761,6 +804,7 @@ def main() -> None:
         timings=timings,
         jobs=jobs,
         http=http,
+        scaling=scaling,
         runs=args.runs,
         wall=time.perf_counter() - started,
     )

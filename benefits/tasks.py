@@ -1,11 +1,11 @@
 from celery import shared_task
 
 from sunwu_relief.authz import system
-from sunwu_relief.jobs import job_run
+from sunwu_relief.jobs import job_part_run, job_run
 
 from . import services
 from .models import Standard
-from .reviews.services import reviews_open_due
+from .reviews.services import reviews_open_due_part, reviews_open_due_start
 
 
 @shared_task(acks_late=True)
@@ -24,9 +24,15 @@ def complete_phase_outs() -> int:
 
 @shared_task(acks_late=True)
 def run_reverification() -> int:
-    """Beat, daily: open the re-verifications that fall due today (once each)."""
-    counts = reviews_open_due(actor=system("task:run_reverification"))
-    return sum(row["opened"] for row in counts.values())
+    """Beat, daily: open the re-verifications that fall due today (once each), one part per
+    township run by the workers side by side (`reviews_open_due_start`). Returns the job."""
+    return reviews_open_due_start(actor=system("task:run_reverification")).pk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_reverification_part(job_id: int) -> None:
+    """One township's part of the daily run; run again when its worker was lost (idempotent)."""
+    job_part_run(job_id, lambda part: reviews_open_due_part(part, actor=system("task:run_reverification")))
 
 
 @shared_task(acks_late=True)
@@ -54,3 +60,4 @@ from .payments.tasks import (  # noqa: E402, F401
     check_payment_close_nightly,
     prepare_payment_batch,
 )
+from .statistics.tasks import statistics_report_part  # noqa: E402, F401

@@ -10,6 +10,7 @@ from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .db_router import replica_reads
 from .errors import DomainError
 from .refusals import is_refusal, record_refusal
 from .roles import role_of
@@ -30,6 +31,14 @@ class HasAnyRole(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return role_of(request.user) is not None
+
+
+class ReplicaListMixin:
+    """A read-only list endpoint: its reads go to the read replica when there is one (db_router)."""
+
+    def list(self, request, *args, **kwargs):
+        with replica_reads():
+            return super().list(request, *args, **kwargs)
 
 
 def _record_refusal(exc: Exception, context: dict) -> None:

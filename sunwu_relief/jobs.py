@@ -90,11 +90,18 @@ def jobs_recover_orphans(*, actor) -> list[int]:
     (a nightly run's own job, an operator's command) is failed with the reason. Returns the jobs
     sent again. Nothing on SQLite, which cannot tell."""
     require(actor, roles=())
+    # A split job holds no lock of its own (its parts do): it is settled, in case the worker that
+    # finished its last part stopped before it could (job_parts_settle is idempotent).
+    for parent_id in (
+        Job.objects.filter(status=Job.Status.RUNNING, parts__isnull=False).distinct().values_list("pk", flat=True)
+    ):
+        job_parts_settle(parent_id)
     sent = []
-    for job_id in Job.objects.filter(status=Job.Status.RUNNING).order_by("pk").values_list("pk", flat=True):
+    running = Job.objects.filter(status=Job.Status.RUNNING, parts__isnull=True)
+    for job_id in running.order_by("pk").values_list("pk", flat=True):
         if session_lock_try(LockKey.JOB_CLAIM, job_id) is not True:
             continue  # a live worker runs it (or SQLite, or this session runs it)
-        job = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).first()
+        job = running.filter(pk=job_id).first()
         if job is not None and job.task:
             session_unlock(LockKey.JOB_CLAIM, job_id)  # for the delivery to take
             if job_send(job_id, job.task):
@@ -207,6 +214,104 @@ def job_run(job_id: int, work: Callable[[Job], tuple[dict, list]], *, rerun_if_l
             job, succeeded=False, errors=[{"row": None, "column": None, "message": f"{type(exc).__name__}: {exc}"}]
         )
     return job_finish(job, succeeded=True, counts=counts, errors=errors)
+
+
+def job_fan_out(
+    *, kind: str, actor, township_ids: list[int], part_task: str, params: dict | None = None, combine: str = ""
+) -> Job:
+    """A job split by township: the parent, running at once (it is the sum of its parts and has
+    nothing to claim), and one part per township, each a job of its own (pending, its township
+    set), sent to `part_task` once committed, claimed once by whichever worker takes it.
+
+    Everything lives in the database, not in the broker (no chord, no result backend): a part
+    whose message is lost is sent again by `jobs_requeue`, one whose worker was killed is claimed
+    again (`job_claim`); the parent is finished by the part that finishes last (`job_parts_settle`),
+    or by `jobs_recover_orphans` when that part's worker stopped in between. `combine` names a
+    function `(parent, parts) -> (counts, errors)` of the succeeded parts; without it their counts
+    are summed. Eager tasks (no broker) run the parts here, one after the other."""
+    params = params or {}
+    now = timezone.now()
+    with transaction.atomic():
+        parent = job_create(
+            kind=kind,
+            actor=actor,
+            params={**params, "combine": combine} if combine else params,
+            status=Job.Status.RUNNING,
+            started=now,
+            attempts=1,
+            rows_total=len(township_ids),
+        )
+        parts = Job.objects.bulk_create(
+            Job(kind=kind, parent=parent, created_by=parent.created_by, township_id=pk, params=params, task=part_task)
+            for pk in township_ids
+        )
+        for part in parts:
+            transaction.on_commit(lambda pk=part.pk: job_send(pk, part_task))
+        if not parts:
+            job_finish(parent, succeeded=True)
+    parent.refresh_from_db()
+    return parent
+
+
+def job_part_run(part_id: int, work: Callable[[Job], tuple[dict, list]], *, rerun_if_lost: bool = True) -> Job | None:
+    """`job_run` for a part of a split job, then its parent settled. A part must be idempotent
+    (run again after a lost worker, it finds its own work done): hence `rerun_if_lost`. A part
+    already finished does nothing (a redelivered message)."""
+    job = job_run(part_id, work, rerun_if_lost=rerun_if_lost)
+    parent_id = Job.objects.filter(pk=part_id).values_list("parent_id", flat=True).first()
+    if parent_id is not None:
+        job_parts_settle(parent_id)
+    return job
+
+
+def job_parts_settle(parent_id: int) -> Job | None:
+    """Finish a split job once all its parts have: succeeded with its parts' counts summed (or
+    combined), or failed with every part's errors, each naming its township. Until then its
+    progress is the parts finished. Idempotent, and once: the parent's row is locked, and a
+    parent already finished is left as it is. Returns the parent when this call finished it."""
+    finished = (Job.Status.SUCCEEDED, Job.Status.FAILED)
+    with transaction.atomic():
+        parent = Job.objects.select_for_update().filter(pk=parent_id, status=Job.Status.RUNNING).first()
+        if parent is None:
+            return None
+        parts = list(parent.parts.order_by("township_id", "pk"))
+        done = sum(part.status in finished for part in parts)
+        parent.rows_done, parent.rows_total = done, len(parts)
+        if done < len(parts):
+            Job.objects.filter(pk=parent.pk).update(rows_done=done, rows_total=len(parts))
+            return None
+        errors = [{**error, "township_id": part.township_id} for part in parts for error in part.errors]
+        if any(part.status == Job.Status.FAILED for part in parts):
+            return job_finish(parent, succeeded=False, counts=job_counts_sum(parts), errors=errors)
+        combine = parent.params.get("combine")
+        try:
+            with transaction.atomic():
+                counts, more = _task(combine)(parent, parts) if combine else (job_counts_sum(parts), [])
+        except Exception as exc:  # noqa: BLE001  (the parent ends, with its reason)
+            logger.exception("job %s (%s): combining its parts failed", parent.pk, parent.kind)
+            more = [{"row": None, "column": None, "message": f"{type(exc).__name__}: {exc}"}]
+            return job_finish(parent, succeeded=False, counts=job_counts_sum(parts), errors=errors + more)
+        return job_finish(parent, succeeded=True, counts=counts, errors=errors + more)
+
+
+def job_counts_sum(parts: list[Job]) -> dict:
+    """The succeeded parts' counts added up: numbers summed, dictionaries merged key by key."""
+
+    def add(into: dict, counts: dict) -> dict:
+        for key, value in counts.items():
+            if isinstance(value, dict):
+                into[key] = add(into.get(key) or {}, value)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                into[key] = into.get(key, 0) + value
+            else:
+                into.setdefault(key, value)
+        return into
+
+    total: dict = {}
+    for part in parts:
+        if part.status == Job.Status.SUCCEEDED:
+            add(total, part.counts)
+    return total
 
 
 def job_files_purge(*, actor, now: datetime.datetime | None = None) -> int:

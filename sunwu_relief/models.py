@@ -144,11 +144,18 @@ class Job(models.Model):
     # is sent again later; and when that last failed (the broker was down), None once sent.
     task = models.CharField(_("task"), max_length=120, blank=True)
     queue_failed = models.DateTimeField(_("could not be queued at"), null=True, blank=True)
+    # A part of a job split by township (jobs.job_fan_out): the parent finishes when all its parts have.
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="parts", verbose_name=_("part of")
+    )
 
     class Meta:
         verbose_name = _("job")
         verbose_name_plural = _("jobs")
         ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "township_id"], name="job_one_part_per_township"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

@@ -89,8 +89,18 @@ DATABASES = {
     )
 }
 # Behind PgBouncer in transaction pooling mode, server-side cursors (QuerySet.iterator() outside a
-# transaction) must be off (README, "Scale").
+# transaction) must be off (README, "Province deployment").
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
+# A read replica (README, "Province deployment"): the statistics report, the lists' downloads and
+# the API's list endpoints read there outside a transaction (sunwu_relief.db_router); the tests
+# mirror it to the default database.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL", ""), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["sunwu_relief.db_router.ReplicaRouter"]
 # The embedded SQLite: a transaction takes the write lock when it begins (BEGIN IMMEDIATE). With the
 # default deferred mode two requests that both read and then write (a double-clicked submit) deadlock
 # on the lock upgrade and one fails at once with "database is locked" (a 500) instead of waiting.

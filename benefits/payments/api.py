@@ -7,7 +7,7 @@ from rest_framework import generics, serializers
 
 from households.models import Household
 from households.selectors import household_detail
-from sunwu_relief.api import HasRole
+from sunwu_relief.api import HasRole, ReplicaListMixin
 from sunwu_relief.roles import Role
 from sunwu_relief.serializers import Serializer
 
@@ -37,7 +37,7 @@ class PaymentSerializer(Serializer):
 
 
 @extend_schema(tags=["households"])
-class HouseholdPaymentsApi(generics.ListAPIView):
+class HouseholdPaymentsApi(ReplicaListMixin, generics.ListAPIView):
     """A household's payments of approved batches, newest month first; 404 outside the scope."""
 
     serializer_class = PaymentSerializer

@@ -148,6 +148,29 @@ def monthly_report(*, month: datetime.date, townships: Iterable[Township]) -> Mo
     return report
 
 
+def row_counts(row: StatisticsRow) -> dict[str, object]:
+    """A row as a job's counts keep it (JSON: the amounts as text, exact)."""
+    figures = {name: getattr(row, name) for name in FIGURES}
+    return {"township": row.township} | {
+        name: str(value) if isinstance(value, Decimal) else value for name, value in figures.items()
+    }
+
+
+def row_from_counts(data: dict) -> StatisticsRow:
+    """`row_counts` read back."""
+    row = StatisticsRow(township=data["township"])
+    for name in FIGURES:
+        setattr(row, name, Decimal(data[name]) if isinstance(getattr(row, name), Decimal) else int(data[name]))
+    return row
+
+
+def report_of_job(counts: dict) -> MonthlyReport:
+    """The report a split job (benefits.statistics.services) put together in its counts."""
+    month = datetime.date.fromisoformat(f"{counts['month']}-01")
+    rows = [row_from_counts(row) for row in counts["rows"]]
+    return MonthlyReport(month=month, rows=rows, total=row_from_counts(counts["total"]))
+
+
 def monthly_report_for(user, *, month: datetime.date, township: Township | None = None) -> MonthlyReport:
     """The report as `user` may see it: the county all townships, a township its own."""
     scope = townships_for(user)

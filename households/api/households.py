@@ -6,7 +6,7 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 
-from sunwu_relief.api import HasRole
+from sunwu_relief.api import HasRole, ReplicaListMixin
 from sunwu_relief.audit import record_access, record_list_access
 from sunwu_relief.filters import StrictBooleanFilter, StrictChoiceFilter
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
@@ -228,7 +228,7 @@ ALL_ROLES = frozenset(Role.values)
 
 
 @extend_schema(tags=["households"])
-class HouseholdListApi(generics.ListAPIView):
+class HouseholdListApi(ReplicaListMixin, generics.ListAPIView):
     """Households the caller may see (township roles: their township only)."""
 
     serializer_class = HouseholdSerializer

@@ -10,7 +10,15 @@ the apps above (`review_decided`: an upheld complaint, a ledger finding close)."
 
 from .campaigns import campaign_accept, campaign_checker_assign, campaign_create, campaign_launch
 from .common import DECISION_KINDS, REVIEWED_PROGRAMMES, review_decided
-from .opening import review_open, reviews_open_due, reviews_open_for_household, running_reviewed_benefits
+from .opening import (
+    REVERIFICATION_JOB,
+    review_open,
+    reviews_open_due,
+    reviews_open_due_part,
+    reviews_open_due_start,
+    reviews_open_for_household,
+    running_reviewed_benefits,
+)
 from .working import (
     review_cancel,
     review_county_decide,
@@ -23,6 +31,7 @@ from .working import (
 
 __all__ = [
     "DECISION_KINDS",
+    "REVERIFICATION_JOB",
     "REVIEWED_PROGRAMMES",
     "campaign_accept",
     "campaign_checker_assign",
@@ -38,6 +47,8 @@ __all__ = [
     "review_start",
     "review_township_approve",
     "reviews_open_due",
+    "reviews_open_due_part",
+    "reviews_open_due_start",
     "reviews_open_for_household",
     "running_reviewed_benefits",
 ]

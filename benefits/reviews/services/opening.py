@@ -5,10 +5,12 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from households.models import Household
+from households.models import Household, Township
 from sunwu_relief import clock
 from sunwu_relief.authz import is_system, require, user_or_none
 from sunwu_relief.errors import InvalidInput, WorkflowError
+from sunwu_relief.jobs import job_fan_out
+from sunwu_relief.models import Job
 from sunwu_relief.roles import Role
 
 from ... import rules
@@ -33,6 +35,8 @@ from .common import (
     _problem,
     _refuse,
 )
+
+REVERIFICATION_JOB = "reverification"
 
 # Opening -----------------------------------------------------------------------------------------
 
@@ -107,11 +111,15 @@ def review_open(
     return review, True
 
 
-def reviews_open_due(*, actor, on: datetime.date | None = None) -> dict[int, dict[str, int]]:
+def reviews_open_due(
+    *, actor, on: datetime.date | None = None, township_id: int | None = None
+) -> dict[int, dict[str, int]]:
     """The daily run (and `run_reverification`): open every re-verification due by `on` — running
     低保 benefits whose next review is due (a migrated one at once), and the households the apps
     above name (an upheld complaint, an out-of-poverty declaration). Once each: a benefit whose
-    review is open counts as already open. Returns {township_id: {"opened": n, "already_open": m}}."""
+    review is open counts as already open. `township_id`: that township's only (one part of the
+    run split by township, `reviews_open_due_start`). Returns {township_id: {"opened": n,
+    "already_open": m}}."""
     require(actor, allow_system=True, roles=(Role.BUREAU_REVIEWER,))
     on = on or clock.today()
     counts: dict[int, dict[str, int]] = {}
@@ -125,6 +133,8 @@ def reviews_open_due(*, actor, on: datetime.date | None = None) -> dict[int, dic
         .prefetch_related("changes")
         .order_by("township_id", "next_review_due", "pk")
     )
+    if township_id is not None:
+        due = due.filter(township_id=township_id)
     unfinished = set(
         Review.objects.filter(status__in=UNFINISHED_REVIEW_STATUSES, benefit__in=due).values_list(
             "benefit_id", flat=True
@@ -145,11 +155,37 @@ def reviews_open_due(*, actor, on: datetime.date | None = None) -> dict[int, dic
             count(benefit, opened)
     for source in review_sources():
         for household, reason, note in source(on):
+            if township_id is not None and household.township_id != township_id:
+                continue
             for benefit in running_reviewed_benefits(household):
                 review, opened = review_open_if_running(actor=actor, benefit=benefit, reason=reason, note=note)
                 if review is not None:
                     count(benefit, opened)
     return counts
+
+
+def reviews_open_due_start(*, actor, on: datetime.date | None = None) -> Job:
+    """The daily run split by township: a job whose parts (one per township, run by the workers
+    side by side) each open their township's re-verifications due by `on`; the job's counts are
+    `reviews_open_due`'s, keyed by township (as text). Each part is idempotent (a review is opened
+    once per benefit), so a part whose worker was lost simply runs again."""
+    require(actor, allow_system=True, roles=(Role.BUREAU_REVIEWER,))
+    on = on or clock.today()
+    townships = list(Township.objects.order_by("code").values_list("pk", flat=True))
+    return job_fan_out(
+        kind=REVERIFICATION_JOB,
+        actor=actor,
+        township_ids=townships,
+        part_task="benefits.tasks.run_reverification_part",
+        params={"on": on.isoformat()},
+    )
+
+
+def reviews_open_due_part(part: Job, *, actor) -> tuple[dict, list]:
+    """One township's part of `reviews_open_due_start` (its task's work)."""
+    on = datetime.date.fromisoformat(part.params["on"])
+    counts = reviews_open_due(actor=actor, on=on, township_id=part.township_id)
+    return {str(pk): row for pk, row in counts.items()}, []
 
 
 def running_reviewed_benefits(household: Household):
