@@ -1,7 +1,7 @@
 """The poverty office's registered-poor ledger 建档立卡 (docs/interfaces.md §6): parse, validate, upsert.
 
 One import is one pass over the rows, in one transaction, in bounded memory: rows are read one
-at a time (openpyxl read-only through `sunwu_relief.xlsx.iter_xlsx`), validated, and written in
+at a time (streamed by `sunwu_relief.xlsx.iter_xlsx`), validated, and written in
 batches; a row equal to its record writes nothing (a re-import of an unchanged ledger is reads
 only). The same ID number twice in one file is found through the file's numbers kept as integer
 codes (see `_Writer`); a record written by a run carries the run's key and its row. If any row is invalid the transaction is rolled back at the end —
