@@ -50,7 +50,7 @@ def xlsx_rows(source: str | Path | bytes | IO[bytes]) -> Iterator[tuple[int, dic
             return
         except XlsxFileError:
             raise
-        except Exception as exc:  # broken XML, a CRC error, defusedxml refusing entities ...
+        except Exception as exc:  # broken XML, a CRC error ...
             raise XlsxFileError(_("The file is damaged or incomplete; it cannot be read as .xlsx.")) from exc
         yield row.number, row.values, [LedgerError(e.row, e.column, e.message) for e in row.errors]
 

@@ -3,6 +3,7 @@ with gaps, the first visible sheet, DTDs and encodings refused, rows bounded, me
 
 import datetime
 import io
+import os
 import tracemalloc
 import zipfile
 
@@ -318,6 +319,21 @@ def test_one_record_of_too_many_elements_is_refused_before_it_is_built(where):
         data = rewrite_part(data, SHEET, lambda xml: xml.replace(b"</sheetData>", b"</sheetData><extLst><ext>" + many))
     with pytest.raises(XlsxFileError) as caught:
         next(iter_xlsx(data, columns=COLUMNS, header="身份证号"))
+    assert caught.value.code == "xlsx.too_large"
+
+
+def test_one_row_of_too_many_bytes_is_refused_before_it_is_built():
+    # 600 cells of 30,000 random letters each: every cell under the cell limit, the row 18 MB.
+    letters = bytes(b"abcdefghijklmnopqrstuvwxyz"[i % 26] for i in range(256))
+    cells = b"".join(
+        b'<c t="inlineStr"><is><t>' + os.urandom(30_000).translate(letters) + b"</t></is></c>" for _ in range(600)
+    )
+    with pytest.raises(XlsxFileError) as caught:
+        next(
+            iter_xlsx(
+                workbook(HEADER.encode() + b'<row r="2">' + cells + b"</row>"), columns=COLUMNS, header="身份证号"
+            )
+        )
     assert caught.value.code == "xlsx.too_large"
 
 
