@@ -362,3 +362,39 @@ def test_memory_stays_bounded_by_a_row_not_the_rows():
         tracemalloc.stop()
     assert count == 100_000
     assert peak < 8 * 1024 * 1024, f"peak Python heap {peak / 2**20:.1f} MiB for 100,000 rows"
+
+
+def test_what_openpyxl_writes_reads_back_as_it_was_written():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["身份证号", "日期", "时刻", "时间", "数", "小数", "是否", "文字"])
+    sheet.append(
+        [
+            "a",
+            datetime.date(2026, 3, 2),
+            datetime.datetime(2026, 3, 2, 8, 30),  # noqa: DTZ001 (naive, as Excel)
+            datetime.time(8, 30),
+            7,
+            0.1,
+            True,
+            " 王五 ",
+        ]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    keys = ["date", "moment", "time", "int", "float", "bool", "text"]
+    columns = [Column("身份证号", "id", text=True)] + [
+        Column(header, key)
+        for header, key in zip(["日期", "时刻", "时间", "数", "小数", "是否", "文字"], keys, strict=True)
+    ]
+    [row] = read_xlsx(buffer.getvalue(), columns=columns, header="身份证号").rows
+    assert row.values == {
+        "id": "a",
+        "date": datetime.date(2026, 3, 2),
+        "moment": datetime.datetime(2026, 3, 2, 8, 30),  # noqa: DTZ001
+        "time": datetime.time(8, 30),
+        "int": 7,
+        "float": 0.1,
+        "bool": True,
+        "text": "王五",
+    }
