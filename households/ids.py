@@ -38,7 +38,7 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> str
     if not isinstance(value, str):
         raise ValidationError(_("The ID number must be text."), code="type")
     number = value.strip()
-    if any(ord(ch) > 127 for ch in number):
+    if not number.isascii():
         raise ValidationError(
             _("The ID number contains full-width or other non-ASCII characters; use half-width digits."),
             code="characters",

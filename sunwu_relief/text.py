@@ -25,6 +25,8 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def forbidden_characters(value: str, *, multiline: bool = False) -> list[str]:
     """The refused characters of `value`, each as `U+XXXX`, in order of first appearance."""
+    if value.isprintable():  # no Cc, Cf or Cs in it (nor any other "Other" or separator)
+        return []
     found: list[str] = []
     for char in value:
         if multiline and char in MULTILINE_ALLOWED:

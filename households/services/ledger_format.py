@@ -100,7 +100,7 @@ HEADER_CELL = "身份证号"
 
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_UNCOMPRESSED = 2 * 1024**3  # a million-row sheet is ~0.5 GB of XML; the ratio check stops bombs
-# The shared-string table, which openpyxl keeps in memory: a million people's names and ID
+# The shared-string table, which the reader keeps in memory: a million people's names and ID
 # numbers are ~70 MB of it.
 MAX_PART = 128 * 1024**2
 FIRST_EXIT_YEAR = 2013  # 精准扶贫 began with the 2014 registration; older exits are typing errors

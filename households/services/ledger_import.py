@@ -1,7 +1,7 @@
 """The poverty office's registered-poor ledger 建档立卡 (docs/interfaces.md §6): parse, validate, upsert.
 
 One import is one pass over the rows, in one transaction, in bounded memory: rows are read one
-at a time (openpyxl read-only through `sunwu_relief.xlsx.iter_xlsx`), validated, and written in
+at a time (streamed by `sunwu_relief.xlsx.iter_xlsx`), validated, and written in
 batches; a row equal to its record writes nothing (a re-import of an unchanged ledger is reads
 only). The same ID number twice in one file is found through the file's numbers kept as integer
 codes (see `_Writer`); a record written by a run carries the run's key and its row. If any row is invalid the transaction is rolled back at the end —
@@ -29,6 +29,7 @@ from sunwu_relief.xlsx import XlsxError, XlsxFileError
 
 from ..events import HouseholdEvent
 from ..models import LedgerRecord, Township, Village
+from . import ledger_insert
 from .ledger_format import HEADERS, ImportResult, LedgerError, LedgerRow, Progress
 from .ledger_rows import RowValidator, column_key, column_position, xlsx_rows
 
@@ -38,6 +39,7 @@ LEDGER_IMPORTERS = frozenset({Role.POVERTY_OFFICE})
 BATCH_SIZE = 1000
 PROGRESS_EVERY = 5000
 MAX_ERRORS = 10_000  # listed; beyond that they are counted (a million rows with one systematic fault)
+_NOTHING: frozenset[str | None] = frozenset()
 
 
 class _RollBack(Exception):
@@ -149,12 +151,14 @@ def _import(
             try:
                 for number, values, cell_errors in rows:
                     result.rows_total += 1
-                    row = validator.clean(number, values, skip={column_key(e.column, label) for e in cell_errors})
-                    # A row's errors in the order of its columns, whoever found them.
-                    for error in sorted(
-                        [*cell_errors, *validator.errors], key=lambda e: column_position(e.column, label)
-                    ):
-                        errors.add(error)
+                    skip = {column_key(e.column, label) for e in cell_errors} if cell_errors else _NOTHING
+                    row = validator.clean(number, values, skip=skip)
+                    if cell_errors or validator.errors:
+                        # A row's errors in the order of its columns, whoever found them.
+                        for error in sorted(
+                            [*cell_errors, *validator.errors], key=lambda e: column_position(e.column, label)
+                        ):
+                            errors.add(error)
                     if row is not None:
                         writer.add(row)
                     if progress is not None and result.rows_total % PROGRESS_EVERY == 0:
@@ -342,14 +346,7 @@ class _Writer:
             )
             stored = existing.get(id_number)
             if stored is None:
-                new.append(
-                    LedgerRecord(
-                        id_number=id_number,
-                        last_import=self.run,
-                        source_row=row.row,
-                        **dict(zip(COMPARED_FIELDS, values, strict=True)),
-                    )
-                )
+                new.append((id_number, *values, False, None, self.run, row.row))  # ledger_insert.FIELDS
                 continue
             pk, removed, *current = stored
             if not removed and tuple(current) == values:
@@ -367,7 +364,7 @@ class _Writer:
                     **dict(zip(COMPARED_FIELDS, values, strict=True)),
                 )
             )
-        LedgerRecord.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        ledger_insert.insert(new, now=now)
         if changed:
             LedgerRecord.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=BATCH_SIZE)
         self.result.created += len(new)

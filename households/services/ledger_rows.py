@@ -1,7 +1,7 @@
 """Reading and checking the ledger's rows: an xlsx sheet read one row at a time, and one row's
 values → a clean `LedgerRow`, or every error of the row with its row and column."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,7 +50,7 @@ def xlsx_rows(source: str | Path | bytes | IO[bytes]) -> Iterator[tuple[int, dic
             return
         except XlsxFileError:
             raise
-        except Exception as exc:  # broken XML, a CRC error, defusedxml refusing entities ...
+        except Exception as exc:  # broken XML, a CRC error ...
             raise XlsxFileError(_("The file is damaged or incomplete; it cannot be read as .xlsx.")) from exc
         yield row.number, row.values, [LedgerError(e.row, e.column, e.message) for e in row.errors]
 
@@ -74,12 +74,13 @@ class RowValidator:
         self.label = label
         self.townships = townships
         self.errors: list[LedgerError] = []
-        self.this_year = clock.today().year  # once per import, not once per row
+        self.today = clock.today()  # once per import, not once per row
+        self.this_year = self.today.year
 
     def _error(self, key: str, message: str) -> None:
         self.errors.append(LedgerError(self.number, self.label(key), message))
 
-    def clean(self, number: int, values: Any, *, skip: set[str | None]) -> LedgerRow | None:
+    def clean(self, number: int, values: Any, *, skip: Set[str | None]) -> LedgerRow | None:
         self.number = number
         self.errors = []
         if not isinstance(values, dict):
@@ -163,7 +164,7 @@ class RowValidator:
 
     def _id_number(self, value: str) -> str | None:
         try:
-            return validate_id_number(value)
+            return validate_id_number(value, today=self.today)
         except ValidationError as exc:
             self._error("id_number", " ".join(exc.messages))
             return None

@@ -1,7 +1,9 @@
 """A careful reader for the xlsx files other offices send us (docs/security.md, hostile input).
 
 The package is the only code that opens a workbook to read it: `base` (columns, rows, errors,
-limits), `archive` (the checks before and while openpyxl parses), `reader` (rows and cells).
+limits), `archive` (the checks before and while the XML is parsed), `parts` (the workbook's small
+parts, and `walk`, which streams any part), `sheet` (a worksheet's rows and cell values),
+`reader` (rows checked against the columns asked for).
 
 Use::
 
@@ -16,21 +18,30 @@ Use::
 
 What it does, and the decisions it takes:
 
-- The file is checked before openpyxl sees it: magic bytes (an old ``.xls`` and a renamed CSV get a
-  clear error), then the zip central directory: member count, total uncompressed size, the
+- The file is checked before any XML is parsed: magic bytes (an old ``.xls`` and a renamed CSV get
+  a clear error), then the zip central directory: member count, total uncompressed size, the
   compression ratio of the archive *and of each large member* (a stored member of random bytes
   pads the archive's ratio; it does not hide a bomb member's own). A macro project
   (``xl/vbaProject.bin``) is refused.
-- While openpyxl parses, every part it opens is read through a counter (``_GuardedArchive``): the
-  bytes actually inflated are capped (``max_uncompressed`` in all, ``max_part`` for any part that
-  is not a worksheet: openpyxl keeps the whole shared-string table in memory), and so is the
-  longest stretch of XML without a ``<`` (the text of one cell cannot be longer): one huge cell
-  is refused while it streams, before it is built in memory. A file that breaks off or turns to
-  garbage part-way is a clear file error, never a traceback.
-- The workbook is opened ``read_only`` (streaming) and *not* ``data_only``: a formula stays a
-  formula and is an error in any column we read (cached values can lie; ``=HYPERLINK`` is a
-  phishing vector). defusedxml (installed) protects the XML parser.
-- The sheet read is the first visible worksheet. Hidden rows are data like any other.
+- Every part is parsed as it is inflated, read through a counter (``GuardedArchive``): the bytes
+  actually inflated are capped (``max_uncompressed`` in all, ``max_part`` for any part that is not
+  a worksheet, and for the shared-string table, kept in memory, however its part is named), and
+  so is the longest stretch of XML without a ``<`` (the text of one cell cannot be longer): one
+  huge cell is refused while it streams, before it is built in memory. A file that breaks off or
+  turns to garbage part-way is a clear file error, never a traceback.
+- The XML parser is the standard library's (expat, in C). A part that declares a DTD is refused
+  before it is parsed (no DTD, so no entity: the billion laughs and external entities are out),
+  and so is one in another encoding than UTF-8 (or ASCII, Latin-1), where a DTD could hide from
+  that check. A worksheet is streamed a row at a time: each row is dropped once read, and one row
+  (or any other record of a part) may hold at most 200,000 elements and 16 MB of XML.
+- Cells are read as openpyxl (read-only) reads them, without its per-cell cost: shared strings,
+  inline and rich text, numbers, booleans, dates by their cell style (the 1904 calendar
+  included), error values as their text. Formulas are kept as formulas (``"=…"``), never their
+  cached values, and are an error in any column we read (cached values can lie; ``=HYPERLINK``
+  is a phishing vector). Cells without a reference follow the one before, rows without a number
+  too; a row number that goes back or a reference that is not a cell's is a damaged file.
+- The sheet read is the first visible worksheet (``workbook.xml`` and its relationships). Hidden
+  rows are data like any other.
 - The header row is the first row that has a cell equal to ``header``; rows above it (titles,
   merged cells) are ignored. Header texts are NFKC-folded (full-width → half-width, the
   ideographic space included) and trimmed. Columns are found by header text in any order;
@@ -42,10 +53,9 @@ What it does, and the decisions it takes:
   breaks and tabs only in a ``multiline`` column — and so is text longer than
   ``settings.SUNWU_XLSX_MAX_CELL_CHARS`` (default 32,767, Excel's own limit for a cell).
 - The sheet is read to its real end. The ``<dimension>`` a sheet declares is ignored, as Excel
-  ignores it (openpyxl's read-only mode would believe it and stop early: a file declaring 3 rows
-  of its 6 imported 2). Empty rows are skipped, however many there are; a row number beyond
-  Excel's 1,048,576 is refused (that bounds the time a file styled to its last row takes), and so
-  are more than ``max_rows`` data rows.
+  ignores it (openpyxl's read-only mode would believe it and stop early). Empty rows are skipped,
+  however many there are; a row number beyond Excel's 1,048,576 is refused, and so are more than
+  ``max_rows`` data rows. The header is looked for in the first 50 rows.
 """
 
 from .archive import check_archive

@@ -1,5 +1,5 @@
-"""The archive checks: what is refused before openpyxl parses any XML, and the counting archive
-openpyxl reads through while it parses (see the package's docstring)."""
+"""The archive checks: what is refused before any XML is parsed, and the counting archive every
+part is read through while it is parsed (see the package's docstring)."""
 
 import re
 import zipfile
@@ -19,11 +19,12 @@ from .base import (
     XLSX_MAGIC,
     XlsxError,
     XlsxFileError,
-    max_cell_chars,
 )
 
 # Bytes of XML per character of text at most (a numeric character reference: "&#1114111;").
 _BYTES_PER_CHAR = 10
+_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_ENCODINGS = frozenset({b"utf-8", b"utf8", b"us-ascii", b"ascii", b"iso-8859-1", b"latin-1", b"latin1"})
 _CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
 
 
@@ -109,24 +110,28 @@ def _is_worksheet(name: str) -> bool:
     return name.lstrip("/").startswith("xl/worksheets/")
 
 
-class _GuardedStream:
-    """A member being inflated, counted as it is read (see `_GuardedArchive`)."""
+class GuardedStream:
+    """A member being inflated, counted as it is read (see `GuardedArchive`)."""
 
-    def __init__(self, raw: Any, *, archive: "_GuardedArchive", info: zipfile.ZipInfo) -> None:
+    def __init__(self, raw: Any, *, archive: "GuardedArchive", info: zipfile.ZipInfo) -> None:
         self.raw = raw
         self.archive = archive
         self.name = info.filename
         self.declared = info.file_size  # zipfile inflates no more than this (a lying entry fails its CRC)
-        # Worksheets are streamed row by row; what else openpyxl reads it keeps whole in memory.
+        # Worksheets are streamed row by row; the shared strings are kept whole in memory.
         capped = self.name in archive.capped_parts or not _is_worksheet(self.name)
         self.limit = archive.max_part if capped else None
         self.inflated = 0
         self.run = 0  # bytes since the last "<"
         self.context = b""  # the XML just before that "<"
+        self.tail: bytes | None = None  # the last bytes read (None: nothing read yet)
+        self.refused: XlsxFileError | None = None  # raised at the next read
 
     def read(self, size: int | None = -1) -> bytes:
         if (size is None or size < 0) and self.declared > self.archive.max_part:
             raise _bomb()  # a whole part at once: refused before it is inflated
+        if self.refused is not None:
+            raise self.refused
         data = self.raw.read(size)
         self.inflated += len(data)
         self.archive.inflated += len(data)
@@ -135,24 +140,74 @@ class _GuardedStream:
         ):
             raise _bomb()
         if data:
-            self._watch_text(data)
+            if self.tail is None:
+                self._check_prolog(data)
+            self._watch_markup(data)
+            cut = self._watch_text(data)
+            if cut is not None:
+                # The bytes before the long text are read as usual (the rows before it, the
+                # header among them, name its column); the refusal comes with the next read.
+                self.refused = self._too_long()
+                if cut <= 0:
+                    raise self.refused
+                data = data[:cut]
         return data
 
-    def _watch_text(self, data: bytes) -> None:
+    def _check_prolog(self, data: bytes) -> None:
+        """UTF-8 (or ASCII, Latin-1) only: in those a DTD is seen in the bytes (`_watch_markup`);
+        Excel and every other writer we know write UTF-8."""
+        head = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        declared = b"utf-8"
+        if head.startswith(b"<?xml"):
+            end = head.find(b"?>")
+            found = _ENCODING.search(head[:end]) if end != -1 else None
+            if end == -1:
+                declared = b"?"  # a declaration that does not end
+            elif found:
+                declared = found.group(1).lower()
+        if b"\0" in head[:4] or head[:2] in (b"\xff\xfe", b"\xfe\xff") or declared not in _ENCODINGS:
+            raise XlsxFileError(
+                _("A part of the file (%(part)s) is not in UTF-8; save the file again with Excel.")
+                % {"part": self.name},
+                code="xlsx.encoding",
+            )
+
+    def _watch_markup(self, data: bytes) -> None:
+        """No DTD, hence no entity (the billion laughs): an xlsx part never declares one."""
+        if b"<!DOCTYPE" in data or b"<!DOCTYPE" in (self.tail or b"") + data[:9]:
+            raise XlsxFileError(
+                _(
+                    "A part of the file (%(part)s) declares a DTD or entities; a spreadsheet never does, and it was not read."
+                )
+                % {"part": self.name},
+                code="xlsx.dtd",
+            )
+        self.tail = data[-9:]
+
+    def _watch_text(self, data: bytes) -> int | None:
+        """None, or where a stretch of text grows too long: the offset of the "<" before it in
+        `data` (-1: it began in an earlier read)."""
+        limit = self.archive.max_run
         first = data.find(b"<")
         if first == -1:
             self.run += len(data)
-            longest = self.run
-        else:
-            longest = self.run + first
-            if len(data) > self.archive.max_run:  # a stretch could lie wholly inside this read
-                longest = max(longest, *(len(piece) for piece in data.split(b"<")))
-            last = data.rfind(b"<")
-            self.run = len(data) - last - 1
-            self.context = (self.context + data[: last + 1])[-4096:] if last < 4096 else data[last - 4096 : last + 1]
-            longest = max(longest, self.run)
-        if longest > self.archive.max_run:
-            raise self._too_long()
+            return -1 if self.run > limit else None
+        if self.run + first > limit:
+            return -1
+        if len(data) > limit and max(len(piece) for piece in data.split(b"<")) > limit:
+            at = first  # a stretch lies wholly inside this read: find its "<"
+            while (following := data.find(b"<", at + 1)) != -1 and following - at - 1 <= limit:
+                at = following
+            return self._remember(data, at)
+        last = data.rfind(b"<")
+        self.run = len(data) - last - 1
+        self._remember(data, last)
+        return last if self.run > limit else None
+
+    def _remember(self, data: bytes, at: int) -> int:
+        """The XML before the "<" at `at` becomes the context that names a cell."""
+        self.context = (self.context + data[: at + 1])[-4096:] if at < 4096 else data[at - 4096 : at + 1]
+        return at
 
     def _too_long(self) -> XlsxFileError:
         """Name the cell when the stretch is a worksheet cell's text (its <c r="B7"> just before)."""
@@ -175,7 +230,7 @@ class _GuardedStream:
     def close(self) -> None:
         self.raw.close()
 
-    def __enter__(self) -> "_GuardedStream":
+    def __enter__(self) -> "GuardedStream":
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -185,9 +240,10 @@ class _GuardedStream:
         return getattr(self.raw, name)
 
 
-class _GuardedArchive(zipfile.ZipFile):
-    """The archive openpyxl reads from: what it inflates is counted and capped, and no stretch of
-    text can grow past what one cell may hold before openpyxl has it in memory."""
+class GuardedArchive(zipfile.ZipFile):
+    """The archive the parts are parsed from: what it inflates is counted and capped, no part may
+    declare a DTD or use an encoding but UTF-8, and no stretch of text can grow past what one cell
+    may hold before the parser has it in memory."""
 
     def __init__(self, file: Any, *, max_uncompressed: int, max_part: int, max_chars: int) -> None:
         super().__init__(file, "r")
@@ -198,38 +254,10 @@ class _GuardedArchive(zipfile.ZipFile):
         self.max_run = max_chars * _BYTES_PER_CHAR + 1024
         self.inflated = 0
         self.capped_parts: set[str] = set()  # the shared-string table, found through the manifest
-        self.loading = True
 
     def open(self, name: Any, mode: str = "r", pwd: bytes | None = None, **kwargs: Any) -> Any:
         info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
-        if mode == "r" and self.loading and _is_worksheet(info.filename) and info.filename not in self.capped_parts:
-            # While the workbook loads, read-only openpyxl opens each sheet only to look for its
-            # <dimension>, which we ignore; without one it would parse the whole sheet for nothing
-            # (a styled million-row sheet: 97 s and 700 MB). It gets an empty sheet instead.
-            return _GuardedStream(BytesIO(b"<worksheet/>"), archive=self, info=zipfile.ZipInfo(info.filename))
         stream = super().open(name, mode, pwd, **kwargs)
         if mode != "r":
             return stream
-        return _GuardedStream(stream, archive=self, info=info)
-
-
-def open_workbook(source: str | Path | bytes | IO[bytes], *, max_uncompressed: int, max_part: int) -> Any:
-    """openpyxl's own load_workbook (read-only, formulas kept), reading through `_GuardedArchive`."""
-    from openpyxl.reader.excel import ExcelReader  # imported late: only importers need it
-    from openpyxl.xml.constants import SHARED_STRINGS
-
-    if isinstance(source, bytes):
-        source = BytesIO(source)
-    reader = ExcelReader(source, read_only=True, data_only=False, keep_links=False)
-    reader.archive.close()
-    if hasattr(source, "seek"):
-        source.seek(0)
-    archive = _GuardedArchive(source, max_uncompressed=max_uncompressed, max_part=max_part, max_chars=max_cell_chars())
-    reader.archive = archive
-    reader.read_manifest()
-    strings = reader.package.find(SHARED_STRINGS)
-    if strings is not None:
-        archive.capped_parts.add(strings.PartName[1:])
-    reader.read()
-    archive.loading = False
-    return reader.wb
+        return GuardedStream(stream, archive=self, info=info)

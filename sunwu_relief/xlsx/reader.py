@@ -2,7 +2,9 @@
 
 import dataclasses
 import datetime
+import zipfile
 from collections.abc import Iterator, Sequence
+from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
 
@@ -11,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import Problem
 from ..text import forbidden_characters
-from .archive import check_archive, open_workbook, source_bytes
+from .archive import GuardedArchive, check_archive, source_bytes
 from .base import (
     EXCEL_MAX_ROWS,
     MAX_PART,
@@ -24,20 +26,11 @@ from .base import (
     fold_header,
     max_cell_chars,
 )
+from .parts import Package
+from .sheet import Cells, rows
 
-
-def _cell_value(cell: Any) -> Any:
-    value = getattr(cell, "value", None)
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
-
-
-def _is_formula(cell: Any) -> bool:
-    return getattr(cell, "data_type", None) == "f" or (
-        isinstance(getattr(cell, "value", None), str) and cell.value.startswith("=")
-    )
+_MIDNIGHT = datetime.time(0)
+_ABSENT = 1 << 30  # the index of a column the sheet does not have: past any row's end
 
 
 def read_xlsx(
@@ -72,29 +65,39 @@ def iter_xlsx(
     if not isinstance(source, bytes | str | Path) and not hasattr(source, "seek"):
         source = source_bytes(source)
     check_archive(source, max_uncompressed=max_uncompressed, max_part=max_part)
+    if isinstance(source, bytes):
+        source = BytesIO(source)
+    elif hasattr(source, "seek"):
+        source.seek(0)
     try:
-        workbook = open_workbook(source, max_uncompressed=max_uncompressed, max_part=max_part)
-    except XlsxFileError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        if isinstance(exc.__cause__, XlsxFileError):  # openpyxl re-raises what fails as ValueError
-            raise exc.__cause__ from None
-        raise XlsxFileError(
-            _("The file is damaged or incomplete; it cannot be read as .xlsx."), code="xlsx.damaged"
-        ) from exc
-    try:
-        sheets = [ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
-        if not sheets:
-            raise XlsxFileError(_("The file has no visible sheet."))
-        sheet = sheets[0]
-        # The declared <dimension> is a hint Excel ignores; read-only openpyxl would stop at it.
-        sheet.reset_dimensions()
-        yield from _iter_sheet(sheet, columns=columns, header=fold_header(header), max_rows=max_rows)
-    finally:
-        workbook.close()
+        archive = GuardedArchive(
+            source, max_uncompressed=max_uncompressed, max_part=max_part, max_chars=max_cell_chars()
+        )
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _damaged() from exc
+    with archive:
+        try:
+            package = Package(archive)
+            part, date1904 = package.first_visible_sheet()
+            if part is None:
+                raise XlsxFileError(_("The file has no visible sheet."))
+            cells = Cells(package.shared_strings(), *package.date_styles(), date1904)
+            stream = archive.open(part)
+        except XlsxFileError:
+            raise
+        except Exception as exc:  # broken XML, a missing part, a CRC error ...
+            raise _damaged() from exc
+        with stream:
+            yield from _iter_sheet(rows(stream, cells), columns=columns, header=fold_header(header), max_rows=max_rows)
 
 
-def _iter_sheet(sheet: Any, *, columns: Sequence[Column], header: str, max_rows: int) -> Iterator[XlsxRow]:
+def _damaged() -> XlsxFileError:
+    return XlsxFileError(_("The file is damaged or incomplete; it cannot be read as .xlsx."), code="xlsx.damaged")
+
+
+def _iter_sheet(
+    sheet: Iterator[tuple[int, list[Any]]], *, columns: Sequence[Column], header: str, max_rows: int
+) -> Iterator[XlsxRow]:
     positions: dict[str, int] | None = None
     by_text = {}
     for column in columns:
@@ -103,60 +106,75 @@ def _iter_sheet(sheet: Any, *, columns: Sequence[Column], header: str, max_rows:
     count = 0
     limit = max_cell_chars()
     headers: dict[str, str] = {}  # column letter → our header, once the header row is found
-    for number, cells in _numbered_rows(sheet, headers):
+    plan: list[tuple[Column, int, bool]] = []  # each column, its index, whether the sheet has it
+    previous = 0
+    for number, values in _numbered_rows(sheet, headers):
         if number > EXCEL_MAX_ROWS:
             raise XlsxFileError(_("The sheet has rows beyond Excel's last row; it was not written by Excel."))
         if positions is None:
-            texts = [fold_header(_cell_value(c)) for c in cells]
+            # The header is looked for in the first 50 rows, absent (empty) rows included.
+            if number - 1 >= max(51, previous + 1):
+                break
+            previous = number
+            texts = [fold_header(v) for v in values]
             if header in texts:
                 positions = _map_header(texts, columns, by_text, number)
+                plan = [(c, positions.get(c.key, _ABSENT), c.key in positions) for c in columns]
                 for column in columns:
                     if column.key in positions:
                         headers[get_column_letter(positions[column.key] + 1)] = column.header
             elif number > 50:
                 break
             continue
-        values = [_cell_value(c) for c in cells]
-        if all(v is None for v in values):
+        if values.count(None) == len(values):
             continue
         if count >= max_rows:
             raise XlsxFileError(_("The file has more than %(max)d rows; split it.") % {"max": max_rows})
         count += 1
         row = XlsxRow(number=number, values={})
-        for column in columns:
-            index = positions.get(column.key)
-            cell = cells[index] if index is not None and index < len(cells) else None
-            value = _cell_value(cell) if cell is not None else None
-            if cell is not None and _is_formula(cell):
-                row.errors.append(XlsxError(number, column.header, _("formulas are not accepted; enter the value")))
-                value = None
-            elif value is not None and column.text and not isinstance(value, str):
-                row.errors.append(
-                    XlsxError(
-                        number,
-                        column.header,
-                        _(
-                            "the cell is a number, not text; Excel may have changed the digits — format the column as text and type it again"
-                        ),
-                    )
-                )
-                value = None
-            elif value is None and column.required and index is not None:
-                row.errors.append(XlsxError(number, column.header, _("a value is required")))
-            elif isinstance(value, str) and (problem := _text_problem(value, column, limit)) is not None:
-                row.errors.append(XlsxError(number, column.header, str(problem), code=problem.code))
-                value = None
-            if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
-                value = value.date()
-            row.values[column.key] = value
+        _check(row, values, plan, limit)
         yield row
     if positions is None:
         raise XlsxFileError(_("No header row with a cell “%(header)s” was found.") % {"header": header})
 
 
-def _numbered_rows(sheet: Any, headers: dict[str, str]) -> Iterator[tuple[int, tuple]]:
-    """(row number, cells) to the sheet's end; XML that breaks off part-way is a file error."""
-    rows = enumerate(sheet.iter_rows(), start=1)
+def _check(row: XlsxRow, values: list[Any], plan: list[tuple[Column, int, bool]], limit: int) -> None:
+    """`row.values` (by column key) from the sheet's values, and the errors of the row."""
+    width = len(values)
+    number = row.number
+    out = row.values
+    for column, index, present in plan:
+        value = values[index] if index < width else None
+        if value is None:
+            if column.required and present:
+                row.errors.append(XlsxError(number, column.header, _("a value is required")))
+        elif type(value) is str:
+            if value[0] == "=":  # a formula (or text that Excel would take for one)
+                row.errors.append(XlsxError(number, column.header, _("formulas are not accepted; enter the value")))
+                value = None
+            elif (len(value) > limit or not value.isprintable()) and (
+                problem := _text_problem(value, column, limit)
+            ) is not None:
+                row.errors.append(XlsxError(number, column.header, str(problem), code=problem.code))
+                value = None
+        elif column.text:
+            row.errors.append(
+                XlsxError(
+                    number,
+                    column.header,
+                    _(
+                        "the cell is a number, not text; Excel may have changed the digits — format the column as text and type it again"
+                    ),
+                )
+            )
+            value = None
+        elif type(value) is datetime.datetime and value.time() == _MIDNIGHT:
+            value = value.date()
+        out[column.key] = value
+
+
+def _numbered_rows(rows: Iterator[tuple[int, list[Any]]], headers: dict[str, str]) -> Iterator[tuple[int, list]]:
+    """(row number, values) to the sheet's end; XML that breaks off part-way is a file error."""
     number = 0
     while True:
         try:
@@ -174,7 +192,7 @@ def _numbered_rows(sheet: Any, headers: dict[str, str]) -> Iterator[tuple[int, t
                 field_errors={"file": [str(e) for e in errors]},
                 errors=errors,
             ) from exc
-        except Exception as exc:  # broken XML, a CRC error, defusedxml refusing entities ...
+        except Exception as exc:  # broken XML, a CRC error, a cell that is not a cell ...
             raise XlsxFileError(
                 _("The file is damaged after row %(row)d; it cannot be read as .xlsx and nothing was imported.")
                 % {"row": number},
