@@ -182,17 +182,12 @@ def household_list(user, *, search: str = "") -> QuerySet[Household]:
 
 
 def with_benefits(queryset: QuerySet[Household]) -> QuerySet[Household]:
-    """Each household's benefits as `listed_benefits`, each with its decisions as
-    `preloaded_decisions` (what `Benefit.decisions()` reads first), only the fields the amount and
-    status of a month are read from (`Benefit.current_decision`): no explanations, no snapshots.
-    Lists (`to_attr`), not related managers: Django clones a prefetch's queryset once per object
-    for a manager's cache (a third of a 100-household page's time). Benefits are the higher
-    `benefits` app's rows, reached by their relation name only."""
+    """Each household's benefits as `listed_benefits` (a plain list, as `Benefit.decisions_prefetch`
+    preloads their decisions), only the fields a month's amount and status are read from.
+    Benefits are the higher `benefits` app's rows, reached by their relation name only."""
     benefit = Household._meta.get_field("benefits").related_model
-    decision = benefit._meta.get_field("changes").related_model
-    decisions = decision.objects.only("id", "benefit_id", "effective_month", "created", "new_status", "new_amount")
     benefits = benefit.objects.only("id", "household_id", "programme", "status", "start_month").prefetch_related(
-        Prefetch("changes", queryset=decisions, to_attr="preloaded_decisions")
+        benefit.decisions_prefetch()
     )
     return queryset.prefetch_related(Prefetch("benefits", queryset=benefits, to_attr="listed_benefits"))
 

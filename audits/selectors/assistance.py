@@ -1,11 +1,10 @@
 """Assistance status of people (docs/interfaces.md §5): our registry's view joined with the ledger's."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
 
-from benefits.models import Benefit, BenefitChange, BenefitStatus
+from benefits.models import Benefit, BenefitStatus
 from households.models import LedgerRecord, Member, PovertyStatus
 from households.selectors import members_for, townships_for
 from sunwu_relief.roles import is_county_wide
@@ -14,13 +13,12 @@ MAX_BULK = 1000
 
 
 def _programme(benefit: Benefit) -> dict[str, Any]:
-    # This month's decision (before the start month: the first one), read once for both fields
-    # (what `Benefit.current_status` and `Benefit.monthly_amount` each read).
-    decision = benefit.current_decision
+    # This month's decision (before the start month: the first one), read once for both fields.
+    status, amount = benefit.current_state
     return {
         "programme": benefit.programme,
-        "status": decision.new_status if decision is not None else benefit.status,
-        "monthly_amount": decision.new_amount if decision is not None else Decimal("0"),
+        "status": status,
+        "monthly_amount": amount,
         "start_month": f"{benefit.start_month:%Y-%m}",
     }
 
@@ -44,14 +42,12 @@ def assistance_status(user, id_numbers: list[str]) -> list[dict[str, Any]]:
     ledger places them in that township; one of our members outside the caller's scope is not
     shown at all (never half of them). `shown` is the row each item was read from (a member or a
     ledger record), for the caller's access log; it is not part of the answer."""
-    # Only what the answer is read from (a bulk call reads up to 1,000 people's rows), the
-    # decisions as lists (`preloaded_decisions`, read by `Benefit.decisions`).
-    decisions = BenefitChange.objects.only("id", "benefit_id", "effective_month", "created", "new_status", "new_amount")
+    # Only what the answer is read from (a bulk call reads up to 1,000 people's rows).
     benefits = (
         Benefit.objects.exclude(status=BenefitStatus.STOPPED)
         .only("id", "household_id", "programme", "status", "classification", "start_month")
         .order_by("programme", "-start_month")
-        .prefetch_related(Prefetch("changes", queryset=decisions, to_attr="preloaded_decisions"))
+        .prefetch_related(Benefit.decisions_prefetch())
     )
     members = {
         member.id_number: member

@@ -20,11 +20,13 @@ from ..selectors import filter_by_ledger, household_detail, household_list, hous
 
 
 def _shown_id_number(context: dict, value: str) -> str:
-    """The full number for roles that need it, masked (231124********0018) for the others."""
-    request = context.get("request")
-    if request is not None and can_see_full_id(request.user):
-        return value
-    return mask_id_number(value)
+    """The full number for roles that need it, masked (231124********0018) for the others; the
+    caller's right is read once per serializer context (a list shows a hundred numbers)."""
+    full = context.get("_full_ids")
+    if full is None:
+        request = context.get("request")
+        full = context["_full_ids"] = request is not None and can_see_full_id(request.user)
+    return value if full else mask_id_number(value)
 
 
 class IdNumberField(serializers.CharField):
@@ -86,7 +88,7 @@ class HouseholdSerializer(ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_head_id_number(self, household: Household) -> str | None:
         head = self._head(household)
-        return self._shown(head.id_number) if head else None
+        return _shown_id_number(self.context, head.id_number) if head else None
 
     @extend_schema_field(serializers.IntegerField())
     def get_size(self, household: Household) -> int:
@@ -97,15 +99,18 @@ class HouseholdSerializer(ModelSerializer):
     def get_benefits(self, household: Household) -> list[dict]:
         # Benefit rows belong to the higher `benefits` app; read through the prefetched relation.
         # Status and amount are this month's decision's (before the start month: the first one).
-        return [
-            {
-                "programme": benefit.programme,
-                "status": benefit.current_status,
-                "monthly_amount": f"{benefit.monthly_amount:.2f}",
-                "start_month": f"{benefit.start_month:%Y-%m}",
-            }
-            for benefit in _benefits(household)
-        ]
+        rows = []
+        for benefit in _benefits(household):
+            status, amount = benefit.current_state  # this month's decision, read once
+            rows.append(
+                {
+                    "programme": benefit.programme,
+                    "status": status,
+                    "monthly_amount": f"{amount:.2f}",
+                    "start_month": f"{benefit.start_month:%Y-%m}",
+                }
+            )
+        return rows
 
     def to_representation(self, household: Household) -> dict:
         # The item written out directly (a list page is 100 of them; DRF's per-field machinery
@@ -118,21 +123,13 @@ class HouseholdSerializer(ModelSerializer):
             "township": household.township.name,
             "village": household.village.name,
             "head_name": head.name if head else None,
-            "head_id_number": self._shown(head.id_number) if head else None,
+            "head_id_number": _shown_id_number(self.context, head.id_number) if head else None,
             "size": self.get_size(household),
             "classification": household.classification or None,
             "registered_poor": bool(household.registered_poor),
             "out_of_poverty": bool(household.out_of_poverty),
             "benefits": self.get_benefits(household),
         }
-
-    def _shown(self, id_number: str) -> str:
-        """`_shown_id_number`, the caller's right read once per serializer (not once per item)."""
-        full = self.context.get("_full_ids")
-        if full is None:
-            request = self.context.get("request")
-            full = self.context["_full_ids"] = request is not None and can_see_full_id(request.user)
-        return id_number if full else mask_id_number(id_number)
 
 
 class MemberSerializer(ModelSerializer):

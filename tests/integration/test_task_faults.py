@@ -174,13 +174,10 @@ def _ledger_being_written() -> bool:
 
 
 def _kill_mid_import(workers: Workers, job_id: int) -> None:
-    first = workers.start()
-    wait_for(lambda: _job(job_id).status == Job.Status.RUNNING, timeout=60, what="the first worker to claim the job")
     # Inside the import's transaction: its first insert has taken the ledger table's write lock,
     # which it holds until it commits (a fixed sleep is too short on a loaded machine and too
     # long once the import is fast).
-    wait_for(_ledger_being_written, timeout=60, what="the first worker to write the ledger")
-    workers.kill(first)
+    _kill_when(workers, _ledger_being_written, "the first worker to write the ledger", settle=0)
     job = _job(job_id)
     assert job.status == Job.Status.RUNNING, f"the import ended before the kill ({job.status}): make ROWS larger"
     assert not LedgerRecord.objects.exists()  # the killed run's transaction never committed
@@ -327,11 +324,12 @@ BATCH_BENEFITS = 6_000
 LEDGER_HOUSEHOLDS = 20_000
 
 
-def _kill_when(workers: Workers, started: Callable[[], bool], what: str) -> None:
-    """Start a worker, wait for `started()` (the work has begun), then kill the worker."""
+def _kill_when(workers: Workers, started: Callable[[], bool], what: str, *, settle: float = 0.3) -> None:
+    """Start a worker, wait for `started()` (the work has begun), let it work `settle` seconds
+    more, then kill the worker."""
     first = workers.start()
     wait_for(started, timeout=60, what=what)
-    time.sleep(0.3)
+    time.sleep(settle)
     workers.kill(first)
 
 
