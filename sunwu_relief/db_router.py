@@ -10,9 +10,8 @@ request has just written must be read where it was written. Without the setting 
 """
 
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import wraps
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -23,23 +22,13 @@ _wanted: contextvars.ContextVar[bool] = contextvars.ContextVar("replica_reads", 
 
 @contextmanager
 def replica_reads() -> Iterator[None]:
-    """Reads inside may go to the replica (when there is one and no transaction is open)."""
+    """Reads inside may go to the replica (when there is one and no transaction is open). Also a
+    decorator of a view or a method: `@replica_reads()`."""
     token = _wanted.set(True)
     try:
         yield
     finally:
         _wanted.reset(token)
-
-
-def reads_from_replica(view: Callable) -> Callable:
-    """A view (or a method) whose reads go to the replica: `replica_reads()` around it."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        with replica_reads():
-            return view(*args, **kwargs)
-
-    return wrapper
 
 
 def replica_wanted() -> bool:
@@ -54,7 +43,7 @@ class ReplicaRouter:
     """`settings.DATABASE_ROUTERS`: the replica for `replica_reads()` outside a transaction, else `default`."""
 
     def db_for_read(self, model, **hints) -> str | None:
-        if not (_wanted.get() and replica_configured()):
+        if not (replica_wanted() and replica_configured()):
             return None
         if connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return None  # a transaction reads what it writes, where it writes

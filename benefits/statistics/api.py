@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sunwu_relief.api import HasRole
-from sunwu_relief.db_router import reads_from_replica
+from sunwu_relief.db_router import replica_reads
 from sunwu_relief.errors import InvalidInput
 from sunwu_relief.roles import COUNTY_ROLES, TOWNSHIP_ROLES
 from sunwu_relief.serializers import Serializer
@@ -63,7 +63,7 @@ class MonthlyStatisticsApi(APIView):
         ],
         responses={200: MonthlyStatisticsSerializer},
     )
-    @reads_from_replica
+    @replica_reads()
     def get(self, request: Request) -> Response:
         month = parse_month(request.query_params.get("month", ""))
         if month is None:

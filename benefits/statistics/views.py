@@ -7,7 +7,7 @@ from django.shortcuts import render
 from households.selectors import county_settings, townships_for
 from sunwu_relief import clock
 from sunwu_relief.audit import record_event
-from sunwu_relief.db_router import reads_from_replica
+from sunwu_relief.db_router import replica_reads
 from sunwu_relief.roles import COUNTY_ROLES, TOWNSHIP_ROLES, is_county_wide
 from sunwu_relief.ui import query_text, roles_required
 
@@ -24,7 +24,7 @@ def _month(request: HttpRequest):
 
 
 @roles_required(*READERS)
-@reads_from_replica
+@replica_reads()
 def statistics_view(request: HttpRequest) -> HttpResponse:
     month = _month(request)
     townships = list(townships_for(request.user))
@@ -53,7 +53,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*READERS)
-@reads_from_replica
+@replica_reads()
 def statistics_download_view(request: HttpRequest) -> HttpResponse:
     month = _month(request)
     townships = list(townships_for(request.user))
