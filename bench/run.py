@@ -109,6 +109,22 @@ def bureau_user():
     return get_user_model().objects.get(username="bench-bureau")
 
 
+def township_user():
+    """A caseworker of the largest township (made on first use): the API's township-scoped caller."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from households.models import Township
+    from sunwu_relief.roles import Role
+    from tests.conftest import make_user
+
+    found = get_user_model().objects.filter(username="bench-township").first()
+    if found is not None:
+        return found
+    township = Township.objects.annotate(n=Count("households")).order_by("-n", "code").first()
+    return make_user("bench-township", Role.CASEWORKER, township)
+
+
 # The jobs (each runs in its own process: `run.py --job NAME`) ---------------------------------
 
 
@@ -423,10 +439,15 @@ def job_api_sql(runs: int) -> dict:
     user = bureau_user()
     _instance, token = AuthToken.objects.create(user=user)
     client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    township_client = Client(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=township_user())[1]}")
     numbers = status_numbers(Member, LedgerRecord)
     out = {}
     for name, call in (
         ("households page", lambda: client.get("/api/v1/households/", {"page_size": 100, "page": 7})),
+        (
+            "households page (township)",
+            lambda: township_client.get("/api/v1/households/", {"page_size": 100, "page": 7}),
+        ),
         (
             "bulk status",
             lambda: client.post("/api/v1/assistance-status/", {"id_numbers": numbers}, content_type="application/json"),
@@ -526,6 +547,8 @@ def run_http(database: str, runs: int, seconds: float, threads: int) -> dict:
     from households.models import LedgerRecord, Member
 
     token = AuthToken.objects.create(user=bureau_user())[1]
+    township = township_user()
+    township_token = AuthToken.objects.create(user=township)[1]
     numbers = status_numbers(Member, LedgerRecord)
     port = 8765
     env = {**os.environ, "DATABASE_URL": database, "DJANGO_SETTINGS_MODULE": "bench.http_settings", "DEBUG": "false"}
@@ -557,10 +580,16 @@ def run_http(database: str, runs: int, seconds: float, threads: int) -> dict:
                 pass
             time.sleep(0.5)
         auth = {"Authorization": f"Token {token}"}
+        township_auth = {"Authorization": f"Token {township_token}"}
+        township_id = township.staff_profile.township_id
         cases = {
             "households": (
                 ("GET", f"{base}/api/v1/households/?page_size=100&page=7", None, auth),
                 ("GET", f"{base}/bench/bare/households/?page_size=100&page=7", None, None),
+            ),
+            "households_township": (
+                ("GET", f"{base}/api/v1/households/?page_size=100&page=7", None, township_auth),
+                ("GET", f"{base}/bench/bare/households/?page_size=100&page=7&township={township_id}", None, None),
             ),
             "status": (
                 ("POST", f"{base}/api/v1/assistance-status/", {"id_numbers": numbers}, auth),
@@ -721,10 +750,17 @@ def write_results(
         ]
         sql = jobs.get("api_sql", {})
         for name, label, key in (
-            ("households", "GET /api/v1/households/?page_size=100", "households page"),
+            ("households", "GET /api/v1/households/?page_size=100 (bureau reviewer)", "households page"),
+            (
+                "households_township",
+                "GET /api/v1/households/?page_size=100 (township caseworker)",
+                "households page (township)",
+            ),
             ("status", "POST /api/v1/assistance-status/ (1,000 numbers)", "bulk status"),
         ):
-            out = http[name]
+            out = http.get(name)
+            if out is None:
+                continue
             ours = median([r["rps"] for r in out["job"]])
             bare = median([r["rps"] for r in out["floor"]])
             p50 = median([r["p50_ms"] for r in out["job"]])

@@ -19,9 +19,12 @@ class BenefitsConfig(AppConfig):
         from households.hooks import register_benefit_facts
 
         from .household_facts import households_with_running_benefit, supported_member_ids
+        from .states import household_benefit_states
 
         register_benefit_facts(
-            supported_member_ids=supported_member_ids, households_with_running_benefit=households_with_running_benefit
+            supported_member_ids=supported_member_ids,
+            households_with_running_benefit=households_with_running_benefit,
+            benefit_states_of=household_benefit_states,
         )
 
         # The verification form prints per-capita income against the 低保 standard.

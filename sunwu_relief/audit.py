@@ -4,7 +4,7 @@ Every action is a member of an app's event vocabulary (`<app>/events.py`, a `Tex
 a free-form string: one place lists what the trail can say, with its Chinese label.
 """
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import models
 
@@ -79,10 +79,21 @@ def record_access(
     )
 
 
+class ObjectRef(NamedTuple):
+    """A row a list read as plain values showed: its model's label and its pk (for the access log)."""
+
+    label: str
+    pk: int
+
+    @classmethod
+    def of(cls, model: type[models.Model], pk: int) -> "ObjectRef":
+        return cls(model._meta.label_lower, pk)
+
+
 def record_list_access(
     *,
     user,
-    objs: list[models.Model],
+    objs: list,
     channel: str,
     full_id_numbers: bool,
     health_data: bool = False,
@@ -93,16 +104,17 @@ def record_list_access(
     request, naming every object shown. Nothing when nothing sensitive or nothing at all was shown,
     unless `always` (a download: every file that leaves the system is in the log, masked or not,
     empty or not)."""
-    objs = list(objs)
-    if not always and (not (full_id_numbers or health_data) or not objs):
+    # Model rows, or `ObjectRef`s for lists read as plain rows.
+    refs = [(obj._meta.label_lower, obj.pk) if isinstance(obj, models.Model) else (obj.label, obj.pk) for obj in objs]
+    if not always and (not (full_id_numbers or health_data) or not refs):
         return None
-    labels = {obj._meta.label_lower for obj in objs}
+    labels = {label for label, _pk in refs}
     # One kind of object: its ids; several kinds (an answer about members and ledger records):
     # "mixed", each named as label:id; none (an empty download): no type.
     if len(labels) <= 1:
-        object_type, object_ids = (labels.pop() if labels else ""), [str(obj.pk) for obj in objs]
+        object_type, object_ids = (labels.pop() if labels else ""), [str(pk) for _label, pk in refs]
     else:
-        object_type, object_ids = "mixed", [f"{obj._meta.label_lower}:{obj.pk}" for obj in objs]
+        object_type, object_ids = "mixed", [f"{label}:{pk}" for label, pk in refs]
     return AccessLog.objects.create(
         user=user,
         object_type=object_type,

@@ -1,6 +1,8 @@
 """Query expressions Django does not offer publicly."""
 
+from django.db import connection
 from django.db.models import BooleanField, Expression, F
+from django.db.models.expressions import RawSQL
 
 
 class RowAfter(Expression):
@@ -49,3 +51,14 @@ class RowAfter(Expression):
                 params.extend(part_params)
             sides.append(f"({', '.join(parts)})")
         return f"{sides[0]} > {sides[1]}", params
+
+
+def among(values: list, db_type: str) -> list | RawSQL:
+    """The right-hand side of `field__in=` for a long list of values (a bulk look-up's 1,000 ID
+    numbers): on PostgreSQL one array parameter, unnested, which the planner joins over the
+    column's index (for a list of 1,000 literals it estimates a scan of the whole table cheaper,
+    at ten times the time); elsewhere the list itself. `db_type`: the column's SQL type."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return RawSQL(f"SELECT unnest(%s::{db_type}[])", (values,))
+    return values

@@ -109,19 +109,10 @@ class Benefit(models.Model):
     # The decision in force: one rule for every channel (page, admin, API, roll, payments).
     # Read through the `changes` relation, so that a prefetch of `changes` answers it for lists.
 
-    @staticmethod
-    def decisions_prefetch() -> models.Prefetch:
-        """For lists of many benefits: their decisions preloaded as a plain list (`to_attr`:
-        Django would clone the queryset once per benefit for the relation's cache), only the
-        fields a month's amount and status are read from. `decisions()` reads them first."""
-        fields = ("id", "benefit_id", "effective_month", "created", "new_status", "new_amount")
-        return models.Prefetch("changes", queryset=BenefitChange.objects.only(*fields), to_attr="preloaded_decisions")
-
     def decisions(self) -> list["BenefitChange"]:
         """Every decision in the order they take effect: by effective month, then as decided
-        (as `decisions_prefetch` preloaded them, else through the `changes` relation)."""
-        decisions = getattr(self, "preloaded_decisions", None)
-        return sorted(self.changes.all() if decisions is None else decisions, key=decision_order)
+        (lists of many benefits read plain rows instead: `benefits.states`)."""
+        return sorted(self.changes.all(), key=decision_order)
 
     def decision_in(self, month: datetime.date) -> "BenefitChange | None":
         """The decision in force in `month`: the last decided of those effective by then; None

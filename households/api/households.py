@@ -1,13 +1,18 @@
 """REST API for households (docs/interfaces.md §5): thin views over the selectors."""
 
+import datetime
+from decimal import Decimal
+from typing import NamedTuple
+
 import django_filters
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 
-from sunwu_relief.api import HasRole, ReplicaListMixin
-from sunwu_relief.audit import record_access, record_list_access
+from sunwu_relief.api import HasRole
+from sunwu_relief.audit import ObjectRef, record_access, record_list_access
+from sunwu_relief.db_router import replica_reads
 from sunwu_relief.filters import StrictBooleanFilter, StrictChoiceFilter
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data
 from sunwu_relief.serializers import ModelSerializer, Serializer
@@ -16,17 +21,28 @@ from sunwu_relief.ui import client_ip
 from ..hooks import households_with_running_benefit
 from ..ids import mask_id_number
 from ..models import Classification, Household, Member
-from ..selectors import filter_by_ledger, household_detail, household_list, household_search_q, with_benefits
+from ..selectors import (
+    HouseholdRow,
+    filter_by_ledger,
+    household_detail,
+    household_list,
+    household_rows,
+    household_search_q,
+)
 
 
-def _shown_id_number(context: dict, value: str) -> str:
-    """The full number for roles that need it, masked (231124********0018) for the others; the
-    caller's right is read once per serializer context (a list shows a hundred numbers)."""
+def _full_ids(context: dict) -> bool:
+    """Whether the caller sees full ID numbers, read once per serializer context."""
     full = context.get("_full_ids")
     if full is None:
         request = context.get("request")
         full = context["_full_ids"] = request is not None and can_see_full_id(request.user)
-    return value if full else mask_id_number(value)
+    return full
+
+
+def _shown_id_number(context: dict, value: str) -> str:
+    """The full number for roles that need it, masked (231124********0018) for the others."""
+    return value if _full_ids(context) else mask_id_number(value)
 
 
 class IdNumberField(serializers.CharField):
@@ -43,10 +59,37 @@ class BenefitSerializer(Serializer):
     start_month = serializers.CharField()
 
 
-def _benefits(household: Household) -> list:
-    """The household's benefits: as the list preloaded them (`with_benefits`), else its relation's."""
-    listed = getattr(household, "listed_benefits", None)
-    return listed if listed is not None else list(household.benefits.all())
+def _benefit_items(benefits: list) -> list[dict]:
+    """The items of a household's benefits, from rows with `programme`, `status`, `monthly_amount`
+    (this month's) and `start_month` (`hooks.benefit_states_of`'s)."""
+    return [
+        {
+            "programme": benefit.programme,
+            "status": benefit.status,
+            "monthly_amount": f"{benefit.monthly_amount:.2f}",
+            "start_month": f"{benefit.start_month:%Y-%m}",
+        }
+        for benefit in benefits
+    ]
+
+
+def household_item(row: HouseholdRow, *, full_ids: bool) -> dict:
+    """One household of the list and of the detail (`HouseholdSerializer`'s fields), from its plain row."""
+    return {
+        "id": row.pk,
+        "number": row.number,
+        "township": row.township,
+        "village": row.village,
+        "head_name": row.head_name,
+        "head_id_number": (row.head_id_number if full_ids else mask_id_number(row.head_id_number))
+        if row.head_id_number
+        else None,
+        "size": row.size,
+        "classification": row.classification or None,
+        "registered_poor": bool(row.registered_poor),
+        "out_of_poverty": bool(row.out_of_poverty),
+        "benefits": _benefit_items(row.benefits),
+    }
 
 
 class HouseholdSerializer(ModelSerializer):
@@ -97,39 +140,43 @@ class HouseholdSerializer(ModelSerializer):
 
     @extend_schema_field(BenefitSerializer(many=True))
     def get_benefits(self, household: Household) -> list[dict]:
-        # Benefit rows belong to the higher `benefits` app; read through the prefetched relation.
-        # Status and amount are this month's decision's (before the start month: the first one).
-        rows = []
-        for benefit in _benefits(household):
-            status, amount = benefit.current_state  # this month's decision, read once
-            rows.append(
-                {
-                    "programme": benefit.programme,
-                    "status": status,
-                    "monthly_amount": f"{amount:.2f}",
-                    "start_month": f"{benefit.start_month:%Y-%m}",
-                }
-            )
-        return rows
+        return _benefit_items(_benefit_views(household))
 
     def to_representation(self, household: Household) -> dict:
-        # The item written out directly (a list page is 100 of them; DRF's per-field machinery
-        # was a third of the page's time); the declared fields above stay its schema, and the
-        # API's schema test checks every answer against it.
+        # The item written out directly (DRF's per-field machinery was a third of a list page's
+        # time), the list's and the detail's alike; the declared fields above stay its schema,
+        # and the API's schema test checks every answer against it.
         head = self._head(household)
-        return {
-            "id": household.pk,
-            "number": household.number,
-            "township": household.township.name,
-            "village": household.village.name,
-            "head_name": head.name if head else None,
-            "head_id_number": _shown_id_number(self.context, head.id_number) if head else None,
-            "size": self.get_size(household),
-            "classification": household.classification or None,
-            "registered_poor": bool(household.registered_poor),
-            "out_of_poverty": bool(household.out_of_poverty),
-            "benefits": self.get_benefits(household),
-        }
+        row = HouseholdRow(
+            household.pk,
+            household.number,
+            household.township.name,
+            household.village.name,
+            household.classification,
+            household.registered_poor,
+            household.out_of_poverty,
+            self.get_size(household),
+            head.name if head else None,
+            head.id_number if head else None,
+            _benefit_views(household),
+        )
+        return household_item(row, full_ids=_full_ids(self.context))
+
+
+class _BenefitView(NamedTuple):
+    programme: str
+    status: str
+    monthly_amount: Decimal
+    start_month: datetime.date
+
+
+def _benefit_views(household: Household) -> list[_BenefitView]:
+    """A household model row's benefits as the list's rows (this month's decision, read once each).
+    Benefit rows belong to the higher `benefits` app: read through the relation."""
+    return [
+        _BenefitView(benefit.programme, *benefit.current_state, benefit.start_month)
+        for benefit in household.benefits.all()
+    ]
 
 
 class MemberSerializer(ModelSerializer):
@@ -225,7 +272,7 @@ ALL_ROLES = frozenset(Role.values)
 
 
 @extend_schema(tags=["households"])
-class HouseholdListApi(ReplicaListMixin, generics.ListAPIView):
+class HouseholdListApi(generics.ListAPIView):
     """Households the caller may see (township roles: their township only)."""
 
     serializer_class = HouseholdSerializer
@@ -234,22 +281,26 @@ class HouseholdListApi(ReplicaListMixin, generics.ListAPIView):
     filterset_class = HouseholdFilter
 
     def get_queryset(self) -> QuerySet[Household]:
-        return with_benefits(household_list(self.request.user)).order_by("township__code", "number")
+        return household_list(self.request.user).order_by("township__code", "number")
 
-    def paginate_queryset(self, queryset: QuerySet[Household]) -> list[Household] | None:
+    @replica_reads()  # a read-only list: the read replica's, when there is one
+    def list(self, request, *args, **kwargs):
+        # The page's items straight from plain rows (no model row, no serializer per item).
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        full_ids = can_see_full_id(request.user)
+        return self.get_paginated_response([household_item(row, full_ids=full_ids) for row in rows])
+
+    def paginate_queryset(self, queryset: QuerySet[Household]) -> "list[HouseholdRow]":
         # The page in two steps: its keys first (ordered, counted, sliced without the per-row
         # annotations, which PostgreSQL would otherwise compute for every row an OFFSET skips),
-        # then its households with everything the items show.
+        # then its households as plain rows with everything the items show.
         keys = super().paginate_queryset(queryset.values_list("pk", flat=True))
-        if keys is None:
-            return None
-        rows = {household.pk: household for household in queryset.order_by().filter(pk__in=keys)}
-        page = [rows[pk] for pk in keys]
+        page = household_rows(queryset, list(keys))
         # The items carry the heads' full ID numbers for roles that see them: log who saw which.
         user = self.request.user
         record_list_access(
             user=user,
-            objs=page or [],
+            objs=[ObjectRef.of(Household, row.pk) for row in page],
             channel="api",
             full_id_numbers=can_see_full_id(user),
             ip_address=client_ip(self.request),

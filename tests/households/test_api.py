@@ -342,29 +342,41 @@ def test_the_household_api_is_read_only(client, bureau_reviewer, caseworker_sunw
 # --- queries --------------------------------------------------------------------------------
 
 
-def _query_count_for(client, django_assert_num_queries, user, make_household, households: int, page_size: int):
-    for _ in range(households):
-        make_household(user, members=[member_data(), member_data(relationship="daughter")])
+def _query_count_for(
+    client, django_assert_num_queries, user, bureau_reviewer, make_household, households: int, page_size: int
+):
+    from benefits.migration import roll_import
+    from tests.audits.conftest import roll_xlsx
+
+    homes = [
+        make_household(user, members=[member_data(), member_data(relationship="daughter")]) for _ in range(households)
+    ]
+    # Every household with a running benefit and its decision (the legacy-roll service).
+    assert roll_import(actor=bureau_reviewer, source=roll_xlsx(homes), programme="dibao", source_name="test roll").ok
     headers = {"HTTP_AUTHORIZATION": f"Token {token_for(user)}"}
     # 1 the token with its user, 2 the user's other tokens (knox clears expired ones), 3 staff profile
     # (role), 4 count, 5 the page's keys (ordered and sliced without the per-row annotations), 6 the
-    # page of households with township, village, size and ledger flags, 7 the heads of that page
-    # (prefetch), 8 the benefits of that page (prefetch), 9 the access log for the full ID numbers
+    # page of households with township, village, size and ledger flags, 7 the heads of that page,
+    # 8 the benefits of that page, 9 their decisions, 10 the access log for the full ID numbers
     # shown (one insert; SQLite splits it every 124 rows, PostgreSQL never).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(LIST, {"page_size": page_size}, **headers)
     assert response.status_code == 200
-    assert len(response.json()["results"]) == min(households, page_size)
+    results = response.json()["results"]
+    assert len(results) == min(households, page_size)
+    assert all(item["benefits"][0]["programme"] == "dibao" for item in results)
 
 
-def test_list_query_count_with_one_household(client, django_assert_num_queries, caseworker_sunwu, make_household):
-    _query_count_for(client, django_assert_num_queries, caseworker_sunwu, make_household, 1, 50)
+def test_list_query_count_with_one_household(
+    client, django_assert_num_queries, caseworker_sunwu, bureau_reviewer, make_household
+):
+    _query_count_for(client, django_assert_num_queries, caseworker_sunwu, bureau_reviewer, make_household, 1, 50)
 
 
 def test_list_query_count_with_many_households_and_a_large_page(
-    client, django_assert_num_queries, caseworker_sunwu, make_household
+    client, django_assert_num_queries, caseworker_sunwu, bureau_reviewer, make_household
 ):
-    _query_count_for(client, django_assert_num_queries, caseworker_sunwu, make_household, 12, 500)
+    _query_count_for(client, django_assert_num_queries, caseworker_sunwu, bureau_reviewer, make_household, 12, 500)
 
 
 @pytest.mark.parametrize(
