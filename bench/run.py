@@ -223,24 +223,20 @@ def job_spot_check(runs: int) -> dict:
     return out
 
 
-# The daily re-verification run opens the reviews of this many due benefits (a county's month).
-REVERIFICATION_DUE = 9312
-
-
 def job_reverification(runs: int) -> dict:
     import json as json_module
 
     from django.db import connection
     from psycopg2.extras import execute_values
 
-    from bench.bench_workers import due_day
+    from bench.bench_workers import DEFAULT_DUE, due_day
     from benefits.models import Benefit, BenefitStatus
     from benefits.reviews.services import REVIEWED_PROGRAMMES, reviews_open_due
     from sunwu_relief import clock
     from sunwu_relief.authz import system
 
     actor = system("command:bench")
-    on = due_day(REVERIFICATION_DUE)
+    on = due_day(DEFAULT_DUE)
     today = clock.today()
     opened = {}
 
