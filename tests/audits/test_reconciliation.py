@@ -16,7 +16,7 @@ from sunwu_relief.authz import system
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
 from sunwu_relief.models import AuditEvent, Job
 from tests.audits.conftest import ledger_rows_for
-from tests.conftest import member_data, new_id_number
+from tests.conftest import new_id_number
 from tests.ledger_builders import ledger_row
 
 
@@ -24,56 +24,6 @@ from tests.ledger_builders import ledger_row
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def county(make_household, caseworker_sunwu, caseworker_chenqing, cover, import_ledger):
-    """A small county with one case of every finding, and one household that is in order."""
-    h = {}
-    h["in_order"] = make_household(caseworker_sunwu, members=[member_data(relationship="son")])
-    h["not_covered"] = make_household(caseworker_sunwu)
-    h["out"] = make_household(caseworker_sunwu)
-    h["not_registered"] = make_household(caseworker_chenqing)
-    h["renamed"] = make_household(caseworker_sunwu)
-    h["split_a"] = make_household(caseworker_sunwu)
-    h["split_b"] = make_household(caseworker_sunwu)
-    h["merged"] = make_household(caseworker_chenqing, members=[member_data(relationship="son")])
-    cover(h["in_order"], h["out"], h["renamed"])
-    cover(h["not_registered"], h["merged"])
-    rows = [
-        *ledger_rows_for(h["in_order"], number="L-IN-ORDER"),
-        *ledger_rows_for(h["not_covered"], number="L-NOT-COVERED"),
-        *ledger_rows_for(h["out"], number="L-OUT", poverty_status="已脱贫", exit_year=2019),
-        *ledger_rows_for(h["renamed"], number="L-RENAMED"),
-        *ledger_rows_for(h["split_a"], number="L-SPLIT"),
-        *[{**row, "relationship": "之子"} for row in ledger_rows_for(h["split_b"], number="L-SPLIT")],
-    ]
-    merged_head, merged_son = h["merged"].members.order_by("id")
-    rows.append(
-        ledger_row(
-            household_number="L-MERGED-1",
-            name=merged_head.name,
-            id_number=merged_head.id_number,
-            township="辰清镇",
-            village=h["merged"].village.name,
-        )
-    )
-    rows.append(
-        ledger_row(
-            household_number="L-MERGED-2",
-            name=merged_son.name,
-            id_number=merged_son.id_number,
-            township="辰清镇",
-            village=h["merged"].village.name,
-        )
-    )
-    rows.append(ledger_row(household_number="L-LEDGER-ONLY", township="辰清镇", village="春青村"))
-    renamed_head = h["renamed"].members.get(relationship="head")
-    for row in rows:
-        if row["id_number"] == renamed_head.id_number:
-            row["name"] = "王大仙"
-    import_ledger(rows)
-    return h
 
 
 def findings(kind: str) -> list[Finding]:
