@@ -41,7 +41,7 @@ from ..models import Finding, FindingEvent, FindingKind
 from ..rules import same_name
 from ..selectors import open_counts
 from ..selectors.findings import last_run_at
-from .reconciliation_units import ledger_unit, our_unit, unit_changes, units_store
+from .reconciliation_units import ledger_unit, ledger_units_of, our_unit, unit_changes, units_store
 from .sync import sync_findings
 
 JOB_KIND = "reconciliation"
@@ -370,9 +370,12 @@ def reconciliation_run(*, actor) -> ReconciliationResult:
         if changes is None or len(changes) > FULL_PASS:
             found, scope = find_discrepancies(), None
         else:
-            # The findings of the changed parts, and any found now under a key known elsewhere.
-            found = find_discrepancies(set(changes))
-            scope = Q(unit__in=sorted(changes)) | Q(key__in=sorted(found))
+            # The findings of the changed parts (and of the ledger households whose people are
+            # in a changed household of ours), and any found now under a key known elsewhere.
+            ours = [int(key[2:]) for key in changes if key.startswith("H:")]
+            units = set(changes) | ledger_units_of(ours)
+            found = find_discrepancies(units)
+            scope = Q(unit__in=sorted(units)) | Q(key__in=sorted(found))
         synced = sync_findings(
             model=Finding,
             event_model=FindingEvent,

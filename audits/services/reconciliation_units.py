@@ -1,5 +1,5 @@
 """The parts of the reconciliation, each with a fingerprint of its inputs, so that a run computes
-again only what changed (docs/interfaces.md §4, "Reconciliation at scale").
+again only what changed (README, "What keeps the jobs flat").
 
 A part ("unit") is a ledger household, `L:<household number>`, or one of our households that the
 ledger names or that is covered, `H:<id>`. Every finding belongs to one: an identity mismatch, a
@@ -8,11 +8,15 @@ household; one of ours over several ledger households, not registered, and cover
 poverty to our household. What a part's findings are computed from, and therefore hashed:
 
 - a ledger household: each of its current records (every field the findings show or test) with
-  our current member of the same ID number (name, household), that household's number and
-  township, and whether it is covered (a 低保/特困 benefit in a covering status);
-- our household: its number and township, its current heads, its covering benefits (programme,
+  our current member of the same ID number (name, household);
+- our household: its number and township, its current head, its covering benefits (programme,
   status, start month) with all their decisions (the amount and status shown are this month's
   decision's: the month is part of the fingerprint), and the ledger records of its members.
+
+A ledger household's findings also show the number and township of the households of ours its
+people belong to, and test whether they are covered: those are inputs of our households' parts,
+so a run computes again, beside the changed parts, the ledger households of the people of every
+changed household of ours (`ledger_units_of`).
 
 The fingerprint is one query on PostgreSQL: per part, the sum of the 64-bit record hashes
 (`hash_record_extended`) of those rows — an order-free aggregate, so no sort — prefixed with
@@ -57,46 +61,32 @@ def unit_changes(programmes) -> dict[str, str | None] | None:
     benefit = Benefit._meta.db_table
     change = BenefitChange._meta.db_table
     stored = ReconciliationUnit._meta.db_table
-    covering = "b.programme = ANY(%(programmes)s) AND b.status = ANY(%(statuses)s)"
     sql = f"""
-    WITH covered AS (
-      SELECT DISTINCT b.household_id FROM {benefit} b WHERE {covering}
-    ), persons AS MATERIALIZED (
+    WITH persons AS MATERIALIZED (
       SELECT l.household_number, m.household_id,
         hash_record_extended(ROW(l.id, l.id_number, l.name, l.household_number, l.relationship,
-          l.poverty_status, l.exit_year, l.township_id, m.name), 0) AS person,
-        hash_record_extended(ROW(m.household_id, h.township_id, h.number, c.household_id IS NOT NULL), 0) AS ours
-      FROM {ledger} l
-      LEFT JOIN {member} m ON m.id_number = l.id_number AND m.removed_on IS NULL
-      LEFT JOIN {household} h ON h.id = m.household_id
-      LEFT JOIN covered c ON c.household_id = m.household_id
+          l.poverty_status, l.exit_year, l.township_id, m.name, m.household_id), 0) AS person
+      FROM {ledger} l LEFT JOIN {member} m ON m.id_number = l.id_number AND m.removed_on IS NULL
       WHERE l.removed = false
     ), units AS (
-      SELECT 'L:' || household_number AS key,
-        %(version)s || ':' || sum(hash_record_extended(ROW(person, ours), 0))::text AS fingerprint
+      SELECT 'L:' || household_number AS key, %(version)s || ':' || sum(person)::text AS fingerprint
       FROM persons GROUP BY household_number
       UNION ALL
       SELECT 'H:' || h.id, %(version)s || ':' || %(month)s || ':' || (
-        hash_record_extended(ROW(h.number, h.township_id), 0)
-        + coalesce(p.fp, 0) + coalesce(b.fp, 0) + coalesce(heads.fp, 0))::text
+        hash_record_extended(ROW(h.number, h.township_id, head.id, head.id_number, head.name), 0)
+        + coalesce(p.fp, 0) + coalesce(b.fp, 0))::text
       FROM (
         SELECT household_id, sum(person) AS fp FROM persons WHERE household_id IS NOT NULL GROUP BY household_id
       ) p
       FULL JOIN (
-        SELECT b.household_id,
-          sum(hash_record_extended(ROW(b.id, b.programme, b.status, b.start_month), 0) + coalesce(d.fp, 0)) AS fp
-        FROM {benefit} b LEFT JOIN (
-          SELECT benefit_id,
-            sum(hash_record_extended(ROW(effective_month, created, id, new_status, new_amount), 0)) AS fp
-          FROM {change} GROUP BY benefit_id
-        ) d ON d.benefit_id = b.id
-        WHERE {covering} GROUP BY b.household_id
+        SELECT b.household_id, sum(hash_record_extended(ROW(b.id, b.programme, b.status, b.start_month,
+          d.id, d.effective_month, d.created, d.new_status, d.new_amount), 0)) AS fp
+        FROM {benefit} b LEFT JOIN {change} d ON d.benefit_id = b.id
+        WHERE b.programme = ANY(%(programmes)s) AND b.status = ANY(%(statuses)s) GROUP BY b.household_id
       ) b ON b.household_id = p.household_id
       JOIN {household} h ON h.id = coalesce(p.household_id, b.household_id)
-      LEFT JOIN (
-        SELECT household_id, sum(hash_record_extended(ROW(id, id_number, name), 0)) AS fp
-        FROM {member} WHERE relationship = %(head)s AND removed_on IS NULL GROUP BY household_id
-      ) heads ON heads.household_id = h.id
+      -- One current head at the most (a unique constraint).
+      LEFT JOIN {member} head ON head.household_id = h.id AND head.relationship = %(head)s AND head.removed_on IS NULL
     )
     SELECT coalesce(units.key, stored.key), units.fingerprint
     FROM units FULL JOIN {stored} stored ON stored.key = units.key
@@ -112,6 +102,18 @@ def unit_changes(programmes) -> dict[str, str | None] | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())
+
+
+def ledger_units_of(household_ids: list[int]) -> set[str]:
+    """The ledger households some of whose current records are matched to these households of ours."""
+    numbers = (
+        LedgerRecord.objects.filter(
+            removed=False, id_number__in=Member.objects.filter(household_id__in=household_ids).values("id_number")
+        )
+        .values_list("household_number", flat=True)
+        .distinct()
+    )
+    return {ledger_unit(number) for number in numbers}
 
 
 def units_store(changes: dict[str, str | None]) -> None:

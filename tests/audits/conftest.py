@@ -85,6 +85,16 @@ from tests.audits.complaint_builders import complain  # noqa: E402, F401
 from tests.audits.integrity_builders import registry  # noqa: E402, F401
 
 
+def finding_writes(queries) -> list[str]:
+    """The statements of captured `queries` that write reconciliation findings or their events."""
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))
+        and ('"audits_finding"' in q["sql"] or '"audits_findingevent"' in q["sql"])
+    ]
+
+
 @pytest.fixture
 def county(make_household, caseworker_sunwu, caseworker_chenqing, cover, import_ledger):
     """A small county with one case of every finding, and one household that is in order."""

@@ -15,7 +15,7 @@ from households.ledger import ledger_import_rows
 from sunwu_relief.authz import system
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
 from sunwu_relief.models import AuditEvent, Job
-from tests.audits.conftest import ledger_rows_for
+from tests.audits.conftest import finding_writes, ledger_rows_for
 from tests.conftest import new_id_number
 from tests.ledger_builders import ledger_row
 
@@ -84,15 +84,6 @@ def test_running_again_finds_nothing_twice(county):
     assert FindingEvent.objects.filter(action="found").count() == count
 
 
-def _finding_writes(queries) -> list[str]:
-    return [
-        q["sql"]
-        for q in queries
-        if q["sql"].startswith(("UPDATE", "INSERT"))
-        and ('"audits_finding"' in q["sql"] or '"audits_findingevent"' in q["sql"])
-    ]
-
-
 def test_running_again_unchanged_writes_no_finding_and_shows_the_run_as_last_found(county, caseworker_sunwu):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -102,7 +93,7 @@ def test_running_again_unchanged_writes_no_finding_and_shows_the_run_as_last_fou
     reconciliation_run(actor=system("test"))
     with CaptureQueriesContext(connection) as queries:
         reconciliation_run(actor=system("test"))
-    assert _finding_writes(queries) == []
+    assert finding_writes(queries) == []
     finding = Finding.objects.get(kind=FindingKind.NOT_COVERED, ledger_household_number="L-NOT-COVERED")
     last_run = (
         AuditEvent.objects.filter(action="reconciliation.run").order_by("-created").values_list("created", flat=True)

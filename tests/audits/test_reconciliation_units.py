@@ -13,9 +13,9 @@ from audits.models import Finding, FindingKind, ReconciliationUnit
 from audits.services import find_discrepancies, reconciliation_run
 from audits.services import reconciliation as reconciliation_module
 from audits.services.reconciliation_units import VERSION, unit_changes
-from households.models import Member
+from households.models import Household, Member
 from sunwu_relief.authz import system
-from tests.audits.conftest import ledger_rows_for
+from tests.audits.conftest import finding_writes, ledger_rows_for
 from tests.ledger_builders import ledger_row
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +29,6 @@ def snapshot() -> dict:
         row[0]: row[1:]
         for row in Finding.objects.values_list("key", *RECORDED, "status", "present", "reopened_count", "last_found")
     }
-
-
-def finding_writes(queries) -> list[str]:
-    return [
-        q["sql"]
-        for q in queries
-        if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))
-        and ('"audits_finding"' in q["sql"] or '"audits_findingevent"' in q["sql"])
-    ]
 
 
 def all_units() -> set[str]:
@@ -70,7 +61,7 @@ def test_every_finding_is_recorded_with_its_part(county):
 
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="the parts' fingerprints are computed by PostgreSQL")
-def test_only_the_parts_whose_inputs_changed_are_computed_again(county, import_ledger):
+def test_only_the_parts_whose_inputs_changed_are_computed_again(county, import_ledger, cover):
     reconciliation_run(actor=ACTOR)
     assert unit_changes(("dibao", "tekun")) == {}
     assert ReconciliationUnit.objects.filter(fingerprint__startswith=f"{VERSION}:").count() == len(all_units())
@@ -79,6 +70,10 @@ def test_only_the_parts_whose_inputs_changed_are_computed_again(county, import_l
     import_ledger([{**row, "name": "王大仙"} if row["id_number"] == head.id_number else row for row in rows])
     # The ledger household, and ours its person belongs to.
     assert set(unit_changes(("dibao", "tekun"))) == {"L:L-IN-ORDER", f"H:{county['in_order'].pk}"}
+    reconciliation_run(actor=ACTOR)
+    cover(county["not_covered"])
+    # Covered: our household's part only (its ledger household is computed with it, see below).
+    assert set(unit_changes(("dibao", "tekun"))) == {f"H:{county['not_covered'].pk}"}
 
 
 def test_a_changed_ledger_row_gives_exactly_the_findings_a_whole_run_gives(county, import_ledger):
@@ -135,6 +130,10 @@ def test_after_any_change_the_findings_are_those_of_a_whole_run(county, import_l
             actor=caseworker_chenqing, member=son, reason="moved_away", removed_on=timezone.localdate(), note="迁出"
         )
 
+    def renumber_a_household():
+        # Shown in the ledger household's finding; an input of our household's part only.
+        Household.objects.filter(pk=county["split_a"].pk).update(number="RENUMBERED-1")
+
     def drop_ledger_households():
         kept = [r for h in ("in_order", "out", "renamed") for r in ledger_rows_for(county[h], number=f"L-{h}")]
         import_ledger(kept, replace=True)
@@ -146,6 +145,7 @@ def test_after_any_change_the_findings_are_those_of_a_whole_run(county, import_l
         cover_the_not_covered,
         add_ledger_people,
         remove_a_member,
+        renumber_a_household,
         drop_ledger_households,
     ):
         step()
@@ -161,6 +161,7 @@ def test_after_any_change_the_findings_are_those_of_a_whole_run(county, import_l
     assert (results["fix_the_name"].cleared, results["break_the_name_again"].reopened) == (1, 1)
     assert results["cover_the_not_covered"].cleared == 1
     assert not Finding.objects.get(kind=FindingKind.IDENTITY_MISMATCH).present
+    assert results["renumber_a_household"].new == {}
 
 
 def _unchanged_run_queries() -> int:
