@@ -26,9 +26,14 @@ gone; with nothing changed, nothing more is read. Other databases have no such h
 computes every part there (the fixtures of tests, a small county), as the whole comparison
 always did.
 
-Bump `VERSION` whenever what a finding records, or how it is computed, changes: every part is
-then computed again once.
+`VERSION` is the rules' number (bump it when what a finding records changes) followed by a digest
+of the source of the two modules that compute the findings and their parts, so that a release
+that changes either of them computes every part again once without anybody remembering to bump
+it (a comment changed costs one full run, a few seconds).
 """
+
+import hashlib
+from pathlib import Path
 
 from django.db import connection
 
@@ -38,7 +43,8 @@ from sunwu_relief import clock
 
 from ..models import ReconciliationUnit
 
-VERSION = "1"
+_SOURCES = [Path(__file__), Path(__file__).with_name("reconciliation.py")]
+VERSION = "1." + hashlib.sha256(b"".join(path.read_bytes() for path in _SOURCES)).hexdigest()[:12]
 BATCH = 1000
 
 
