@@ -6,17 +6,17 @@ amounts or stop benefits.
 """
 
 import datetime
-from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from django.db.models import Prefetch, QuerySet
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from households.models import Classification, Member, Relationship
+from sunwu_relief.sheet_writer import NUMBER, TEXT, BodyRows, text_cell
 from sunwu_relief.text import export_safe
 
 from .models import COVERED_STATUSES, Benefit, BenefitChange, BenefitStatus, Programme
@@ -25,6 +25,7 @@ from .states import decision_states
 
 CLASS_LABELS = {Classification.KEY: "重点", Classification.LONG_TERM: "长期", Classification.GENERAL: "一般"}
 HEADERS = ["乡镇", "行政村", "户主姓名", "户主身份证号", "保障人口", "保障类别", "保障金额(元/月)", "起始年月", "备注"]
+ROLL_KINDS = [TEXT, TEXT, TEXT, TEXT, NUMBER, TEXT, NUMBER, TEXT, TEXT]
 
 
 @dataclass(frozen=True)
@@ -180,58 +181,38 @@ def roll_rows(*, programme: str, month: datetime.date, township_ids=None) -> lis
     ]
 
 
-def _text(sheet, value: object, style: Cell | None = None) -> Cell:
-    """A text cell, never a formula: values starting with = + - @ stay text (docs/security.md).
-
-    Stored text is cleaned first (`export_safe`): one control character in a name made openpyxl
-    refuse the whole roll, and a bidi override would reorder the printed line. `style`: a text
-    cell made before, whose format is copied (a look-up of the format per cell costs more than
-    writing it)."""
-    if style is None:
-        cell = WriteOnlyCell(sheet, value="" if value is None else export_safe(str(value)))
-        cell.data_type = "s"
-        cell.number_format = "@"
-        return cell
-    # Text already cleaned, always a string cell: openpyxl's guessing of the type is not needed.
-    cell = WriteOnlyCell(sheet)
-    cell._value = "" if value is None else export_safe(str(value))
-    cell.data_type = "s"
-    cell._style = copy(style._style)
-    return cell
-
-
 def write_roll(rows: list[RollRow], path: Path, *, programme: str, month: datetime.date, township: str = "") -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("台帐")
     title = WriteOnlyCell(sheet, value=export_safe(f"孙吴县{township}{Programme(programme).label}保障金发放台帐"))
     title.font = Font(bold=True, size=14)
     sheet.append([title])
-    sheet.append([_text(sheet, f"发放月份：{month:%Y-%m}")])
+    sheet.append([text_cell(sheet, f"发放月份：{month:%Y-%m}")])
     header = []
     for text in HEADERS:
-        cell = _text(sheet, text)
+        cell = text_cell(sheet, text)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
         header.append(cell)
     sheet.append(header)
-    style = _text(sheet, "")
+    body = BodyRows(sheet, ROLL_KINDS)
     for row in rows:
-        sheet.append(
+        body.append(
             [
-                _text(sheet, row.township, style),
-                _text(sheet, row.village, style),
-                _text(sheet, row.head_name, style),
-                _text(sheet, row.head_id_number, style),
+                row.township,
+                row.village,
+                row.head_name,
+                row.head_id_number,
                 row.covered,
-                _text(sheet, row.classification, style),
+                row.classification,
                 row.amount,
-                _text(sheet, row.start_month, style),
-                _text(sheet, row.note, style),
+                row.start_month,
+                row.note,
             ]
         )
     sheet.append(
         [
-            _text(sheet, "合计"),
+            text_cell(sheet, "合计"),
             None,
             None,
             None,
