@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 from openpyxl import Workbook
@@ -16,12 +17,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from households.models import Classification, Member, Relationship
+from sunwu_relief import clock
 from sunwu_relief.sheet_writer import NUMBER, TEXT, BodyRows, text_cell
 from sunwu_relief.text import export_safe
 
 from .models import COVERED_STATUSES, Benefit, BenefitChange, BenefitStatus, Programme
+from .models.benefits import decision_in_force, shown_month
 from .selectors import state_in_month
-from .states import decision_states
+from .states import DecisionRow, decisions_by_benefit
 
 CLASS_LABELS = {Classification.KEY: "重点", Classification.LONG_TERM: "长期", Classification.GENERAL: "一般"}
 HEADERS = ["乡镇", "行政村", "户主姓名", "户主身份证号", "保障人口", "保障类别", "保障金额(元/月)", "起始年月", "备注"]
@@ -116,17 +119,40 @@ def _roll_row(
     )
 
 
-def roll_export_rows(*, programme: str, month: datetime.date, township_ids=None) -> list[RollRow]:
-    """The month's roll as `roll_rows` gives it, read as plain rows in a fixed number of queries
-    (benefits, their decisions, the heads) for the export: no model instance per household. The
-    rows carry no `benefit`."""
+class RollSource(NamedTuple):
+    """What a plain roll row rests on (`roll_sources`): the payments' items and the statistics
+    read it beside the row's cells."""
+
+    benefit_id: int
+    household_id: int
+    township_id: int
+    classification: str
+    decision_id: int | None
+    # The decision's explanation of the amount (else the current decision's, as
+    # `Benefit.amount_explanation` gives it).
+    explanation: str
+
+
+def roll_sources(*, programme: str, month: datetime.date, township_ids=None) -> list[tuple[RollRow, RollSource]]:
+    """The month's roll as `roll_rows` gives it (the rows carry no `benefit`), each row with what
+    it rests on, read as plain rows in three queries whatever the county's size (benefits, their
+    decisions, the heads): no model instance per household."""
     month = month.replace(day=1)
     benefits = roll_benefits(programme=programme, month=month, township_ids=township_ids).prefetch_related(None)
-    states = decision_states(benefits, month=month)
+    current = clock.current_month()
+    decisions: dict[int, tuple[DecisionRow | None, str]] = {}
+    for benefit_id, _start, rows in decisions_by_benefit(benefits, explanations=True):
+        decision = decision_in_force(rows, month)
+        explanation = decision.explanation if decision else ""
+        if not explanation:
+            shown = decision_in_force(rows, shown_month(rows, current=current))
+            explanation = shown.explanation if shown else ""
+        decisions[benefit_id] = (decision, explanation)
     values = list(
         benefits.values_list(
             "id",
             "household_id",
+            "township_id",
             "household__township__name",
             "household__village__name",
             "covered_count",
@@ -142,12 +168,12 @@ def roll_export_rows(*, programme: str, month: datetime.date, township_ids=None)
         .values_list("household_id", "name", "id_number")
     ):
         heads.setdefault(household_id, (name, id_number))
-    rows = []
-    for pk, household_id, township, village, covered, classification, start_month, migrated in values:
-        status, amount = states.get(pk, ("", Decimal("0")))
+    out = []
+    for pk, household_id, township_id, township, village, covered, classification, start_month, migrated in values:
+        decision, explanation = decisions.get(pk, (None, ""))
         row = _roll_row(
-            status=status,
-            amount=amount,
+            status=decision.new_status if decision else "",
+            amount=decision.new_amount if decision else Decimal("0"),
             township=township,
             village=village,
             head=heads.get(household_id, ("", "")),
@@ -157,8 +183,16 @@ def roll_export_rows(*, programme: str, month: datetime.date, township_ids=None)
             migrated=migrated,
         )
         if row is not None:
-            rows.append(row)
-    return rows
+            source = RollSource(
+                pk, household_id, township_id, classification, decision.pk if decision else None, explanation
+            )
+            out.append((row, source))
+    return out
+
+
+def roll_export_rows(*, programme: str, month: datetime.date, township_ids=None) -> list[RollRow]:
+    """The month's roll as `roll_rows` gives it, read as plain rows (`roll_sources`) for the export."""
+    return [row for row, _source in roll_sources(programme=programme, month=month, township_ids=township_ids)]
 
 
 def iter_roll_rows(*, programme: str, month: datetime.date, township_ids=None, chunk_size: int = 2000):
