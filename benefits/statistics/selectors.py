@@ -77,14 +77,17 @@ def _centralised(month: datetime.date) -> Exists:
     )
 
 
-def _paid_in_month(programme: str, month: datetime.date, township_ids: list[int]):
-    """The decisions in force in `month` of the benefits the month's roll pays (the roll's rule:
-    started by then, a covered status), for the database to aggregate by township."""
-    benefits = Benefit.objects.filter(programme=programme, start_month__lte=month, township_id__in=township_ids)
+def _paid_in_month(month: datetime.date, township_ids: list[int]):
+    """The decisions in force in `month` of the 低保 and 特困 benefits the month's roll pays (the
+    roll's rule: started by then, a covered status), for the database to aggregate by programme
+    and township in one pass."""
+    benefits = Benefit.objects.filter(
+        programme__in=[Programme.DIBAO, Programme.TEKUN], start_month__lte=month, township_id__in=township_ids
+    )
     return (
         decisions_in_force(benefits, month=month)
         .filter(new_status__in=COVERED_STATUSES)
-        .values("benefit__township_id")
+        .values("benefit__programme", "benefit__township_id")
         .order_by()
     )
 
@@ -102,32 +105,30 @@ def monthly_report(*, month: datetime.date, townships: Iterable[Township]) -> Mo
     ids = [t.pk for t in townships]
     rows = {t.pk: StatisticsRow(township=t.name) for t in townships}
 
-    dibao = _paid_in_month(Programme.DIBAO, month, ids).annotate(
+    figures = _paid_in_month(month, ids).annotate(
         households=Count("id"),
         persons=Sum("benefit__covered_count"),
         amount=Sum("new_amount"),
         key=Count("id", filter=Q(benefit__classification=Classification.KEY)),
         long_term=Count("id", filter=Q(benefit__classification=Classification.LONG_TERM)),
+        centralised=Coalesce(
+            Sum("benefit__covered_count", filter=Q(benefit__programme=Programme.TEKUN) & _centralised(month)), 0
+        ),
     )
-    for entry in dibao:
+    for entry in figures:
         row = rows[entry["benefit__township_id"]]
-        row.dibao_households = entry["households"]
-        row.dibao_persons = entry["persons"]
-        row.dibao_amount = entry["amount"]
-        row.dibao_key = entry["key"]
-        row.dibao_long_term = entry["long_term"]
-        row.dibao_general = entry["households"] - entry["key"] - entry["long_term"]
-    tekun = _paid_in_month(Programme.TEKUN, month, ids).annotate(
-        persons=Sum("benefit__covered_count"),
-        centralised=Coalesce(Sum("benefit__covered_count", filter=_centralised(month)), 0),
-        amount=Sum("new_amount"),
-    )
-    for entry in tekun:
-        row = rows[entry["benefit__township_id"]]
-        row.tekun_persons = entry["persons"]
-        row.tekun_amount = entry["amount"]
-        row.tekun_centralised = entry["centralised"]
-        row.tekun_dispersed = entry["persons"] - entry["centralised"]
+        if entry["benefit__programme"] == Programme.DIBAO:
+            row.dibao_households = entry["households"]
+            row.dibao_persons = entry["persons"]
+            row.dibao_amount = entry["amount"]
+            row.dibao_key = entry["key"]
+            row.dibao_long_term = entry["long_term"]
+            row.dibao_general = entry["households"] - entry["key"] - entry["long_term"]
+        else:
+            row.tekun_persons = entry["persons"]
+            row.tekun_amount = entry["amount"]
+            row.tekun_centralised = entry["centralised"]
+            row.tekun_dispersed = entry["persons"] - entry["centralised"]
 
     start, end = _month_bounds(month)
     temporary = (
