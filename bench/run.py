@@ -366,42 +366,34 @@ def job_ledger_fresh(runs: int) -> dict:
     return out
 
 
-def job_export_roll(runs: int) -> dict:
+def openpyxl_write(path: Path, title: str, headers: list, rows: list[list]) -> float:
+    """The floor of a file: openpyxl's write-only mode writing the same values, plain; seconds."""
     from openpyxl import Workbook
 
-    from benefits.roll import HEADERS, roll_rows
+    started = time.perf_counter()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return time.perf_counter() - started
+
+
+def job_export_roll(runs: int) -> dict:
+    from benefits.roll import HEADERS, roll_cells, roll_export_rows
     from benefits.services import roll_export
     from sunwu_relief import clock
     from sunwu_relief.authz import system
 
     actor = system("command:bench")
     month = clock.current_month()
-    values = [
-        [
-            r.township,
-            r.village,
-            r.head_name,
-            r.head_id_number,
-            r.covered,
-            r.classification,
-            r.amount,
-            r.start_month,
-            r.note,
-        ]
-        for r in roll_rows(programme="dibao", month=month)
-    ]
+    values = [roll_cells(r) for r in roll_export_rows(programme="dibao", month=month)]
 
     with tempfile.TemporaryDirectory(prefix="perf-bench-") as folder:
 
         def floor() -> float:
-            started = time.perf_counter()
-            workbook = Workbook(write_only=True)
-            sheet = workbook.create_sheet("台帐")
-            sheet.append(HEADERS)
-            for row in values:
-                sheet.append(row)
-            workbook.save(Path(folder) / "floor.xlsx")
-            return time.perf_counter() - started
+            return openpyxl_write(Path(folder) / "floor.xlsx", "台帐", HEADERS, values)
 
         def job() -> float:
             started = time.perf_counter()
@@ -473,9 +465,7 @@ def job_payment_batch(runs: int) -> dict:
 
 
 def job_bank_file(runs: int) -> dict:
-    from openpyxl import Workbook
-
-    from benefits.payments.bankfile import HEADERS, KIND_LABELS, item_note
+    from benefits.payments.bankfile import HEADERS, ITEM_FIELDS, bank_row
     from benefits.payments.services import payment_batch_approve, payment_batch_export, payment_batch_prepare
     from sunwu_relief import clock
 
@@ -485,51 +475,11 @@ def job_bank_file(runs: int) -> dict:
         batch, _ = payment_batch_prepare(actor=actor, programme="dibao", month=month)
         batch = payment_batch_approve(actor=checker, batch=batch)
         payment_batch_export(actor=actor, batch=batch, target=Path(folder) / "first.xlsx")  # → exported
-        values = [
-            [
-                seq,
-                batch.number,
-                township,
-                village,
-                name,
-                id_number,
-                bank,
-                account,
-                amount,
-                "低保金",
-                f"{month:%Y-%m}",
-                KIND_LABELS[kind],
-                item_note(kind, note=note, months=months, reason=reason),
-            ]
-            for seq, township, village, name, id_number, bank, account, amount, kind, note, months, reason in (
-                batch.items.exclude(account_number="")
-                .order_by("seq")
-                .values_list(
-                    "seq",
-                    "township_name",
-                    "village_name",
-                    "payee_name",
-                    "payee_id_number",
-                    "bank_name",
-                    "account_number",
-                    "amount",
-                    "kind",
-                    "note",
-                    "months",
-                    "reason",
-                )
-            )
-        ]
+        items = batch.items.exclude(account_number="").order_by("seq").values_list(*ITEM_FIELDS)
+        values = [bank_row(batch, item) for item in items]
 
         def floor() -> float:
-            started = time.perf_counter()
-            workbook = Workbook(write_only=True)
-            sheet = workbook.create_sheet("代发明细")
-            sheet.append(HEADERS)
-            for row in values:
-                sheet.append(row)
-            workbook.save(Path(folder) / "floor.xlsx")
-            return time.perf_counter() - started
+            return openpyxl_write(Path(folder) / "floor.xlsx", "代发明细", HEADERS, values)
 
         def job() -> float:
             started = time.perf_counter()
@@ -550,7 +500,6 @@ def job_statistics(runs: int) -> dict:
 
     from django.core.management import call_command
     from django.db import connection
-    from openpyxl import Workbook
 
     from benefits.statistics.selectors import FIGURES, monthly_report
     from benefits.statistics.xlsx import HEADERS, TOTAL_LABEL
@@ -585,14 +534,7 @@ def job_statistics(runs: int) -> dict:
             with connection.cursor() as cursor:
                 cursor.execute(aggregate, [month, month])
                 cursor.fetchall()
-            sql = time.perf_counter()
-            workbook = Workbook(write_only=True)
-            sheet = workbook.create_sheet("统计月报")
-            sheet.append(HEADERS)
-            for row in cells:
-                sheet.append(row)
-            workbook.save(Path(folder) / "floor.xlsx")
-            parts["floor_file"].append(time.perf_counter() - sql)
+            parts["floor_file"].append(openpyxl_write(Path(folder) / "floor.xlsx", "统计月报", HEADERS, cells))
             return time.perf_counter() - started
 
         parts = {"floor_file": []}

@@ -46,6 +46,21 @@ class RollRow:
     benefit: Benefit | None = field(default=None, compare=False, repr=False)
 
 
+def roll_cells(row: RollRow) -> list:
+    """The cells of a roll row, in the roll's column order (a regular payment item has the same)."""
+    return [
+        row.township,
+        row.village,
+        row.head_name,
+        row.head_id_number,
+        row.covered,
+        row.classification,
+        row.amount,
+        row.start_month,
+        row.note,
+    ]
+
+
 def roll_benefits(
     *, programme: str, month: datetime.date, township_ids: QuerySet | list | None = None
 ) -> QuerySet[Benefit]:
@@ -231,19 +246,7 @@ def write_roll(rows: list[RollRow], path: Path, *, programme: str, month: dateti
     sheet.append(header)
     body = BodyRows(sheet, ROLL_KINDS)
     for row in rows:
-        body.append(
-            [
-                row.township,
-                row.village,
-                row.head_name,
-                row.head_id_number,
-                row.covered,
-                row.classification,
-                row.amount,
-                row.start_month,
-                row.note,
-            ]
-        )
+        body.append(roll_cells(row))
     sheet.append(
         [
             text_cell(sheet, "合计"),

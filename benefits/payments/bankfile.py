@@ -16,7 +16,6 @@ from sunwu_relief.sheet_writer import NUMBER, TEXT, BodyRows, text_cell
 from sunwu_relief.xlsx import Column
 
 from ..models import ItemKind, PaymentBatch
-from ..roll import RollRow
 
 HEADERS = [
     "序号",
@@ -53,19 +52,18 @@ RESULT_COLUMNS = [
 RESULT_HEADER = "批次号"
 
 
-def roll_cells(row: RollRow) -> list:
-    """The cells of a roll row, in the roll's column order (a regular item has the same)."""
-    return [
-        row.township,
-        row.village,
-        row.head_name,
-        row.head_id_number,
-        row.covered,
-        row.classification,
-        row.amount,
-        row.start_month,
-        row.note,
-    ]
+# A regular item's fields that are its roll row's cells (`roll_cells`), in the roll's order.
+CELL_FIELDS = [
+    "township_name",
+    "village_name",
+    "head_name",
+    "head_id_number",
+    "covered",
+    "classification",
+    "amount",
+    "start_month",
+    "note",
+]
 
 
 def item_note(kind: str, *, note: str, months: dict, reason: str) -> str:
@@ -93,6 +91,26 @@ ITEM_FIELDS = (
 KINDS = [NUMBER, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, NUMBER, TEXT, TEXT, TEXT, TEXT]
 
 
+def bank_row(batch: PaymentBatch, item: tuple) -> list:
+    """The file's row of an item (a tuple of ITEM_FIELDS' values)."""
+    seq, township, village, name, id_number, bank, account, amount, kind, note, months, reason = item
+    return [
+        seq,
+        batch.number,
+        township,
+        village,
+        name,
+        id_number,
+        bank,
+        account,
+        amount,
+        FUND_LABELS.get(batch.programme, ""),
+        f"{batch.month:%Y-%m}",
+        KIND_LABELS[kind],
+        item_note(kind, note=note, months=months, reason=reason),
+    ]
+
+
 def write_bank_file(batch: PaymentBatch, items: Iterable[tuple], target: Path | str | IO[bytes]) -> tuple[int, Decimal]:
     """Write the items (tuples of ITEM_FIELDS' values, streamed) as the bank's payment file;
     (count, total)."""
@@ -105,28 +123,11 @@ def write_bank_file(batch: PaymentBatch, items: Iterable[tuple], target: Path | 
         header.append(cell)
     sheet.append(header)
     body = BodyRows(sheet, KINDS)
-    number, fund, month = batch.number, FUND_LABELS.get(batch.programme, ""), f"{batch.month:%Y-%m}"
     count, total = 0, Decimal("0")
-    for seq, township, village, name, id_number, bank, account, amount, kind, note, months, reason in items:
-        body.append(
-            [
-                seq,
-                number,
-                township,
-                village,
-                name,
-                id_number,
-                bank,
-                account,
-                amount,
-                fund,
-                month,
-                KIND_LABELS[kind],
-                item_note(kind, note=note, months=months, reason=reason),
-            ]
-        )
+    for item in items:
+        body.append(bank_row(batch, item))
         count += 1
-        total += amount
+        total += item[7]
     last = [None] * len(HEADERS)
     last[0] = text_cell(sheet, TOTAL_LABEL)
     last[1] = text_cell(sheet, batch.number)

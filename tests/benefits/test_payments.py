@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 from benefits import services
 from benefits.models import ApplicationStatus, BatchStatus, ItemKind, ItemResult, PaymentItem, Standard
 from benefits.payments import services as payments
-from benefits.payments.bankfile import HEADERS, roll_cells
+from benefits.payments.bankfile import HEADERS
 from benefits.payments.rules import month_key
 from benefits.payments.selectors import batch_check, item_cells, owed_in_month
-from benefits.roll import roll_rows
+from benefits.roll import roll_cells, roll_rows
 from benefits.rules import add_months
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
 from tests.benefits.payment_builders import amount, bank_file_rows, export, give_payee, result_file

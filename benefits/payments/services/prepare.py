@@ -1,8 +1,10 @@
 """Preparing a month's batch: from the roll of the month (regular items, cell by cell the roll's
 rows) and from what the frozen batches of earlier months paid (arrears and recoveries).
 
-Streamed: the benefits are read a chunk at a time with their decisions, heads and payees, and
-each chunk's items are written before the next is read, so memory does not grow with the county.
+The regular items are the roll's rows read as plain rows (`roll_sources`) with their payees, in
+a fixed number of queries, and written in one statement (COPY on PostgreSQL). The arrears pass is
+streamed: its benefits are read a chunk at a time with their decisions, heads and payees, and each
+chunk's items are written before the next is read.
 One preparation of a programme's month at a time (`LockKey.PAYMENT_BATCH`); a long one runs as a
 job (`payment_batch_prepare_start`) whose progress the admin shows."""
 
@@ -23,8 +25,9 @@ from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, role_of
 
 from ...models import BatchStatus, Benefit, ItemKind, Payee, PaymentBatch, PaymentItem, Programme
-from ...roll import CLASS_LABELS, roll_benefits, roll_sources
+from ...roll import CLASS_LABELS, roll_benefits, roll_cells, roll_sources
 from .. import events, rules
+from ..bankfile import CELL_FIELDS
 from ..selectors import (
     PREPARE_JOB,
     decision_in_force,
@@ -108,15 +111,7 @@ REGULAR_FIELDS = (
     "benefit",
     "household",
     "township_id",
-    "township_name",
-    "village_name",
-    "head_name",
-    "head_id_number",
-    "covered",
-    "classification",
-    "start_month",
-    "note",
-    "amount",
+    *CELL_FIELDS,
     "months",
     "decision",
     "explanation",
@@ -128,6 +123,9 @@ REGULAR_FIELDS = (
     "result",
     "failure_reason",
 )
+
+
+AMOUNT = REGULAR_FIELDS.index("amount")
 
 
 def _regular_rows(batch: PaymentBatch) -> list[tuple]:
@@ -152,15 +150,7 @@ def _regular_rows(batch: PaymentBatch) -> list[tuple]:
                 source.benefit_id,
                 source.household_id,
                 source.township_id,
-                row.township,
-                row.village,
-                row.head_name,
-                row.head_id_number,
-                row.covered,
-                row.classification,
-                row.start_month,
-                row.note,
-                row.amount,
+                *roll_cells(row),
                 {month: str(row.amount)},
                 source.decision_id,
                 source.explanation,
@@ -234,7 +224,7 @@ class _Writer:
         COPY on PostgreSQL."""
         insert_rows(PaymentItem, REGULAR_FIELDS, rows)
         self.count += len(rows)
-        self.total += sum((row[14] for row in rows), Decimal("0"))
+        self.total += sum((row[AMOUNT] for row in rows), Decimal("0"))
 
 
 def _difference_passes(batch: PaymentBatch):
