@@ -18,10 +18,11 @@ from django.db.models.functions import Coalesce
 from households.models import Classification, Township
 from households.selectors import townships_for
 from sunwu_relief import clock
+from sunwu_relief.pg import without_jit
 
 from ..carehomes.models import Placement, SupportMode
 from ..medical.models import MedicalClaim
-from ..models import COVERED_STATUSES, Benefit, Programme
+from ..models import COVERED_STATUSES, Benefit, BenefitChange, Programme
 from ..states import decisions_in_force
 from ..temporary.models import TemporaryCase, TemporaryStatus
 
@@ -115,6 +116,8 @@ def monthly_report(*, month: datetime.date, townships: Iterable[Township]) -> Mo
             Sum("benefit__covered_count", filter=Q(benefit__programme=Programme.TEKUN) & _centralised(month)), 0
         ),
     )
+    with without_jit(BenefitChange):
+        figures = list(figures)
     for entry in figures:
         row = rows[entry["benefit__township_id"]]
         if entry["benefit__programme"] == Programme.DIBAO:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from benefits import services
@@ -179,9 +180,12 @@ def test_the_page_does_not_grow_its_queries_with_the_data(
 ):
     client.force_login(bureau_reviewer)
     # Per month: the 低保 and 特困 figures (one aggregate over the decisions in force) and the
-    # temporary and medical aggregates; thirteen months (the one shown and the trend) plus the
-    # session, the user, the townships and the county settings. Independent of the households.
-    with django_assert_max_num_queries(13 * 3 + 10):
+    # temporary and medical aggregates — on PostgreSQL the aggregate in a transaction of its own
+    # with JIT off (here a savepoint, the setting, the release); thirteen months (the one shown and
+    # the trend) plus the session, the user, the townships and the county settings. Independent
+    # of the number of households.
+    per_month = 3 + (3 if connection.vendor == "postgresql" else 0)
+    with django_assert_max_num_queries(13 * per_month + 10):
         assert client.get(reverse("statistics:monthly"), {"month": "2026-03"}).status_code == 200
 
 
