@@ -148,18 +148,21 @@ class RollSource(NamedTuple):
     explanation: str
 
 
-def roll_sources(*, programme: str, month: datetime.date, township_ids=None) -> list[tuple[RollRow, RollSource]]:
+def roll_sources(
+    *, programme: str, month: datetime.date, township_ids=None, explanations: bool = True
+) -> list[tuple[RollRow, RollSource]]:
     """The month's roll as `roll_rows` gives it (the rows carry no `benefit`), each row with what
     it rests on, read as plain rows in three queries whatever the county's size (benefits, their
-    decisions, the heads): no model instance per household."""
+    decisions, the heads): no model instance per household. Without `explanations` (the roll's
+    sheet shows none) the sources carry an empty one."""
     month = month.replace(day=1)
     benefits = roll_benefits(programme=programme, month=month, township_ids=township_ids).prefetch_related(None)
     current = clock.current_month()
     decisions: dict[int, tuple[DecisionRow | None, str]] = {}
-    for benefit_id, _start, rows in decisions_by_benefit(benefits, explanations=True):
+    for benefit_id, _start, rows in decisions_by_benefit(benefits, explanations=explanations):
         decision = decision_in_force(rows, month)
         explanation = decision.explanation if decision else ""
-        if not explanation:
+        if not explanation and explanations:
             shown = decision_in_force(rows, shown_month(rows, current=current))
             explanation = shown.explanation if shown else ""
         decisions[benefit_id] = (decision, explanation)
@@ -207,7 +210,8 @@ def roll_sources(*, programme: str, month: datetime.date, township_ids=None) -> 
 
 def roll_export_rows(*, programme: str, month: datetime.date, township_ids=None) -> list[RollRow]:
     """The month's roll as `roll_rows` gives it, read as plain rows (`roll_sources`) for the export."""
-    return [row for row, _source in roll_sources(programme=programme, month=month, township_ids=township_ids)]
+    sources = roll_sources(programme=programme, month=month, township_ids=township_ids, explanations=False)
+    return [row for row, _source in sources]
 
 
 def iter_roll_rows(*, programme: str, month: datetime.date, township_ids=None, chunk_size: int = 2000):
