@@ -190,7 +190,7 @@ def _open_due(actor, benefits: list[tuple], due, count) -> None:
             "benefit_id", flat=True
         )
     )
-    decisions = decisions_by_benefit(due)
+    decisions = {pk: rows for pk, _start, rows in decisions_by_benefit(due)}
     today, now = clock.today(), timezone.now()
     this_month, upcoming_month = clock.current_month(), rules.next_month(today)
     opened_by = getattr(user_or_none(actor), "pk", None)
