@@ -2,7 +2,7 @@
 its floor measured in the same run, written to bench/results.md.
 
     .venv/bin/python bench/run.py [--scale county|province|small] [--database URL] [--reuse] [--runs 3]
-        [--jobs …,workers [--workers 1,2,4] [--broker redis://127.0.0.1:6379/10]]
+        [--jobs reconcile,…,http,workers] [--workers 1,2,4] [--broker redis://127.0.0.1:6379/10]
 
 The database (default postgres://postgres@127.0.0.1:5432/sunwu_bench) is dropped, created,
 migrated (or copied from `--template`, a migrated empty database) and filled by bench/scale.py;
@@ -11,8 +11,9 @@ peak RSS is its own): ≥ 3 runs alternated with its floor, the median of each, 
 job's queries and the process's peak RSS (`resource.getrusage`). The API is served by gunicorn
 (`-w 2`, bench/http_settings.py) and driven by a small threaded client, against bare Django views
 of the same page (bench/http_urls.py). `--scale province` (≈1,000,000 persons) is not run in CI.
-`--jobs workers` (not in the default list: it needs Redis) times the jobs split by township with
-1, 2 and 4 real Celery worker processes (bench/bench_workers.py) and adds the worker-scaling table.
+`workers` (in the default list; it needs Redis at `--broker`) times the jobs split by township
+with 1, 2 and 4 real Celery worker processes (bench/bench_workers.py) and adds the worker-scaling
+table. `--jobs` names a subset.
 Not part of the test suite.
 """
 
@@ -1067,10 +1068,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0, help="each HTTP measurement's duration")
     parser.add_argument("--threads", type=int, default=4, help="the HTTP client's threads")
-    parser.add_argument("--jobs", default=",".join([*JOBS, "http"]))
+    parser.add_argument(
+        "--jobs",
+        default=",".join([*JOBS, "http", "workers"]),
+        help="comma-separated: the jobs, `http` (the API through gunicorn), `workers` (the split jobs with 1, 2, 4"
+        " Celery workers over Redis); default all",
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
     parser.add_argument(
-        "--workers", default="1,2,4", help="with --jobs …,workers: the numbers of Celery worker processes to compare"
+        "--workers", default="1,2,4", help="with `workers` among the jobs: the numbers of Celery worker processes"
     )
     parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/10"))
     parser.add_argument("--job", help=argparse.SUPPRESS)  # internal: one job in this process
