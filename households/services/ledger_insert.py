@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from sunwu_relief.bulk_insert import copy_lines, copy_text
+from sunwu_relief.rows import copy_lines, copy_text
 
 from ..models import LedgerRecord
 

@@ -17,12 +17,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sunwu_relief.audit import record_event
-from sunwu_relief.bulk_insert import insert_rows
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, Problem, WorkflowError
 from sunwu_relief.jobs import job_create, job_enqueue
 from sunwu_relief.locks import LockKey, advisory_lock
 from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, role_of
+from sunwu_relief.rows import copy_rows
 
 from ...models import BatchStatus, Benefit, ItemKind, Payee, PaymentBatch, PaymentItem, Programme
 from ...roll import CLASS_LABELS, roll_benefits, roll_cells, roll_sources
@@ -222,7 +222,7 @@ class _Writer:
     def write_regular(self, rows: list[tuple]) -> None:
         """The month's regular items (`_regular_rows`, numbered from 1: they come first), in one
         COPY on PostgreSQL."""
-        insert_rows(PaymentItem, REGULAR_FIELDS, rows)
+        copy_rows(PaymentItem, REGULAR_FIELDS, rows)
         self.count += len(rows)
         self.total += sum((row[AMOUNT] for row in rows), Decimal("0"))
 
