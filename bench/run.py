@@ -11,6 +11,8 @@ peak RSS is its own): ≥ 3 runs alternated with its floor, the median of each, 
 job's queries and the process's peak RSS (`resource.getrusage`). The API is served by gunicorn
 (`-w 2`, bench/http_settings.py) and driven by a small threaded client, against bare Django views
 of the same page (bench/http_urls.py). `--scale province` (≈1,000,000 persons) is not run in CI.
+The `pages` job (bench/bench_pages.py) asks every HTML page of the URLconf as every role that
+may open it (the access matrix's rows and objects), in-process, and lists the slowest.
 `workers` (in the default list; it needs Redis at `--broker`) times the jobs split by township
 with 1, 2 and 4 real Celery worker processes (bench/bench_workers.py) and adds the worker-scaling
 table. `--jobs` names a subset.
@@ -746,6 +748,13 @@ def status_numbers(Member, LedgerRecord) -> list[str]:
     return [*members, *ledger, *unknown][:1000]
 
 
+def job_pages(runs: int) -> dict:
+    """Every HTML page for every role (bench/bench_pages.py)."""
+    from bench.bench_pages import job_pages as pages
+
+    return pages(runs, count_queries=count_queries, rss_mb=rss_mb)
+
+
 JOBS = {
     "reconcile": job_reconcile,
     "spot_check": job_spot_check,
@@ -758,6 +767,7 @@ JOBS = {
     "bank_file": job_bank_file,
     "statistics": job_statistics,
     "api_sql": job_api_sql,
+    "pages": job_pages,
 }
 
 
@@ -1001,7 +1011,7 @@ def write_results(
     }
     notes = []
     for name, out in jobs.items():
-        if name == "api_sql":
+        if name in ("api_sql", "pages"):
             continue
         job, floor = median(out["job"]), median(out["floor"])
         lines.append(
@@ -1051,6 +1061,10 @@ def write_results(
             f" {sql.get('rss_mb', 0):,.0f} MB.",
             "",
         ]
+    if "pages" in jobs:
+        from bench.bench_pages import table as pages_table
+
+        lines += pages_table(jobs["pages"])
     if scaling:
         from bench.bench_workers import table
 

@@ -164,6 +164,7 @@ def generate(scale: Scale, *, seed: int, log=print) -> dict[str, int]:
     )
     from households.models import Household, LedgerRecord, Member, Township
     from households.names import name_initials
+    from households.services import member_ledger_flags_refresh
 
     initials = functools.lru_cache(maxsize=None)(name_initials)
     from sunwu_relief.roles import Role
@@ -293,6 +294,7 @@ def generate(scale: Scale, *, seed: int, log=print) -> dict[str, int]:
                 )
         writer.write(LedgerRecord, batch_ledger)
         del batch_ledger
+        member_ledger_flags_refresh()  # the members' ledger flag, as the ledger import keeps it
         log(f"  ledger: {time.perf_counter() - started:.1f} s")
 
         # Benefits with their decisions ---------------------------------------------------------------
