@@ -67,6 +67,9 @@ class Finding(models.Model):
         verbose_name=_("township"),
     )
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # The part of the comparison that found it (`ReconciliationUnit.key`): a run recomputes only
+    # the parts whose inputs changed, and the findings of those.
+    unit = models.CharField(max_length=80, blank=True, default="", db_index=True, editable=False)
     status = models.CharField(
         _("status"), max_length=16, choices=FindingStatus.choices, default=FindingStatus.OPEN, editable=False
     )
@@ -121,6 +124,19 @@ class Finding(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number) if self.id_number else ""
+
+
+class ReconciliationUnit(models.Model):
+    """A part of the reconciliation as the last run saw it: a ledger household ("L:<number>") or
+    one of our households ("H:<id>"), with a hash of every input its findings are computed from
+    (audits/services/reconciliation.py). A run computes the findings of the parts whose hash
+    changed and leaves the others' findings as they are. Written and read by reconciliation only."""
+
+    key = models.CharField(max_length=80, unique=True)
+    fingerprint = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class FindingEvent(models.Model):

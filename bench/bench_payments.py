@@ -194,45 +194,18 @@ def openpyxl_alone(batch) -> float:
     """The same rows through openpyxl's write-only mode, values only (the floor for our export)."""
     from openpyxl import Workbook
 
-    from benefits.payments.bankfile import HEADERS
+    from benefits.payments.bankfile import HEADERS, ITEM_FIELDS, bank_row
 
-    rows = list(
-        batch.items.order_by("seq").values_list(
-            "seq",
-            "township_name",
-            "village_name",
-            "payee_name",
-            "payee_id_number",
-            "bank_name",
-            "account_number",
-            "amount",
-            "kind",
-            "note",
-        )
-    )
+    rows = [
+        bank_row(batch, item)
+        for item in batch.items.exclude(account_number="").order_by("seq").values_list(*ITEM_FIELDS)
+    ]
     started = time.perf_counter()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("代发明细")
     sheet.append(HEADERS)
-    month = f"{batch.month:%Y-%m}"
-    for seq, township, village, name, id_number, bank, account, amount, _kind, note in rows:
-        sheet.append(
-            [
-                seq,
-                batch.number,
-                township,
-                village,
-                name,
-                id_number,
-                bank,
-                account,
-                amount,
-                "低保金",
-                month,
-                "正常",
-                note,
-            ]
-        )
+    for row in rows:
+        sheet.append(row)
     workbook.save(io.BytesIO())
     return time.perf_counter() - started
 

@@ -2,7 +2,7 @@
 its floor measured in the same run, written to bench/results.md.
 
     .venv/bin/python bench/run.py [--scale county|province|small] [--database URL] [--reuse] [--runs 3]
-        [--jobs …,workers [--workers 1,2,4] [--broker redis://127.0.0.1:6379/10]]
+        [--jobs reconcile,…,http,workers] [--workers 1,2,4] [--broker redis://127.0.0.1:6379/10]
 
 The database (default postgres://postgres@127.0.0.1:5432/sunwu_bench) is dropped, created,
 migrated (or copied from `--template`, a migrated empty database) and filled by bench/scale.py;
@@ -11,8 +11,11 @@ peak RSS is its own): ≥ 3 runs alternated with its floor, the median of each, 
 job's queries and the process's peak RSS (`resource.getrusage`). The API is served by gunicorn
 (`-w 2`, bench/http_settings.py) and driven by a small threaded client, against bare Django views
 of the same page (bench/http_urls.py). `--scale province` (≈1,000,000 persons) is not run in CI.
-`--jobs workers` (not in the default list: it needs Redis) times the jobs split by township with
-1, 2 and 4 real Celery worker processes (bench/bench_workers.py) and adds the worker-scaling table.
+The `pages` job (bench/bench_pages.py) asks every HTML page of the URLconf as every role that
+may open it (the access matrix's rows and objects), in-process, and lists the slowest.
+`workers` (in the default list; it needs Redis at `--broker`) times the jobs split by township
+with 1, 2 and 4 real Celery worker processes (bench/bench_workers.py) and adds the worker-scaling
+table. `--jobs` names a subset.
 Not part of the test suite.
 """
 
@@ -135,7 +138,12 @@ def job_reconcile(runs: int) -> dict:
     from sunwu_relief.authz import system
 
     actor = system("command:bench")
-    reconciliation_run(actor=actor)  # the findings exist; every run after this changes nothing
+    # The findings and the parts' fingerprints exist (the first run on a fresh database computes
+    # everything: in a process of its own, so that its memory is not this one's); every run after
+    # this changes nothing. The job's own peak is read before the floor (a fetched join) runs.
+    subprocess.run([PYTHON, "manage.py", "reconcile"], cwd=ROOT, check=True, capture_output=True)
+    reconciliation_run(actor=actor)
+    own_rss = rss_mb()
 
     def floor() -> float:
         started = time.perf_counter()
@@ -171,7 +179,8 @@ def job_reconcile(runs: int) -> dict:
     out["note"] = (
         f"floor: one SQL full outer join of the ledger and the registry, fetched; "
         f"a run changed nothing: {written.get('new')} new, {written.get('cleared')} cleared, "
-        f"{written.get('reopened')} reopened, {written.get('events')} events"
+        f"{written.get('reopened')} reopened, {written.get('events')} events; "
+        f"the job's own peak RSS {own_rss:.0f} MB (before the floor's fetch raised the process's)"
     )
     return out
 
@@ -236,6 +245,112 @@ def job_spot_check(runs: int) -> dict:
 
     out = alternate(job, floor, runs)
     out["note"] = f"{candidates:,} applications in county review, rolled back after each run"
+    return out
+
+
+def job_reverification(runs: int) -> dict:
+    import json as json_module
+
+    from django.db import connection
+    from psycopg2.extras import execute_values
+
+    from bench.bench_workers import DEFAULT_DUE, due_day
+    from benefits.models import Benefit, BenefitStatus
+    from benefits.reviews.services import REVIEWED_PROGRAMMES, reviews_open_due
+    from sunwu_relief import clock
+    from sunwu_relief.authz import system
+
+    actor = system("command:bench")
+    on = due_day(DEFAULT_DUE)
+    today = clock.today()
+    opened = {}
+
+    def floor() -> float:
+        """One query of the due benefits without an unfinished review, and one multi-row INSERT
+        each of the same review rows and of their audit events (psycopg2's execute_values, no
+        Django), rolled back."""
+        with rolled_back():
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT b.id, b.household_id, b.township_id, b.next_review_due FROM benefits_benefit b"
+                    " WHERE b.programme = ANY(%s) AND b.status = %s AND b.next_review_due <= %s AND NOT EXISTS"
+                    " (SELECT 1 FROM benefits_review r WHERE r.benefit_id = b.id AND r.status = ANY(%s))"
+                    " ORDER BY b.township_id, b.next_review_due, b.id",
+                    [list(REVIEWED_PROGRAMMES), BenefitStatus.ACTIVE, on, ["open", "township_review", "county_review"]],
+                )
+                due = cursor.fetchall()
+                now = datetime.datetime.now(datetime.UTC)
+                reasons = json_module.dumps([{"code": "scheduled", "note": "", "on": today.isoformat()}])
+                rows = [
+                    (
+                        pk,
+                        household,
+                        township,
+                        "scheduled",
+                        reasons,
+                        False,
+                        due_on,
+                        due_on + datetime.timedelta(days=30),
+                        "open",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        now,
+                    )
+                    for pk, household, township, due_on in due
+                ]
+                ids = execute_values(
+                    cursor.cursor,
+                    "INSERT INTO benefits_review (benefit_id, household_id, township_id, reason, reasons, priority,"
+                    " due_on, complete_by, status, outcome, explanation, outcome_reason_code, note, checker_name,"
+                    " household_signatory, opened) VALUES %s RETURNING id",
+                    rows,
+                    page_size=len(rows),
+                    fetch=True,
+                )
+                events = [
+                    (
+                        now,
+                        "review.open",
+                        "benefits.review",
+                        str(review_id),
+                        township,
+                        json_module.dumps(
+                            {"reason": "scheduled", "benefit": pk, "due_on": due_on.isoformat(), "system": actor.reason}
+                        ),
+                    )
+                    for (review_id,), (pk, _household, township, due_on) in zip(ids, due, strict=True)
+                ]
+                execute_values(
+                    cursor.cursor,
+                    "INSERT INTO sunwu_relief_auditevent (created, action, object_type, object_id, township_id,"
+                    " success, detail) VALUES %s",
+                    [(*event[:5], True, event[5]) for event in events],
+                    page_size=len(events),
+                )
+            return time.perf_counter() - started
+
+    def job() -> float:
+        with rolled_back():
+            started = time.perf_counter()
+            counts = reviews_open_due(actor=actor, on=on)
+            elapsed = time.perf_counter() - started
+            opened["opened"] = sum(row["opened"] for row in counts.values())
+            return elapsed
+
+    due = Benefit.objects.filter(
+        programme__in=REVIEWED_PROGRAMMES, status=BenefitStatus.ACTIVE, next_review_due__lte=on
+    )
+    out = alternate(job, floor, runs)
+    out["note"] = (
+        f"the daily run on {on}: {opened.get('opened', 0):,} reviews opened ({due.count():,} benefits due) with their"
+        " audit events, rolled back after each run; floor: one query of the due benefits without an open review,"
+        " one multi-row INSERT of the same review rows and one of their events (psycopg2 execute_values)"
+    )
     return out
 
 
@@ -382,42 +497,34 @@ def job_ledger_fresh(runs: int) -> dict:
     return out
 
 
-def job_export_roll(runs: int) -> dict:
+def openpyxl_write(path: Path, title: str, headers: list, rows: list[list]) -> float:
+    """The floor of a file: openpyxl's write-only mode writing the same values, plain; seconds."""
     from openpyxl import Workbook
 
-    from benefits.roll import HEADERS, roll_rows
+    started = time.perf_counter()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return time.perf_counter() - started
+
+
+def job_export_roll(runs: int) -> dict:
+    from benefits.roll import HEADERS, roll_cells, roll_export_rows
     from benefits.services import roll_export
     from sunwu_relief import clock
     from sunwu_relief.authz import system
 
     actor = system("command:bench")
     month = clock.current_month()
-    values = [
-        [
-            r.township,
-            r.village,
-            r.head_name,
-            r.head_id_number,
-            r.covered,
-            r.classification,
-            r.amount,
-            r.start_month,
-            r.note,
-        ]
-        for r in roll_rows(programme="dibao", month=month)
-    ]
+    values = [roll_cells(r) for r in roll_export_rows(programme="dibao", month=month)]
 
     with tempfile.TemporaryDirectory(prefix="perf-bench-") as folder:
 
         def floor() -> float:
-            started = time.perf_counter()
-            workbook = Workbook(write_only=True)
-            sheet = workbook.create_sheet("台帐")
-            sheet.append(HEADERS)
-            for row in values:
-                sheet.append(row)
-            workbook.save(Path(folder) / "floor.xlsx")
-            return time.perf_counter() - started
+            return openpyxl_write(Path(folder) / "floor.xlsx", "台帐", HEADERS, values)
 
         def job() -> float:
             started = time.perf_counter()
@@ -426,6 +533,165 @@ def job_export_roll(runs: int) -> dict:
 
         out = alternate(job, floor, runs)
     out["note"] = f"{len(values):,} rows (低保, {month:%Y-%m}); floor: openpyxl write-only of the same values"
+    return out
+
+
+def _checker():
+    """A second county user: the batch's approver (maker–checker)."""
+    from django.contrib.auth import get_user_model
+
+    from sunwu_relief.roles import Role
+    from tests.conftest import make_user
+
+    return get_user_model().objects.filter(username="bench-checker").first() or make_user(
+        "bench-checker", Role.BUREAU_REVIEWER
+    )
+
+
+def _item_rows(batch) -> list[dict]:
+    """A prepared batch's items as the values of their fields (the floor inserts them again)."""
+    from benefits.models import PaymentItem
+
+    names = [f.attname for f in PaymentItem._meta.concrete_fields if f.attname not in ("id", "batch_id")]
+    return list(batch.items.order_by("seq").values(*names))
+
+
+def job_payment_batch(runs: int) -> dict:
+    from benefits.models import PaymentBatch, PaymentItem
+    from benefits.payments.services import payment_batch_prepare
+    from sunwu_relief import clock
+
+    actor = bureau_user()
+    month = clock.current_month()
+    with rolled_back():
+        batch, _ = payment_batch_prepare(actor=actor, programme="dibao", month=month)
+        rows = _item_rows(batch)
+        accounts = sum(1 for r in rows if r["account_number"])
+
+    def floor() -> float:
+        """The same items written by one bulk insert (their values known), and the batch row."""
+        items = [PaymentItem(**row) for row in rows]
+        with rolled_back():
+            started = time.perf_counter()
+            batch = PaymentBatch.objects.create(programme="dibao", month=month, number="FLOOR", prepared_by=actor)
+            for item in items:
+                item.batch_id = batch.pk
+            PaymentItem.objects.bulk_create(items, batch_size=len(items))
+            return time.perf_counter() - started
+
+    def job() -> float:
+        with rolled_back():
+            started = time.perf_counter()
+            payment_batch_prepare(actor=actor, programme="dibao", month=month)
+            return time.perf_counter() - started
+
+    out = alternate(job, floor, runs)
+    out["note"] = (
+        f"the {month:%Y-%m} 低保 batch prepared from the decisions in force: {len(rows):,} items"
+        f" ({accounts:,} with a payee account), rolled back after each run; no file written;"
+        " floor: the same items written by one bulk insert (Django bulk_create, one statement, the values"
+        " known beforehand) and the batch row"
+    )
+    return out
+
+
+def job_bank_file(runs: int) -> dict:
+    from benefits.payments.bankfile import HEADERS, ITEM_FIELDS, bank_row
+    from benefits.payments.services import payment_batch_approve, payment_batch_export, payment_batch_prepare
+    from sunwu_relief import clock
+
+    actor, checker = bureau_user(), _checker()
+    month = clock.current_month()
+    with rolled_back(), tempfile.TemporaryDirectory(prefix="perf-bench-") as folder:
+        batch, _ = payment_batch_prepare(actor=actor, programme="dibao", month=month)
+        batch = payment_batch_approve(actor=checker, batch=batch)
+        payment_batch_export(actor=actor, batch=batch, target=Path(folder) / "first.xlsx")  # → exported
+        items = batch.items.exclude(account_number="").order_by("seq").values_list(*ITEM_FIELDS)
+        values = [bank_row(batch, item) for item in items]
+
+        def floor() -> float:
+            return openpyxl_write(Path(folder) / "floor.xlsx", "代发明细", HEADERS, values)
+
+        def job() -> float:
+            started = time.perf_counter()
+            payment_batch_export(actor=actor, batch=batch, target=Path(folder) / "bank.xlsx")
+            return time.perf_counter() - started
+
+        out = alternate(job, floor, runs)
+    out["note"] = (
+        f"the bank file of the prepared and approved {month:%Y-%m} 低保 batch, {len(values):,} rows (the items with"
+        " an account), exported again (the first export, which marks the items without an account failed, before"
+        " the runs; all rolled back); floor: openpyxl write-only of the same values"
+    )
+    return out
+
+
+def job_statistics(runs: int) -> dict:
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from benefits.statistics.selectors import FIGURES, monthly_report
+    from benefits.statistics.xlsx import HEADERS, TOTAL_LABEL
+    from households.models import Township
+    from sunwu_relief import clock
+
+    month = clock.current_month()
+    report = monthly_report(month=month, townships=list(Township.objects.order_by("code")))
+    cells = [[row.township, *(getattr(row, name) for name in FIGURES)] for row in report.rows]
+    cells.append([TOTAL_LABEL, *(getattr(report.total, name) for name in FIGURES)])
+    # The month's 低保 and 特困 figures by township in one plain SQL statement: each benefit's
+    # decision in force (the last decided of those effective by the month), summed.
+    aggregate = """
+        SELECT b.programme, b.township_id, COUNT(*), SUM(b.covered_count), SUM(d.new_amount),
+               COUNT(*) FILTER (WHERE b.classification = 'key'),
+               COUNT(*) FILTER (WHERE b.classification = 'long_term')
+        FROM benefits_benefit b
+        JOIN LATERAL (
+            SELECT c.new_status, c.new_amount FROM benefits_benefitchange c
+            WHERE c.benefit_id = b.id AND c.effective_month <= %s
+            ORDER BY c.effective_month DESC, c.created DESC, c.id DESC LIMIT 1
+        ) d ON TRUE
+        WHERE b.start_month <= %s AND b.programme IN ('dibao', 'tekun')
+          AND d.new_status IN ('active', 'phasing_out')
+        GROUP BY b.programme, b.township_id
+    """
+
+    with tempfile.TemporaryDirectory(prefix="perf-bench-") as folder:
+
+        def floor() -> float:
+            started = time.perf_counter()
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")  # as the job's aggregate (sunwu_relief.pg)
+                cursor.execute(aggregate, [month, month])
+                cursor.fetchall()
+            parts["floor_file"].append(openpyxl_write(Path(folder) / "floor.xlsx", "统计月报", HEADERS, cells))
+            return time.perf_counter() - started
+
+        parts = {"floor_file": []}
+
+        def job() -> float:
+            started = time.perf_counter()
+            call_command(
+                "export_statistics",
+                month=f"{month:%Y-%m}",
+                output=str(Path(folder) / "stats.xlsx"),
+                stdout=io.StringIO(),
+            )
+            return time.perf_counter() - started
+
+        out = alternate(job, floor, runs)
+    households = report.total.dibao_households
+    file_ms = statistics.median(parts["floor_file"]) * 1000
+    out["note"] = (
+        f"`export_statistics --month {month:%Y-%m}` (the county report: {len(report.rows)} townships,"
+        f" {households:,} 低保 households, {report.total.tekun_persons:,} 特困 persons), the command's whole work;"
+        " floor: one plain SQL statement of the month's 低保 and 特困 figures by township (without the care-home split; a lateral join picking"
+        " each benefit's decision in force, summed; PostgreSQL's JIT off for it, as for the job's) plus openpyxl"
+        " write-only of the same cells"
+        f" (that file part alone: {file_ms:,.0f} ms; the job has 2 queries more: 临时救助 and 医疗救助)"
+    )
     return out
 
 
@@ -482,14 +748,26 @@ def status_numbers(Member, LedgerRecord) -> list[str]:
     return [*members, *ledger, *unknown][:1000]
 
 
+def job_pages(runs: int) -> dict:
+    """Every HTML page for every role (bench/bench_pages.py)."""
+    from bench.bench_pages import job_pages as pages
+
+    return pages(runs, count_queries=count_queries, rss_mb=rss_mb)
+
+
 JOBS = {
     "reconcile": job_reconcile,
     "spot_check": job_spot_check,
+    "reverification": job_reverification,
     "dashboard": job_dashboard,
     "ledger_reimport": job_ledger_reimport,
     "ledger_fresh": job_ledger_fresh,
     "export_roll": job_export_roll,
+    "payment_batch": job_payment_batch,
+    "bank_file": job_bank_file,
+    "statistics": job_statistics,
     "api_sql": job_api_sql,
+    "pages": job_pages,
 }
 
 
@@ -722,14 +1000,18 @@ def write_results(
     targets = {
         "reconcile": "≤ 2×, < 300 MB",
         "spot_check": "≤ 2×",
+        "reverification": "≤ 2×",
         "dashboard": "≤ 200 ms",
         "ledger_reimport": "≤ 1.1×",
         "ledger_fresh": "≤ 1.3×",
         "export_roll": "≤ 1.3×",
+        "payment_batch": "≤ 1.3×",
+        "bank_file": "≤ 1.3×",
+        "statistics": "≤ 1.3×",
     }
     notes = []
     for name, out in jobs.items():
-        if name == "api_sql":
+        if name in ("api_sql", "pages"):
             continue
         job, floor = median(out["job"]), median(out["floor"])
         lines.append(
@@ -779,6 +1061,10 @@ def write_results(
             f" {sql.get('rss_mb', 0):,.0f} MB.",
             "",
         ]
+    if "pages" in jobs:
+        from bench.bench_pages import table as pages_table
+
+        lines += pages_table(jobs["pages"])
     if scaling:
         from bench.bench_workers import table
 
@@ -796,10 +1082,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0, help="each HTTP measurement's duration")
     parser.add_argument("--threads", type=int, default=4, help="the HTTP client's threads")
-    parser.add_argument("--jobs", default=",".join([*JOBS, "http"]))
+    parser.add_argument(
+        "--jobs",
+        default=",".join([*JOBS, "http", "workers"]),
+        help="comma-separated: the jobs, `http` (the API through gunicorn), `workers` (the split jobs with 1, 2, 4"
+        " Celery workers over Redis); default all",
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
     parser.add_argument(
-        "--workers", default="1,2,4", help="with --jobs …,workers: the numbers of Celery worker processes to compare"
+        "--workers", default="1,2,4", help="with `workers` among the jobs: the numbers of Celery worker processes"
     )
     parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/10"))
     parser.add_argument("--job", help=argparse.SUPPRESS)  # internal: one job in this process

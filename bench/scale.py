@@ -152,9 +152,19 @@ def generate(scale: Scale, *, seed: int, log=print) -> dict[str, int]:
     from django.utils import timezone
 
     from bench.synthetic import iter_households
-    from benefits.models import Application, ApplicationStatus, Benefit, BenefitChange, BenefitStatus, Programme
+    from benefits.models import (
+        Application,
+        ApplicationStatus,
+        Bank,
+        Benefit,
+        BenefitChange,
+        BenefitStatus,
+        Payee,
+        Programme,
+    )
     from households.models import Household, LedgerRecord, Member, Township
     from households.names import name_initials
+    from households.services import member_ledger_flags_refresh
 
     initials = functools.lru_cache(maxsize=None)(name_initials)
     from sunwu_relief.roles import Role
@@ -284,6 +294,7 @@ def generate(scale: Scale, *, seed: int, log=print) -> dict[str, int]:
                 )
         writer.write(LedgerRecord, batch_ledger)
         del batch_ledger
+        member_ledger_flags_refresh()  # the members' ledger flag, as the ledger import keeps it
         log(f"  ledger: {time.perf_counter() - started:.1f} s")
 
         # Benefits with their decisions ---------------------------------------------------------------
@@ -383,14 +394,48 @@ def generate(scale: Scale, *, seed: int, log=print) -> dict[str, int]:
             )
         writer.write(Application, applications)
         log(f"  applications: {time.perf_counter() - started:.1f} s")
+
+        # Payee accounts: the head of the household on a bank card, for 99% of the benefits (the
+        # rest have none registered yet). A random stream of their own, so the rows above stay
+        # what they were without payees.
+        payee_rng = random.Random(seed * 7919 + 1)
+        banks = list(Bank.objects.filter(active=True, uses_luhn=True).order_by("pk"))
+        payees = []
+        for benefit in benefits:
+            if payee_rng.random() < 0.01:
+                continue
+            head = members_by_household[benefit["household_id"]][0]
+            payees.append(
+                dict(
+                    id=writer.pk(Payee),
+                    benefit_id=benefit["id"],
+                    township_id=benefit["township_id"],
+                    member_id=head["id"],
+                    name=head["name"],
+                    id_number=head["id_number"],
+                    bank_id=banks[payee_rng.randrange(len(banks))].pk,
+                    account_number=luhn_card(payee_rng),
+                    changed=benefit["created"],
+                )
+            )
+        writer.write(Payee, payees)
+        log(f"  payees: {time.perf_counter() - started:.1f} s")
     writer.finish()
     log(f"  generated in {time.perf_counter() - started:.1f} s")
     return writer.written
 
 
+def luhn_card(rng: random.Random) -> str:
+    """A 19-digit bank card number whose last digit is its Luhn check digit."""
+    from benefits.payments.rules import luhn_valid
+
+    body = "622848" + "".join(str(rng.randrange(10)) for _ in range(12))
+    return next(body + check for check in "0123456789" if luhn_valid(body + check))
+
+
 def sizes() -> dict[str, int]:
     from audits.models import Finding
-    from benefits.models import Application, ApplicationStatus, Benefit, BenefitChange
+    from benefits.models import Application, ApplicationStatus, Benefit, BenefitChange, Payee
     from households.models import Household, LedgerRecord, Member
 
     return {
@@ -399,6 +444,7 @@ def sizes() -> dict[str, int]:
         "ledger persons": LedgerRecord.objects.filter(removed=False).count(),
         "benefits": Benefit.objects.count(),
         "decisions": BenefitChange.objects.count(),
+        "payee accounts": Payee.objects.count(),
         "applications in county review": Application.objects.filter(status=ApplicationStatus.COUNTY_REVIEW).count(),
         "reconciliation findings": Finding.objects.count(),
     }

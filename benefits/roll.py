@@ -6,25 +6,29 @@ amounts or stop benefits.
 """
 
 import datetime
-from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from households.models import Classification, Member, Relationship
+from sunwu_relief import clock
+from sunwu_relief.sheet_writer import NUMBER, TEXT, BodyRows, text_cell
 from sunwu_relief.text import export_safe
 
 from .models import COVERED_STATUSES, Benefit, BenefitChange, BenefitStatus, Programme
+from .models.benefits import decision_in_force, shown_month
 from .selectors import state_in_month
-from .states import decision_states
+from .states import DecisionRow, decisions_by_benefit
 
 CLASS_LABELS = {Classification.KEY: "重点", Classification.LONG_TERM: "长期", Classification.GENERAL: "一般"}
 HEADERS = ["乡镇", "行政村", "户主姓名", "户主身份证号", "保障人口", "保障类别", "保障金额(元/月)", "起始年月", "备注"]
+ROLL_KINDS = [TEXT, TEXT, TEXT, TEXT, NUMBER, TEXT, NUMBER, TEXT, TEXT]
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,21 @@ class RollRow:
     note: str
     # The benefit behind the row (payments build their items from the roll); not a cell.
     benefit: Benefit | None = field(default=None, compare=False, repr=False)
+
+
+def roll_cells(row: RollRow) -> list:
+    """The cells of a roll row, in the roll's column order (a regular payment item has the same)."""
+    return [
+        row.township,
+        row.village,
+        row.head_name,
+        row.head_id_number,
+        row.covered,
+        row.classification,
+        row.amount,
+        row.start_month,
+        row.note,
+    ]
 
 
 def roll_benefits(
@@ -115,17 +134,43 @@ def _roll_row(
     )
 
 
-def roll_export_rows(*, programme: str, month: datetime.date, township_ids=None) -> list[RollRow]:
-    """The month's roll as `roll_rows` gives it, read as plain rows in a fixed number of queries
-    (benefits, their decisions, the heads) for the export: no model instance per household. The
-    rows carry no `benefit`."""
+class RollSource(NamedTuple):
+    """What a plain roll row rests on (`roll_sources`): the payments' items and the statistics
+    read it beside the row's cells."""
+
+    benefit_id: int
+    household_id: int
+    township_id: int
+    classification: str
+    decision_id: int | None
+    # The decision's explanation of the amount (else the current decision's, as
+    # `Benefit.amount_explanation` gives it).
+    explanation: str
+
+
+def roll_sources(
+    *, programme: str, month: datetime.date, township_ids=None, explanations: bool = True
+) -> list[tuple[RollRow, RollSource]]:
+    """The month's roll as `roll_rows` gives it (the rows carry no `benefit`), each row with what
+    it rests on, read as plain rows in three queries whatever the county's size (benefits, their
+    decisions, the heads): no model instance per household. Without `explanations` (the roll's
+    sheet shows none) the sources carry an empty one."""
     month = month.replace(day=1)
     benefits = roll_benefits(programme=programme, month=month, township_ids=township_ids).prefetch_related(None)
-    states = decision_states(benefits, month=month)
+    current = clock.current_month()
+    decisions: dict[int, tuple[DecisionRow | None, str]] = {}
+    for benefit_id, _start, rows in decisions_by_benefit(benefits, explanations=explanations):
+        decision = decision_in_force(rows, month)
+        explanation = decision.explanation if decision else ""
+        if not explanation and explanations:
+            shown = decision_in_force(rows, shown_month(rows, current=current))
+            explanation = shown.explanation if shown else ""
+        decisions[benefit_id] = (decision, explanation)
     values = list(
         benefits.values_list(
             "id",
             "household_id",
+            "township_id",
             "household__township__name",
             "household__village__name",
             "covered_count",
@@ -141,12 +186,12 @@ def roll_export_rows(*, programme: str, month: datetime.date, township_ids=None)
         .values_list("household_id", "name", "id_number")
     ):
         heads.setdefault(household_id, (name, id_number))
-    rows = []
-    for pk, household_id, township, village, covered, classification, start_month, migrated in values:
-        status, amount = states.get(pk, ("", Decimal("0")))
+    out = []
+    for pk, household_id, township_id, township, village, covered, classification, start_month, migrated in values:
+        decision, explanation = decisions.get(pk, (None, ""))
         row = _roll_row(
-            status=status,
-            amount=amount,
+            status=decision.new_status if decision else "",
+            amount=decision.new_amount if decision else Decimal("0"),
             township=township,
             village=village,
             head=heads.get(household_id, ("", "")),
@@ -156,8 +201,17 @@ def roll_export_rows(*, programme: str, month: datetime.date, township_ids=None)
             migrated=migrated,
         )
         if row is not None:
-            rows.append(row)
-    return rows
+            source = RollSource(
+                pk, household_id, township_id, classification, decision.pk if decision else None, explanation
+            )
+            out.append((row, source))
+    return out
+
+
+def roll_export_rows(*, programme: str, month: datetime.date, township_ids=None) -> list[RollRow]:
+    """The month's roll as `roll_rows` gives it, read as plain rows (`roll_sources`) for the export."""
+    sources = roll_sources(programme=programme, month=month, township_ids=township_ids, explanations=False)
+    return [row for row, _source in sources]
 
 
 def iter_roll_rows(*, programme: str, month: datetime.date, township_ids=None, chunk_size: int = 2000):
@@ -180,58 +234,26 @@ def roll_rows(*, programme: str, month: datetime.date, township_ids=None) -> lis
     ]
 
 
-def _text(sheet, value: object, style: Cell | None = None) -> Cell:
-    """A text cell, never a formula: values starting with = + - @ stay text (docs/security.md).
-
-    Stored text is cleaned first (`export_safe`): one control character in a name made openpyxl
-    refuse the whole roll, and a bidi override would reorder the printed line. `style`: a text
-    cell made before, whose format is copied (a look-up of the format per cell costs more than
-    writing it)."""
-    if style is None:
-        cell = WriteOnlyCell(sheet, value="" if value is None else export_safe(str(value)))
-        cell.data_type = "s"
-        cell.number_format = "@"
-        return cell
-    # Text already cleaned, always a string cell: openpyxl's guessing of the type is not needed.
-    cell = WriteOnlyCell(sheet)
-    cell._value = "" if value is None else export_safe(str(value))
-    cell.data_type = "s"
-    cell._style = copy(style._style)
-    return cell
-
-
 def write_roll(rows: list[RollRow], path: Path, *, programme: str, month: datetime.date, township: str = "") -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("台帐")
     title = WriteOnlyCell(sheet, value=export_safe(f"孙吴县{township}{Programme(programme).label}保障金发放台帐"))
     title.font = Font(bold=True, size=14)
     sheet.append([title])
-    sheet.append([_text(sheet, f"发放月份：{month:%Y-%m}")])
+    sheet.append([text_cell(sheet, f"发放月份：{month:%Y-%m}")])
     header = []
     for text in HEADERS:
-        cell = _text(sheet, text)
+        cell = text_cell(sheet, text)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
         header.append(cell)
     sheet.append(header)
-    style = _text(sheet, "")
+    body = BodyRows(sheet, ROLL_KINDS)
     for row in rows:
-        sheet.append(
-            [
-                _text(sheet, row.township, style),
-                _text(sheet, row.village, style),
-                _text(sheet, row.head_name, style),
-                _text(sheet, row.head_id_number, style),
-                row.covered,
-                _text(sheet, row.classification, style),
-                row.amount,
-                _text(sheet, row.start_month, style),
-                _text(sheet, row.note, style),
-            ]
-        )
+        body.append(roll_cells(row))
     sheet.append(
         [
-            _text(sheet, "合计"),
+            text_cell(sheet, "合计"),
             None,
             None,
             None,

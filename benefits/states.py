@@ -1,6 +1,7 @@
 """The decisions in force of many benefits at once, read as plain rows (reports over a county)."""
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
@@ -24,25 +25,23 @@ class DecisionRow(NamedTuple):
     pk: int
     new_status: str
     new_amount: Decimal
+    explanation: str = ""  # read when asked for (`decisions_by_benefit(explanations=True)`)
 
 
-def decision_states(
-    benefits: QuerySet[Benefit], *, month: datetime.date | None = None, at_start: bool = False, stream: bool = True
-) -> dict[int, tuple[str, Decimal]]:
-    """{benefit id: (status, amount)} of each benefit's decision in force — in `month`, or in its
-    own start month (`at_start`), or else now (`Benefit.current_decision`) — read as plain rows
-    in one query, for reports over thousands of benefits (the same rule as the model's; a benefit
-    not paid that month: ("", 0)). `stream`: read in chunks (a server-side cursor on PostgreSQL,
-    for a county's decisions); a page's few benefits read in one fetch."""
+def decisions_by_benefit(
+    benefits: QuerySet[Benefit], *, explanations: bool = False, stream: bool = True
+) -> Iterator[tuple[int, datetime.date, list[DecisionRow]]]:
+    """(benefit id, its start month, its decisions in `decision_order`) for each of `benefits`
+    that has decisions, read as plain rows in one query. `stream`: read in chunks (a server-side
+    cursor on PostgreSQL, for a county's decisions); a page's few benefits in one fetch."""
+    names = ["benefit_id", "effective_month", "created", "id", "new_status", "new_amount"]
+    if explanations:
+        names.append("explanation")
     rows = (
         BenefitChange.objects.filter(benefit__in=benefits.order_by().values("pk"))
         .order_by("benefit_id", "effective_month", "created", "id")
-        .values_list(
-            "benefit_id", "effective_month", "created", "id", "new_status", "new_amount", "benefit__start_month"
-        )
+        .values_list(*names, "benefit__start_month")
     )
-    states: dict[int, tuple[str, Decimal]] = {}
-    current = clock.current_month()
     start_of: dict[int, datetime.date] = {}
 
     def decision_rows():
@@ -52,8 +51,21 @@ def decision_states(
 
     for benefit_id, group in groupby(decision_rows(), key=itemgetter(0)):
         decisions = list(group)
+        yield benefit_id, start_of[benefit_id], decisions
+
+
+def decision_states(
+    benefits: QuerySet[Benefit], *, month: datetime.date | None = None, at_start: bool = False, stream: bool = True
+) -> dict[int, tuple[str, Decimal]]:
+    """{benefit id: (status, amount)} of each benefit's decision in force — in `month`, or in its
+    own start month (`at_start`), or else now (`Benefit.current_decision`) — read as plain rows
+    in one query, for reports over thousands of benefits (the same rule as the model's; a benefit
+    not paid that month: ("", 0)); `stream` as for `decisions_by_benefit`."""
+    states: dict[int, tuple[str, Decimal]] = {}
+    current = clock.current_month()
+    for benefit_id, start_month, decisions in decisions_by_benefit(benefits, stream=stream):
         if at_start:
-            when = start_of[benefit_id]
+            when = start_month
         elif month is not None:
             when = month
         else:

@@ -117,15 +117,13 @@ def _ledger_flags(queryset: QuerySet[Household]) -> QuerySet[Household]:
     a page at a county's 100,000 ledger persons)."""
 
     def on_ledger(**only: str) -> GreaterThan:
-        record = LedgerRecord.objects.filter(id_number=OuterRef("id_number"), removed=False, **only)
-        count = (
-            Member.objects.filter(household=OuterRef("pk"))
-            .filter(Exists(record))
-            .order_by()
-            .values("household")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
+        members = Member.objects.filter(household=OuterRef("pk"))
+        if only:
+            record = LedgerRecord.objects.filter(id_number=OuterRef("id_number"), removed=False, **only)
+            members = members.filter(Exists(record))
+        else:
+            members = members.filter(on_ledger=True)  # the maintained flag (Member.on_ledger)
+        count = members.order_by().values("household").annotate(n=Count("pk")).values("n")
         return GreaterThan(Coalesce(Subquery(count), 0), 0)
 
     return queryset.annotate(registered_poor=on_ledger(), out_of_poverty=on_ledger(poverty_status=PovertyStatus.OUT))
@@ -133,7 +131,10 @@ def _ledger_flags(queryset: QuerySet[Household]) -> QuerySet[Household]:
 
 def _on_ledger(**only: str) -> Exists:
     """A member of the household is on the ledger (with `only` its record's fields): for WHERE,
-    where PostgreSQL plans it as one semi-join over the ledger."""
+    where PostgreSQL plans it as one semi-join over the ledger. Without `only`, the members'
+    maintained flag (`Member.on_ledger`, its partial index): no join with the ledger at all."""
+    if not only:
+        return Exists(Member.objects.filter(household=OuterRef("pk"), on_ledger=True))
     records = LedgerRecord.objects.filter(removed=False, **only).values("id_number")
     return Exists(Member.objects.filter(household=OuterRef("pk"), id_number__in=records))
 
@@ -305,7 +306,14 @@ def member_by_id_number(id_number: str) -> Member | None:
 def household_totals(user) -> dict[str, int]:
     """How many households the user may see, and how many of them are registered poor."""
     queryset = households_for(user)
-    return {"households": queryset.count(), "registered_poor": filter_by_ledger(queryset, registered_poor=True).count()}
+    # The households of the members on the ledger (the maintained flag's partial index, read
+    # alone): 10 ms at a county's 60,000 such members, a semi-join of the registry with the
+    # ledger 55-95 ms. A county-wide user's scope is everyone (no semi-join with the households).
+    on_ledger = Member.objects.filter(on_ledger=True)
+    if not is_county_wide(user):
+        on_ledger = on_ledger.filter(household__in=queryset)
+    registered_poor = on_ledger.aggregate(n=Count("household", distinct=True))["n"]
+    return {"households": queryset.count(), "registered_poor": registered_poor}
 
 
 def removed_members(household: Household) -> QuerySet[Member]:

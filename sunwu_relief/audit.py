@@ -6,10 +6,15 @@ a free-form string: one place lists what the trail can say, with its Chinese lab
 
 from typing import Any, NamedTuple
 
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
 from .authz import SystemActor
 from .models import AccessLog, AuditEvent
+from .rows import in_ids, insert_rows, json_param, json_value
+
+# An event's columns in the order of the rows `record_event_rows` and `record_events_of` insert.
+EVENT_FIELDS = ("created", "actor", "action", "object_type", "object_id", "township_id", "success", "detail")
 
 
 def _township_id(obj: models.Model | None) -> int | None:
@@ -27,8 +32,6 @@ def record_event(
     success: bool = True,
     **detail: Any,
 ) -> AuditEvent:
-    if isinstance(actor, SystemActor):
-        detail.setdefault("system", actor.reason)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -36,29 +39,60 @@ def record_event(
         object_id=str(obj.pk) if obj is not None else "",
         township_id=township_id if township_id is not None else _township_id(obj),
         success=success,
-        detail=_jsonable(detail),
+        detail=_event_detail(actor, detail),
     )
 
 
-def record_events(*, actor, action: str, objs: list[models.Model], **detail: Any) -> int:
-    """`record_event` for many objects at once (one insert): the same rows, one per object."""
-    if isinstance(actor, SystemActor):
-        detail.setdefault("system", actor.reason)
-    detail = _jsonable(detail)
+def record_event_rows(
+    *, actor, action: str, model: type[models.Model], rows: list[tuple[Any, int | None, dict]]
+) -> int:
+    """`record_event` for many objects of `model` at once, each with its own detail: `rows` of
+    (object id, township id, detail); one insert, no instance per event."""
+    actor_id, now, label = _actor_id(actor), timezone.now(), model._meta.label_lower
     events = [
-        AuditEvent(
-            actor=actor if getattr(actor, "pk", None) else None,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            township_id=_township_id(obj),
-            success=True,
-            detail=detail,
-        )
-        for obj in objs
+        (now, actor_id, action, label, str(pk), township_id, True, json_value(_event_detail(actor, detail)))
+        for pk, township_id, detail in rows
     ]
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    return len(events)
+    return insert_rows(AuditEvent, EVENT_FIELDS, events)
+
+
+def record_events_of(*, actor, action: str, model: type[models.Model], ids: list[int], **detail: Any) -> int:
+    """`record_event` for each row of `model` (a table with a `township_id`) whose id is in `ids`,
+    copied from the rows by the database in one statement (INSERT … SELECT): the events
+    `record_event` writes of each, without reading them."""
+    if not ids:
+        return 0
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(AuditEvent._meta.get_field(name).column) for name in EVENT_FIELDS)
+    where, params = in_ids(quote(model._meta.pk.column), ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns})"  # noqa: S608
+            f" SELECT %s, %s, %s, %s, CAST({quote(model._meta.pk.column)} AS TEXT), {quote('township_id')}, %s,"
+            f" {json_param()} FROM {quote(model._meta.db_table)} WHERE {where}",
+            [
+                timezone.now(),
+                _actor_id(actor),
+                action,
+                model._meta.label_lower,
+                True,
+                json_value(_event_detail(actor, detail)),
+                *params,
+            ],
+        )
+        return cursor.rowcount
+
+
+def _event_detail(actor, detail: dict) -> Any:
+    """An event's detail as `record_event` stores it: the system actor's reason added."""
+    if isinstance(actor, SystemActor):
+        detail = {**detail}
+        detail.setdefault("system", actor.reason)
+    return _jsonable(detail)
+
+
+def _actor_id(actor) -> int | None:
+    return getattr(actor, "pk", None) or None
 
 
 def record_access(

@@ -10,6 +10,7 @@ roll later. Password fields are left alone: they are never shown or exported.
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .text import validate_multiline_text, validate_plain_text
 
@@ -80,3 +81,19 @@ def _guarded(form_class: type) -> type:
     if issubclass(form_class, PlainTextFormMixin):
         return form_class
     return type(form_class.__name__, (PlainTextFormMixin, form_class), {"__module__": form_class.__module__})
+
+
+class MemberByIdNumberField(forms.ModelChoiceField):
+    """A member of `queryset` named by the full ID number typed in: a text box, not a list of
+    every member in scope (a county's 140,000 members made a <select> of many megabytes, and
+    seconds a page). The queryset must hold current members only (their ID numbers are unique)."""
+
+    def __init__(self, *, queryset=None, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": 18, "autocomplete": "off"}))
+        kwargs.setdefault("help_text", _("The full ID number of a member of our registry."))
+        super().__init__(queryset=queryset, to_field_name="id_number", **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().upper()  # a final check character typed as a small x
+        return super().to_python(value)

@@ -70,7 +70,7 @@ def text_field_errors(*, multiline: tuple[str, ...] = (), **values: object) -> d
 def export_safe(value: str) -> str:
     """`value` with what an export must not carry removed: xlsx-illegal control characters and
     every refused character (bidi overrides would reorder a printed roll)."""
-    if not value:
+    if not value or value.isprintable():  # the common case: nothing to remove (no Cc, Cf or Cs)
         return value
     value = _XLSX_ILLEGAL.sub("", value)
     if not forbidden_characters(value, multiline=True):

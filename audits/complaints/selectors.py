@@ -83,15 +83,22 @@ def spot_check_reasons(application: Application) -> list[str]:
     return []
 
 
-def spot_check_reasons_for(candidates: list[tuple[int, int]]) -> dict[int, list[str]]:
+def spot_check_reasons_for(
+    candidates: list[tuple[int, int]], scope: QuerySet[Application] | None = None
+) -> dict[int, list[str]]:
     """`spot_check_reasons` of many applications at once ((application id, household id) pairs):
-    {application id: reasons}, in one query."""
-    application_ids = {pk for pk, _household in candidates}
-    household_ids = {household for _pk, household in candidates}
+    {application id: reasons}, in one query. `scope`: a query of the same applications, read by
+    the database instead of lists of their ids."""
+    if scope is None:
+        about = Q(application_id__in={pk for pk, _household in candidates}) | Q(
+            household_id__in={household for _pk, household in candidates}
+        )
+    else:
+        about = Q(application_id__in=scope.values("pk")) | Q(household_id__in=scope.values("household_id"))
     about_application, about_household = set(), set()
-    for application_id, household_id in Complaint.objects.filter(
-        Q(application_id__in=application_ids) | Q(household_id__in=household_ids), status__in=OPEN_STATUSES
-    ).values_list("application_id", "household_id"):
+    for application_id, household_id in Complaint.objects.filter(about, status__in=OPEN_STATUSES).values_list(
+        "application_id", "household_id"
+    ):
         about_application.add(application_id)
         about_household.add(household_id)
     reason = _("open complaint (举报) about the household")

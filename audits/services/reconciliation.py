@@ -5,6 +5,11 @@ One run reads the ledger once, in household order, with our registry's members a
 households in memory (the county's registry, not the ledger, bounds that), and writes each
 discrepancy under a stable key: running again finds nothing twice. A run holds a lock so that two
 runs (the nightly one and one after an import) never interleave.
+
+On PostgreSQL a run first asks which parts of the comparison (a ledger household, one of ours)
+changed since the last run (`reconciliation_units`), and computes and compares only those parts'
+findings: with nothing changed that is one query, and nothing is written. A part's findings are
+computed from the same rows whichever way (the pass below, restricted to the changed parts).
 """
 
 import gc
@@ -36,6 +41,7 @@ from ..models import Finding, FindingEvent, FindingKind
 from ..rules import same_name
 from ..selectors import open_counts
 from ..selectors.findings import last_run_at
+from .reconciliation_units import ledger_unit, ledger_units_of, our_unit, unit_changes, units_store
 from .sync import sync_findings
 
 JOB_KIND = "reconciliation"
@@ -55,6 +61,7 @@ class _Found:
     ledger_household_number: str
     township_id: int | None
     detail: dict[str, Any]
+    unit: str
 
 
 @dataclass
@@ -100,10 +107,12 @@ def _household_ref(household_id: int, households: dict[int, tuple[int, str]]) ->
     return {"id": household_id, "number": households[household_id][1]}
 
 
-def _ledger_with_ours():
+def _ledger_with_ours(numbers: list[str] | None = None, households: list[int] | None = None):
     """The ledger's current records in household order, each with our current member of the same
     ID number and that member's household, as one LEFT JOIN streamed by the database (the
-    registry is not loaded whole: 137,000 members and 47,000 households of a county)."""
+    registry is not loaded whole: 137,000 members and 47,000 households of a county). With
+    `numbers` and `households`: only the records of those ledger households and those matched
+    to those households of ours."""
     ledger = LedgerRecord._meta.db_table
     member = Member._meta.db_table
     household = Household._meta.db_table
@@ -112,13 +121,23 @@ def _ledger_with_ours():
         " l.township_id, m.name, m.household_id, h.township_id, h.number"
         f" FROM {ledger} l LEFT JOIN {member} m ON m.id_number = l.id_number AND m.removed_on IS NULL"
         f" LEFT JOIN {household} h ON h.id = m.household_id"
-        " WHERE l.removed = %s ORDER BY l.household_number, l.id"
+        " WHERE l.removed = %s{only} ORDER BY l.household_number, l.id"
     )
+    params: list[Any] = [False]
+    only = ""
+    if numbers is not None:
+        households = households or []
+        only = f" AND (l.household_number IN ({_marks(numbers)}) OR m.household_id IN ({_marks(households)}))"
+        params += [*numbers, *households]
     server_side = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
     with connection.chunked_cursor() if server_side else connection.cursor() as cursor:
-        cursor.execute(sql, [False])
+        cursor.execute(sql.format(only=only), params)
         while rows := cursor.fetchmany(5000):
             yield from rows
+
+
+def _marks(values: list) -> str:
+    return ", ".join(["%s"] * len(values)) or "NULL"  # x IN (NULL) is never true
 
 
 @contextmanager
@@ -134,13 +153,14 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def find_discrepancies() -> dict[str, _Found]:
-    """Every discrepancy of docs/interfaces.md §4 now, by key. Reads only."""
+def find_discrepancies(units: set[str] | None = None) -> dict[str, _Found]:
+    """Every discrepancy of docs/interfaces.md §4 now, by key — or only those of the parts
+    `units` (`reconciliation_units`). Reads only."""
     with _no_cyclic_gc():
-        return _find_discrepancies()
+        return _find_discrepancies(units)
 
 
-def _find_discrepancies() -> dict[str, _Found]:
+def _find_discrepancies(units: set[str] | None) -> dict[str, _Found]:
     # Our households as far as a finding needs them: (township, number) of those the ledger's
     # people live in and of the covered ones.
     households: dict[int, tuple[int, str]] = {}
@@ -148,6 +168,17 @@ def _find_discrepancies() -> dict[str, _Found]:
     # Amount and status are this month's decision's (the one rule of every channel), read as
     # plain rows: the county's benefits are not built as model instances.
     covering = Benefit.objects.filter(programme__in=COVERING_PROGRAMMES, status__in=COVERED_STATUSES)
+    ledger_rows = _ledger_with_ours()
+    wanted_ledger: set[str] | None = None  # the ledger households whose findings are computed (None: all)
+    wanted_ours: set[int] | None = None  # and ours
+    if units is not None:
+        wanted_ledger = {key[2:] for key in units if key.startswith("L:")}
+        wanted_ours = {int(key[2:]) for key in units if key.startswith("H:")}
+        # Every record of those ledger households, every record matched to those of ours; the
+        # benefits of the households these records are matched to (whether they are covered).
+        ledger_rows = list(_ledger_with_ours(sorted(wanted_ledger), sorted(wanted_ours)))
+        matched = {row[8] for row in ledger_rows if row[8] is not None}
+        covering = covering.filter(household_id__in=sorted(matched | wanted_ours))
     states = decision_states(covering)
     for pk, household_id, township_id, number, programme, status, start_month in (
         covering.order_by("-start_month", "-id")
@@ -174,7 +205,7 @@ def _find_discrepancies() -> dict[str, _Found]:
     ours_of: dict[str, _Ours] = {}
 
     def records():
-        for *values, our_name, household_id, township_id, number in _ledger_with_ours():
+        for *values, our_name, household_id, township_id, number in ledger_rows:
             record = _Ledger(*values)
             if household_id is not None:
                 ours_of[record.id_number] = _Ours(our_name, household_id)
@@ -196,6 +227,8 @@ def _find_discrepancies() -> dict[str, _Found]:
         def persons() -> list[dict[str, Any]]:
             return [_person(record, ours, households) for record, ours in matched]  # noqa: B023 (used at once)
 
+        wanted = wanted_ledger is None or ledger_number in wanted_ledger
+        unit = ledger_unit(ledger_number)
         for record, ours in matched:
             if ours is None:
                 continue
@@ -203,7 +236,7 @@ def _find_discrepancies() -> dict[str, _Found]:
             persons_of[ours.household_id].append((record, ours))
             if record.poverty_status == PovertyStatus.OUT:
                 out_of[ours.household_id].append(record)
-            if not same_name(record.name, ours.name):
+            if wanted and not same_name(record.name, ours.name):
                 found[f"{FindingKind.IDENTITY_MISMATCH}:{record.id_number}"] = _Found(
                     FindingKind.IDENTITY_MISMATCH,
                     record.id_number,
@@ -212,7 +245,10 @@ def _find_discrepancies() -> dict[str, _Found]:
                     ledger_number,
                     households[ours.household_id][0],
                     {"ledger_name": record.name, "our_name": ours.name},
+                    unit,
                 )
+        if not wanted:
+            continue
         if len(our_households) > 1:
             found[f"{FindingKind.HOUSEHOLD_MISMATCH}:ledger:{ledger_number}"] = _Found(
                 FindingKind.HOUSEHOLD_MISMATCH,
@@ -226,6 +262,7 @@ def _find_discrepancies() -> dict[str, _Found]:
                     "our_households": [_household_ref(pk, households) for pk in our_households],
                     "persons": persons(),
                 },
+                unit,
             )
         still_poor = any(record.poverty_status == PovertyStatus.NOT_OUT for record in people)
         if still_poor and not any(pk in covered for pk in our_households):
@@ -237,6 +274,7 @@ def _find_discrepancies() -> dict[str, _Found]:
                 ledger_number,
                 township_id,
                 {"our_households": [_household_ref(pk, households) for pk in our_households], "persons": persons()},
+                unit,
             )
 
     # The heads of the households a finding names (the covered ones, and ours over two ledger households).
@@ -252,7 +290,7 @@ def _find_discrepancies() -> dict[str, _Found]:
         heads[household_id] = (id_number, name)
 
     for household_id, numbers in ledger_numbers_of.items():
-        if len(numbers) > 1:
+        if len(numbers) > 1 and (wanted_ours is None or household_id in wanted_ours):
             id_number, name = our_head(household_id)
             found[f"{FindingKind.HOUSEHOLD_MISMATCH}:ours:{household_id}"] = _Found(
                 FindingKind.HOUSEHOLD_MISMATCH,
@@ -266,13 +304,23 @@ def _find_discrepancies() -> dict[str, _Found]:
                     "ledger_households": sorted(numbers),
                     "persons": [_person(record, ours, households) for record, ours in persons_of[household_id]],
                 },
+                our_unit(household_id),
             )
     for household_id, benefits in covered.items():
+        if wanted_ours is not None and household_id not in wanted_ours:
+            continue
         id_number, name = our_head(household_id)
         township_id = households[household_id][0]
         if household_id not in ledger_numbers_of:
             found[f"{FindingKind.NOT_REGISTERED}:{household_id}"] = _Found(
-                FindingKind.NOT_REGISTERED, id_number, name, household_id, "", township_id, {"programmes": benefits}
+                FindingKind.NOT_REGISTERED,
+                id_number,
+                name,
+                household_id,
+                "",
+                township_id,
+                {"programmes": benefits},
+                our_unit(household_id),
             )
         elif out_of.get(household_id):
             out = out_of[household_id]
@@ -290,11 +338,23 @@ def _find_discrepancies() -> dict[str, _Found]:
                         for r in out
                     ],
                 },
+                our_unit(household_id),
             )
     return found
 
 
-RECORDED_FIELDS = ("kind", "id_number", "name", "household_id", "ledger_household_number", "township_id", "detail")
+RECORDED_FIELDS = (
+    "kind",
+    "id_number",
+    "name",
+    "household_id",
+    "ledger_household_number",
+    "township_id",
+    "detail",
+    "unit",
+)
+# More changed parts than this and the whole comparison is computed (cheaper than long lists).
+FULL_PASS = 5000
 
 
 @transaction.atomic
@@ -304,16 +364,30 @@ def reconciliation_run(*, actor) -> ReconciliationResult:
     advisory_lock(LockKey.RECONCILIATION)
     require(actor, roles=RUN_ROLES)
     now = timezone.now()
-    found = find_discrepancies()
-    synced = sync_findings(
-        model=Finding,
-        event_model=FindingEvent,
-        found=found,
-        recorded=RECORDED_FIELDS,
-        now=now,
-        previous_run=last_run_at(AuditsEvent.RECONCILIATION_RUN),
-    )
-    result = ReconciliationResult(new=synced.new, reopened=synced.reopened, cleared=synced.cleared)
+    changes = unit_changes(COVERING_PROGRAMMES)
+    result = ReconciliationResult()
+    if changes is None or changes:
+        if changes is None or len(changes) > FULL_PASS:
+            found, scope = find_discrepancies(), None
+        else:
+            # The findings of the changed parts (and of the ledger households whose people are
+            # in a changed household of ours), and any found now under a key known elsewhere.
+            ours = [int(key[2:]) for key in changes if key.startswith("H:")]
+            units = set(changes) | ledger_units_of(ours)
+            found = find_discrepancies(units)
+            scope = Q(unit__in=sorted(units)) | Q(key__in=sorted(found))
+        synced = sync_findings(
+            model=Finding,
+            event_model=FindingEvent,
+            found=found,
+            recorded=RECORDED_FIELDS,
+            now=now,
+            previous_run=last_run_at(AuditsEvent.RECONCILIATION_RUN),
+            scope=scope,
+        )
+        result = ReconciliationResult(new=synced.new, reopened=synced.reopened, cleared=synced.cleared)
+        if changes:
+            units_store(changes)
     result.open = open_counts()
     record_event(actor=actor, action=AuditsEvent.RECONCILIATION_RUN, **result.as_counts())
     return result

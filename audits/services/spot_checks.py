@@ -10,6 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from benefits.models import Application, ApplicationStatus, Objection, Standard
@@ -21,6 +22,7 @@ from sunwu_relief.audit import record_event
 from sunwu_relief.authz import require, user_or_none
 from sunwu_relief.locks import LockKey, advisory_lock
 from sunwu_relief.roles import Role
+from sunwu_relief.rows import insert_rows, json_value
 
 from ..complaints.selectors import spot_check_reasons_for as complaint_reasons_for
 from ..events import AuditsEvent
@@ -29,25 +31,35 @@ from ..rules import draw_sample, hash_programme
 
 # The county's staff draw; the nightly task and the operator's command draw as the system.
 DRAW_ROLES = (Role.BUREAU_REVIEWER, Role.AUDITOR)
+# An item's fields in the order of the rows the draw inserts.
+ITEM_FIELDS = ("batch", "application", "township_id", "drawn", "always_reasons")
 
 
 def always_reasons(application: Application) -> list[str]:
     return always_reasons_for([(application.pk, application.household_id, application.filed)])[application.pk]
 
 
-def always_reasons_for(candidates: list[tuple[int, int, bool]]) -> dict[int, list[str]]:
+def always_reasons_for(
+    candidates: list[tuple[int, int, bool]], scope: QuerySet[Application] | None = None
+) -> dict[int, list[str]]:
     """Why each application must be in the sample ((id, household id, filed) in; {id: reasons}),
-    for all of them in a fixed number of queries: objections, the ledger, complaints."""
-    ids = [pk for pk, _household, _filed in candidates]
-    households = {household for _pk, household, _filed in candidates}
+    for all of them in a fixed number of queries: objections, the ledger, complaints. `scope`:
+    a query of the same applications (the draw's candidates), read by the database instead of a
+    list of their ids."""
+    if scope is None:
+        scope = Application.objects.filter(pk__in=[pk for pk, _household, _filed in candidates])
     objected = set(
-        Objection.objects.filter(notice__application_id__in=ids).values_list("notice__application_id", flat=True)
+        Objection.objects.filter(notice__application__in=scope.values("pk")).values_list(
+            "notice__application_id", flat=True
+        )
     )
     out = LedgerRecord.objects.filter(removed=False, poverty_status=PovertyStatus.OUT).values("id_number")
     declared_out = set(
-        Member.objects.filter(household_id__in=households, id_number__in=out).values_list("household_id", flat=True)
+        Member.objects.filter(household_id__in=scope.values("household_id"), id_number__in=out).values_list(
+            "household_id", flat=True
+        )
     )
-    complaints = complaint_reasons_for([(pk, household) for pk, household, _filed in candidates])
+    complaints = complaint_reasons_for([(pk, household) for pk, household, _filed in candidates], scope=scope)
     reasons = {}
     for pk, household, filed in candidates:
         why = []
@@ -72,10 +84,10 @@ def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
     and audit events included), however many applications wait."""
     advisory_lock(LockKey.SPOT_CHECK_DRAW)
     require(actor, roles=DRAW_ROLES, message=_("Only county staff draw the spot-check sample."))
+    waiting = Application.objects.filter(status=ApplicationStatus.COUNTY_REVIEW, spot_check__isnull=True)
     candidates = list(
         # Lock the applications only: the batch item is the nullable side of the join.
-        Application.objects.select_for_update(of=("self",))
-        .filter(status=ApplicationStatus.COUNTY_REVIEW, spot_check__isnull=True)
+        waiting.select_for_update(of=("self",))
         .order_by("pk")
         .values_list("pk", "township_id", "programme", "household_id", "filed")
     )
@@ -83,14 +95,16 @@ def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
         return None
     seed = seed if seed is not None else secrets.randbelow(2**31)
     batch = SpotCheckBatch.objects.create(created_by=user_or_none(actor), seed=seed)
-    reasons = always_reasons_for([(pk, household, filed) for pk, _t, _p, household, filed in candidates])
+    # The candidates are locked: the same rows for the queries of their reasons.
+    reasons = always_reasons_for([(pk, household, filed) for pk, _t, _p, household, filed in candidates], waiting)
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for pk, township_id, programme, _household, _filed in candidates:
         groups[(township_id, programme)].append(pk)
     year = clock.today().year
     names = dict(Township.objects.values_list("pk", "name"))
     ratios: dict[str, Decimal] = {}
-    summary, items, drawn_ids = [], [], []
+    summary, items = [], []
+    prepared: dict[tuple[str, ...], str] = {}
     for (township_id, programme), applications in sorted(groups.items()):
         if programme not in ratios:
             standard = standard_for(programme, year)
@@ -109,14 +123,10 @@ def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
             )
         )
         for pk in applications:
-            drawn = str(pk) in sample
-            items.append(
-                SpotCheckItem(
-                    batch=batch, application_id=pk, township_id=township_id, drawn=drawn, always_reasons=reasons[pk]
-                )
-            )
-            if drawn:
-                drawn_ids.append(pk)
+            why = tuple(reasons[pk])
+            if why not in prepared:
+                prepared[why] = json_value(list(why))
+            items.append((batch.pk, pk, township_id, str(pk) in sample, prepared[why]))
         summary.append(
             {
                 "township": names.get(township_id, ""),
@@ -126,11 +136,12 @@ def spot_check_draw(*, actor, seed: int | None = None) -> SpotCheckBatch | None:
                 "ratio": str(ratio),
             }
         )
-    SpotCheckItem.objects.bulk_create(items, batch_size=5000)
+    insert_rows(SpotCheckItem, ITEM_FIELDS, items)
     # Until benefits stores only users as the history's author (user_or_none), the system's
     # draw reaches it as None; a person's draw as the person.
     applications_mark_for_spot_check(
-        actor=actor if user_or_none(actor) is not None else None, application_ids=drawn_ids
+        actor=actor if user_or_none(actor) is not None else None,
+        application_ids=SpotCheckItem.objects.filter(batch=batch, drawn=True).values("application_id"),
     )
     batch.summary = summary
     batch.save(update_fields=["summary"])

@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 
 BATCH = 1000
 OPEN, RESOLVED, CLEARED = "open", "resolved", "cleared"
@@ -53,14 +53,17 @@ def sync_findings(
     now,
     previous_run=None,
     lock: bool = False,
+    scope: Q | None = None,
 ) -> SyncResult:
     """Make `model`'s rows match `found` ({key: an object with the `recorded` attributes}).
     `previous_run`: when the run before this one ran (`last_run_at`), the last time a finding
-    that goes now was found.
+    that goes now was found. `scope`: only the rows it selects are compared (a run that computed
+    only part of the list; it must select every row of a key in `found`); the others are left
+    as they are.
 
     The caller holds the run's lock and its transaction; `lock` also locks the existing rows."""
     result = SyncResult()
-    existing = model.objects.all()
+    existing = model.objects.all() if scope is None else model.objects.filter(scope)
     if lock:
         existing = existing.select_for_update()
     # key → (pk, present, status, recorded values...)

@@ -3,14 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sunwu_relief.forms import Form
+from sunwu_relief.forms import Form, MemberByIdNumberField
 
 from .models import CloseReason, IntakeChannel, IntakeKind, ReferralOutcome
 from .services import APPLICATION_PROGRAMMES
-
-
-def _member_label(member) -> str:
-    return f"{member.name}（{member.household.number}）"
 
 
 class IntakeForm(Form):
@@ -21,7 +17,7 @@ class IntakeForm(Form):
     requester_name = forms.CharField(label=_("asked by"), max_length=64)
     requester_relation = forms.CharField(label=_("relation to the person"), max_length=32, required=False)
     requester_phone = forms.CharField(label=_("telephone"), max_length=20, required=False)
-    member = forms.ModelChoiceField(label=_("For a member of our registry"), queryset=None, required=False)
+    member = MemberByIdNumberField(label=_("For a member of our registry"), required=False)
     person_name = forms.CharField(label=_("Or: the person's name"), max_length=64, required=False)
     person_address = forms.CharField(label=_("address"), max_length=200, required=False)
     request = forms.CharField(label=_("what is asked"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -29,7 +25,6 @@ class IntakeForm(Form):
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
-        self.fields["member"].label_from_instance = _member_label
 
 
 class ApplicationForm(Form):
@@ -40,12 +35,11 @@ class ApplicationForm(Form):
 
 
 class LinkMemberForm(Form):
-    member = forms.ModelChoiceField(label=_("Member of our registry"), queryset=None)
+    member = MemberByIdNumberField(label=_("Member of our registry"))
 
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
-        self.fields["member"].label_from_instance = _member_label
 
 
 class ReferForm(Form):

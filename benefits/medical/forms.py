@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sunwu_relief.forms import Form
+from sunwu_relief.forms import Form, MemberByIdNumberField
 
 from .models import ClaimKind
 
@@ -15,7 +15,7 @@ def _yuan(label) -> forms.DecimalField:
 
 
 class ClaimForm(Form):
-    member = forms.ModelChoiceField(label=_("patient"), queryset=None)
+    member = MemberByIdNumberField(label=_("patient"))
     hospital = forms.CharField(label=_("hospital"), max_length=100)
     kind = forms.ChoiceField(label=_("kind"), choices=ClaimKind.choices)
     treated_on = forms.DateField(label=_("admission or visit date"), widget=DATE)
@@ -30,4 +30,3 @@ class ClaimForm(Form):
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
-        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.household.number}）"

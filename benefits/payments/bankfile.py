@@ -4,19 +4,18 @@ Written with openpyxl's write-only mode (streams, bounded memory); every identif
 cell, amounts are numbers, nothing is a formula. The result file is read only through the shared
 careful reader (`sunwu_relief.xlsx`)."""
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from sunwu_relief.text import export_safe
+from sunwu_relief.sheet_writer import NUMBER, TEXT, BodyRows, text_cell
 from sunwu_relief.xlsx import Column
 
-from ..models import ItemKind, PaymentBatch, PaymentItem
-from ..roll import RollRow
+from ..models import ItemKind, PaymentBatch
 
 HEADERS = [
     "序号",
@@ -53,72 +52,86 @@ RESULT_COLUMNS = [
 RESULT_HEADER = "批次号"
 
 
-def roll_cells(row: RollRow) -> list:
-    """The cells of a roll row, in the roll's column order (a regular item has the same)."""
+# A regular item's fields that are its roll row's cells (`roll_cells`), in the roll's order.
+CELL_FIELDS = [
+    "township_name",
+    "village_name",
+    "head_name",
+    "head_id_number",
+    "covered",
+    "classification",
+    "amount",
+    "start_month",
+    "note",
+]
+
+
+def item_note(kind: str, *, note: str, months: dict, reason: str) -> str:
+    if kind == ItemKind.REGULAR:
+        return note
+    months_text = "、".join(sorted(months))
+    return f"{KIND_LABELS[kind]}{months_text}；{reason}" if reason else f"{KIND_LABELS[kind]}{months_text}"
+
+
+# The item's fields a row of the file is written from (`bank_file_items` reads them as plain rows).
+ITEM_FIELDS = (
+    "seq",
+    "township_name",
+    "village_name",
+    "payee_name",
+    "payee_id_number",
+    "bank_name",
+    "account_number",
+    "amount",
+    "kind",
+    "note",
+    "months",
+    "reason",
+)
+KINDS = [NUMBER, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, NUMBER, TEXT, TEXT, TEXT, TEXT]
+
+
+def bank_row(batch: PaymentBatch, item: tuple) -> list:
+    """The file's row of an item (a tuple of ITEM_FIELDS' values)."""
+    seq, township, village, name, id_number, bank, account, amount, kind, note, months, reason = item
     return [
-        row.township,
-        row.village,
-        row.head_name,
-        row.head_id_number,
-        row.covered,
-        row.classification,
-        row.amount,
-        row.start_month,
-        row.note,
+        seq,
+        batch.number,
+        township,
+        village,
+        name,
+        id_number,
+        bank,
+        account,
+        amount,
+        FUND_LABELS.get(batch.programme, ""),
+        f"{batch.month:%Y-%m}",
+        KIND_LABELS[kind],
+        item_note(kind, note=note, months=months, reason=reason),
     ]
 
 
-def item_note(item: PaymentItem) -> str:
-    if item.kind == ItemKind.REGULAR:
-        return item.note
-    months = "、".join(sorted(item.months))
-    return f"{KIND_LABELS[item.kind]}{months}；{item.reason}" if item.reason else f"{KIND_LABELS[item.kind]}{months}"
-
-
-def _text(sheet, value: object) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value="" if value is None else export_safe(str(value)))
-    cell.data_type = "s"  # never a formula, whatever the first character
-    cell.number_format = "@"
-    return cell
-
-
-def item_row(sheet, item: PaymentItem, *, batch: PaymentBatch) -> list:
-    return [
-        item.seq,
-        _text(sheet, batch.number),
-        _text(sheet, item.township_name),
-        _text(sheet, item.village_name),
-        _text(sheet, item.payee_name),
-        _text(sheet, item.payee_id_number),
-        _text(sheet, item.bank_name),
-        _text(sheet, item.account_number),
-        item.amount,
-        _text(sheet, FUND_LABELS.get(batch.programme, "")),
-        _text(sheet, f"{batch.month:%Y-%m}"),
-        _text(sheet, KIND_LABELS[item.kind]),
-        _text(sheet, item_note(item)),
-    ]
-
-
-def write_bank_file(batch: PaymentBatch, items, target: Path | str | IO[bytes]) -> tuple[int, Decimal]:
-    """Write the items (an iterable, streamed) as the bank's payment file; (count, total)."""
+def write_bank_file(batch: PaymentBatch, items: Iterable[tuple], target: Path | str | IO[bytes]) -> tuple[int, Decimal]:
+    """Write the items (tuples of ITEM_FIELDS' values, streamed) as the bank's payment file;
+    (count, total)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("代发明细")
     header = []
     for text in HEADERS:
-        cell = _text(sheet, text)
+        cell = text_cell(sheet, text)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
+    body = BodyRows(sheet, KINDS)
     count, total = 0, Decimal("0")
     for item in items:
-        sheet.append(item_row(sheet, item, batch=batch))
+        body.append(bank_row(batch, item))
         count += 1
-        total += item.amount
+        total += item[7]
     last = [None] * len(HEADERS)
-    last[0] = _text(sheet, TOTAL_LABEL)
-    last[1] = _text(sheet, batch.number)
-    last[4] = _text(sheet, f"共{count}笔")
+    last[0] = text_cell(sheet, TOTAL_LABEL)
+    last[1] = text_cell(sheet, batch.number)
+    last[4] = text_cell(sheet, f"共{count}笔")
     last[8] = total
     sheet.append(last)
     workbook.save(target)

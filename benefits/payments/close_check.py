@@ -21,20 +21,9 @@ from ..models import (
     PaymentItem,
     Programme,
 )
-from ..roll import iter_roll_rows
+from ..roll import iter_roll_rows, roll_cells
+from .bankfile import CELL_FIELDS
 from .rules import month_key
-
-CELL_FIELDS = [
-    "township_name",
-    "village_name",
-    "head_name",
-    "head_id_number",
-    "covered",
-    "classification",
-    "amount",
-    "start_month",
-    "note",
-]
 
 TOTAL = "payments.close.total_mismatch"
 ROLL = "payments.close.roll_mismatch"
@@ -89,17 +78,7 @@ def _roll_differences(batch: PaymentBatch) -> list[dict]:
     unequal: list[tuple[int, object, tuple | None]] = []  # (benefit id, roll row or None, item or None)
     for row in iter_roll_rows(programme=batch.programme, month=batch.month):
         item = items.pop(row.benefit.pk, None)
-        cells = (
-            row.township,
-            row.village,
-            row.head_name,
-            row.head_id_number,
-            row.covered,
-            row.classification,
-            row.amount,
-            row.start_month,
-            row.note,
-        )
+        cells = tuple(roll_cells(row))
         if item is None or tuple(item[1:]) != cells:
             unequal.append((row.benefit.pk, row, item))
     benefits = {}

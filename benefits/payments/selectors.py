@@ -27,9 +27,9 @@ from ..models import (
     PaymentItem,
     Programme,
 )
-from ..roll import roll_rows, state_in_month
+from ..roll import roll_cells, roll_rows, state_in_month
 from ..temporary.models import TemporaryPayment
-from .bankfile import roll_cells
+from .bankfile import CELL_FIELDS
 from .close_check import oneoff_differences
 from .rules import mask_account, month_key
 from .totals import TownshipTotal, batch_totals  # noqa: F401  (read here too)
@@ -190,17 +190,8 @@ def batch_check(batch: PaymentBatch) -> list[CheckDifference]:
 
 
 def item_cells(item: PaymentItem) -> list:
-    return [
-        item.township_name,
-        item.village_name,
-        item.head_name,
-        item.head_id_number,
-        item.covered,
-        item.classification,
-        item.amount,
-        item.start_month,
-        item.note,
-    ]
+    """A regular item's cells that repeat its roll row's (`roll_cells`)."""
+    return [getattr(item, name) for name in CELL_FIELDS]
 
 
 def paid_months_before(*, programme: str, before: datetime.date) -> set[str]:

@@ -1,8 +1,9 @@
 """The monthly report's figures, read from the decisions in force (never from today's statuses).
 
-低保 and 特困 come from the roll of the month (`benefits.roll.roll_rows`: the one rule that every
-channel uses for a month's amount), so a past month gives the same figures whenever it is asked
-for. Temporary assistance counts the grants decided in the month, medical assistance the claims
+低保 and 特困 come from the roll of the month: the decisions in force that month of the benefits
+started by then, in a covered status (`benefits.states.decisions_in_force`, the one rule that every
+channel uses for a month's amount, summed by the database), so a past month gives the same figures
+whenever it is asked for. Temporary assistance counts the grants decided in the month, medical assistance the claims
 recorded in the month with aid above zero: both are append-only records with their own date.
 """
 
@@ -11,17 +12,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
 from households.models import Classification, Township
 from households.selectors import townships_for
 from sunwu_relief import clock
+from sunwu_relief.pg import without_jit
 
 from ..carehomes.models import Placement, SupportMode
 from ..medical.models import MedicalClaim
-from ..models import Programme
-from ..roll import roll_rows
+from ..models import COVERED_STATUSES, Benefit, BenefitChange, Programme
+from ..states import decisions_in_force
 from ..temporary.models import TemporaryCase, TemporaryStatus
 
 ZERO = Decimal("0.00")
@@ -62,24 +64,33 @@ class MonthlyReport:
     total: StatisticsRow = field(default_factory=lambda: StatisticsRow(township=""))
 
 
-# How a 特困 person of a month is supported: centralised in a care home (a placement in a home on
-# the month's last day, or today for the current month), else dispersed (at home).
-CENTRALISED = "centralised"
-
-
-def _support_modes(month: datetime.date, benefit_ids: list[int]) -> dict[int, str]:
-    if not benefit_ids:
-        return {}
-    start, after = _month_bounds(month)
+def _centralised(month: datetime.date) -> Exists:
+    """The benefit covers a member placed in a care home (centralised support) on the month's last
+    day (today for the current month); everyone else of 特困 is supported at home (dispersed)."""
+    _start, after = _month_bounds(month)
     day = min(after - datetime.timedelta(days=1), clock.today())
-    placed = (
+    return Exists(
         Placement.objects.filter(
-            mode=SupportMode.CENTRALISED, start_on__lte=day, member__benefits_covering__in=benefit_ids
-        )
-        .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
-        .values_list("member__benefits_covering", flat=True)
+            mode=SupportMode.CENTRALISED,
+            start_on__lte=day,
+            member__benefits_covering=OuterRef("benefit_id"),
+        ).filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
     )
-    return {benefit_id: CENTRALISED for benefit_id in placed if benefit_id in set(benefit_ids)}
+
+
+def _paid_in_month(month: datetime.date, township_ids: list[int]):
+    """The decisions in force in `month` of the 低保 and 特困 benefits the month's roll pays (the
+    roll's rule: started by then, a covered status), for the database to aggregate by programme
+    and township in one pass."""
+    benefits = Benefit.objects.filter(
+        programme__in=[Programme.DIBAO, Programme.TEKUN], start_month__lte=month, township_id__in=township_ids
+    )
+    return (
+        decisions_in_force(benefits, month=month)
+        .filter(new_status__in=COVERED_STATUSES)
+        .values("benefit__programme", "benefit__township_id")
+        .order_by()
+    )
 
 
 def _month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -95,29 +106,32 @@ def monthly_report(*, month: datetime.date, townships: Iterable[Township]) -> Mo
     ids = [t.pk for t in townships]
     rows = {t.pk: StatisticsRow(township=t.name) for t in townships}
 
-    for roll_row in roll_rows(programme=Programme.DIBAO, month=month, township_ids=ids):
-        row = rows[roll_row.benefit.township_id]
-        row.dibao_households += 1
-        row.dibao_persons += roll_row.covered
-        row.dibao_amount += roll_row.amount
-        match roll_row.benefit.classification:
-            case Classification.KEY:
-                row.dibao_key += 1
-            case Classification.LONG_TERM:
-                row.dibao_long_term += 1
-            case _:
-                row.dibao_general += 1
-
-    tekun = list(roll_rows(programme=Programme.TEKUN, month=month, township_ids=ids))
-    modes = _support_modes(month, [r.benefit.pk for r in tekun])
-    for roll_row in tekun:
-        row = rows[roll_row.benefit.township_id]
-        row.tekun_persons += roll_row.covered
-        row.tekun_amount += roll_row.amount
-        if modes.get(roll_row.benefit.pk) == CENTRALISED:
-            row.tekun_centralised += roll_row.covered
+    figures = _paid_in_month(month, ids).annotate(
+        households=Count("id"),
+        persons=Sum("benefit__covered_count"),
+        amount=Sum("new_amount"),
+        key=Count("id", filter=Q(benefit__classification=Classification.KEY)),
+        long_term=Count("id", filter=Q(benefit__classification=Classification.LONG_TERM)),
+        centralised=Coalesce(
+            Sum("benefit__covered_count", filter=Q(benefit__programme=Programme.TEKUN) & _centralised(month)), 0
+        ),
+    )
+    with without_jit(BenefitChange):
+        figures = list(figures)
+    for entry in figures:
+        row = rows[entry["benefit__township_id"]]
+        if entry["benefit__programme"] == Programme.DIBAO:
+            row.dibao_households = entry["households"]
+            row.dibao_persons = entry["persons"]
+            row.dibao_amount = entry["amount"]
+            row.dibao_key = entry["key"]
+            row.dibao_long_term = entry["long_term"]
+            row.dibao_general = entry["households"] - entry["key"] - entry["long_term"]
         else:
-            row.tekun_dispersed += roll_row.covered
+            row.tekun_persons = entry["persons"]
+            row.tekun_amount = entry["amount"]
+            row.tekun_centralised = entry["centralised"]
+            row.tekun_dispersed = entry["persons"] - entry["centralised"]
 
     start, end = _month_bounds(month)
     temporary = (

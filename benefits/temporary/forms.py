@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sunwu_relief.forms import Form
+from sunwu_relief.forms import Form, MemberByIdNumberField
 
 from .models import GrantForm, TemporaryCause, TemporaryKind
 
@@ -12,7 +12,7 @@ class TemporaryCaseForm(Form):
     """A member of a household of the township, or — left empty — a person without a household in
     our registry, with what is known."""
 
-    member = forms.ModelChoiceField(label=_("Member (a household of our registry)"), queryset=None, required=False)
+    member = MemberByIdNumberField(label=_("Member (a household of our registry)"), required=False)
     person_name = forms.CharField(label=_("Or: name of a person from outside"), max_length=64, required=False)
     person_id_number = forms.CharField(label=_("ID number, if known"), max_length=18, required=False)
     person_origin = forms.CharField(label=_("place of origin"), max_length=100, required=False)
@@ -34,7 +34,6 @@ class TemporaryCaseForm(Form):
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
-        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.household.number}）"
 
 
 class OpinionForm(Form):

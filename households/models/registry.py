@@ -127,9 +127,14 @@ class Member(models.Model):
         _("reason for removal"), max_length=16, choices=RemovalReason.choices, blank=True, editable=False
     )
     removal_note = models.CharField(_("removal note"), max_length=200, blank=True, editable=False)
+    # On the registered-poor ledger (a record of the ID number, not removed): kept by
+    # households.services.member_ledger_flags_refresh (the ledger import, every member write), so
+    # that the dashboard's count of registered-poor households is an index count, not a join of
+    # the registry with the ledger. Derived: not in the member's history.
+    on_ledger = models.BooleanField(default=False, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["on_ledger"])
 
     objects = CurrentMemberManager()
     all_objects = models.Manager()  # noqa: DJ012  (the default manager above is a custom class)
@@ -158,7 +163,13 @@ class Member(models.Model):
                 name="member_disability_kind_and_grade_together",
             ),
         ]
-        indexes = [models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["name"]),
+            # The registered-poor households: their current members on the ledger (a third of the registry).
+            models.Index(
+                fields=["household"], condition=Q(on_ledger=True, removed_on__isnull=True), name="member_on_ledger"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -9,6 +9,7 @@ from .county import (
     township_contact_save,
     village_confirm,
 )
+from .ledger_flags import member_ledger_flags_refresh
 from .ledger_format import (
     COLUMNS,
     HEADERS,
@@ -71,6 +72,7 @@ __all__ = [
     "ledger_import_xlsx",
     "ledger_imports_requeue_stuck",
     "member_add",
+    "member_ledger_flags_refresh",
     "member_move",
     "member_remove",
     "member_removed",

@@ -30,6 +30,7 @@ from sunwu_relief.xlsx import XlsxError, XlsxFileError
 from ..events import HouseholdEvent
 from ..models import LedgerRecord, Township, Village
 from . import ledger_insert
+from .ledger_flags import member_ledger_flags_refresh
 from .ledger_format import HEADERS, ImportResult, LedgerError, LedgerRow, Progress
 from .ledger_rows import RowValidator, column_key, column_position, xlsx_rows
 
@@ -174,6 +175,8 @@ def _import(
                 raise _RollBack
             if replace:
                 result.removed = writer.remove_absent()
+            if not dry_run and (result.created or result.updated or result.removed):
+                member_ledger_flags_refresh()  # who of ours is on the ledger now (unchanged: as it was)
             result.succeeded = True
             record_event(
                 actor=actor,

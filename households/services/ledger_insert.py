@@ -7,10 +7,11 @@ prepared once. Nothing else about a record differs from bulk_create's: no signal
 """
 
 import datetime
-import io
 from collections.abc import Sequence
 
 from django.db import connection
+
+from sunwu_relief.rows import copy_lines, copy_text
 
 from ..models import LedgerRecord
 
@@ -61,22 +62,6 @@ def insert(rows: Sequence[tuple], *, now: datetime.datetime) -> int:
     return len(rows)
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _text(value: object) -> str:
-    """One value in COPY's text format (NULL is \\N; the separators escaped)."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(_ESCAPES)
-    return str(value)  # the integers
-
-
 def _copy(rows: Sequence[tuple], sql: str, stamp: str) -> None:
-    """PostgreSQL: one COPY for the whole batch (a third of the time of a multi-row INSERT)."""
-    lines = "".join("\t".join([*map(_text, row), stamp, stamp]) + "\n" for row in rows)
-    with connection.cursor() as cursor:
-        cursor.copy_expert(sql, io.StringIO(lines))
+    """PostgreSQL: one COPY for the whole batch."""
+    copy_lines(sql, "".join("\t".join([*map(copy_text, row), stamp, stamp]) + "\n" for row in rows))

@@ -24,6 +24,7 @@ from ..names import name_initials
 from ..rules import household_version
 from ..selectors import households_for, townships_for
 from .classification import household_classify
+from .ledger_flags import member_ledger_flags_refresh
 
 HOUSEHOLD_FIELDS = ["village", "address", "hukou_number"]
 
@@ -209,9 +210,11 @@ def household_update(
 
 
 def _save_member(member: Member) -> None:
+    """Save a new or changed member, its ledger flag with it (the ID number may be new)."""
     try:
         with transaction.atomic():
             member.save()
+            member_ledger_flags_refresh(id_numbers=[member.id_number])
     except IntegrityError as exc:
         # A concurrent insert of the same person, or of a second head, lands here.
         raise InvalidInput(

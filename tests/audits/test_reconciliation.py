@@ -15,8 +15,8 @@ from households.ledger import ledger_import_rows
 from sunwu_relief.authz import system
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
 from sunwu_relief.models import AuditEvent, Job
-from tests.audits.conftest import ledger_rows_for
-from tests.conftest import member_data, new_id_number
+from tests.audits.conftest import finding_writes, ledger_rows_for
+from tests.conftest import new_id_number
 from tests.ledger_builders import ledger_row
 
 
@@ -24,56 +24,6 @@ from tests.ledger_builders import ledger_row
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def county(make_household, caseworker_sunwu, caseworker_chenqing, cover, import_ledger):
-    """A small county with one case of every finding, and one household that is in order."""
-    h = {}
-    h["in_order"] = make_household(caseworker_sunwu, members=[member_data(relationship="son")])
-    h["not_covered"] = make_household(caseworker_sunwu)
-    h["out"] = make_household(caseworker_sunwu)
-    h["not_registered"] = make_household(caseworker_chenqing)
-    h["renamed"] = make_household(caseworker_sunwu)
-    h["split_a"] = make_household(caseworker_sunwu)
-    h["split_b"] = make_household(caseworker_sunwu)
-    h["merged"] = make_household(caseworker_chenqing, members=[member_data(relationship="son")])
-    cover(h["in_order"], h["out"], h["renamed"])
-    cover(h["not_registered"], h["merged"])
-    rows = [
-        *ledger_rows_for(h["in_order"], number="L-IN-ORDER"),
-        *ledger_rows_for(h["not_covered"], number="L-NOT-COVERED"),
-        *ledger_rows_for(h["out"], number="L-OUT", poverty_status="已脱贫", exit_year=2019),
-        *ledger_rows_for(h["renamed"], number="L-RENAMED"),
-        *ledger_rows_for(h["split_a"], number="L-SPLIT"),
-        *[{**row, "relationship": "之子"} for row in ledger_rows_for(h["split_b"], number="L-SPLIT")],
-    ]
-    merged_head, merged_son = h["merged"].members.order_by("id")
-    rows.append(
-        ledger_row(
-            household_number="L-MERGED-1",
-            name=merged_head.name,
-            id_number=merged_head.id_number,
-            township="辰清镇",
-            village=h["merged"].village.name,
-        )
-    )
-    rows.append(
-        ledger_row(
-            household_number="L-MERGED-2",
-            name=merged_son.name,
-            id_number=merged_son.id_number,
-            township="辰清镇",
-            village=h["merged"].village.name,
-        )
-    )
-    rows.append(ledger_row(household_number="L-LEDGER-ONLY", township="辰清镇", village="春青村"))
-    renamed_head = h["renamed"].members.get(relationship="head")
-    for row in rows:
-        if row["id_number"] == renamed_head.id_number:
-            row["name"] = "王大仙"
-    import_ledger(rows)
-    return h
 
 
 def findings(kind: str) -> list[Finding]:
@@ -134,15 +84,6 @@ def test_running_again_finds_nothing_twice(county):
     assert FindingEvent.objects.filter(action="found").count() == count
 
 
-def _finding_writes(queries) -> list[str]:
-    return [
-        q["sql"]
-        for q in queries
-        if q["sql"].startswith(("UPDATE", "INSERT"))
-        and ('"audits_finding"' in q["sql"] or '"audits_findingevent"' in q["sql"])
-    ]
-
-
 def test_running_again_unchanged_writes_no_finding_and_shows_the_run_as_last_found(county, caseworker_sunwu):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -152,7 +93,7 @@ def test_running_again_unchanged_writes_no_finding_and_shows_the_run_as_last_fou
     reconciliation_run(actor=system("test"))
     with CaptureQueriesContext(connection) as queries:
         reconciliation_run(actor=system("test"))
-    assert _finding_writes(queries) == []
+    assert finding_writes(queries) == []
     finding = Finding.objects.get(kind=FindingKind.NOT_COVERED, ledger_household_number="L-NOT-COVERED")
     last_run = (
         AuditEvent.objects.filter(action="reconciliation.run").order_by("-created").values_list("created", flat=True)

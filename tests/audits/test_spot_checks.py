@@ -137,7 +137,7 @@ def test_a_year_without_a_standard_draws_with_the_standards_default_ratio(cases,
     assert len(applications) == 3
 
 
-def test_the_draw_takes_the_same_queries_for_two_cases_as_for_six(cases, bureau_reviewer):
+def test_the_draw_takes_the_same_queries_for_three_cases_as_for_twelve(cases, bureau_reviewer):
     """Set-based: a county's 10,000 waiting cases cost the queries of two (a fixed number)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -161,6 +161,97 @@ def test_the_draw_takes_the_same_queries_for_two_cases_as_for_six(cases, bureau_
             assert Application.history.filter(id=pk, spot_check_required=True).exists()
         return len(queries), batch
 
-    few, _ = draw(2)
-    many, _ = draw(6)
+    few, _ = draw(3)
+    many, _ = draw(12)
     assert many == few
+
+
+def _history_and_event(application):
+    """The case's history rows and its audit events of being marked, as plain values (ids and
+    times set aside)."""
+    from benefits.events import BenefitEvent
+    from benefits.models import Application
+    from sunwu_relief.models import AuditEvent
+
+    skip = {"id", "history_id", "history_date", "modified", "created", "updated"}
+    history = [
+        {k: v for k, v in row.items() if k not in skip}
+        for row in Application.history.filter(id=application.pk).order_by("history_id").values()
+    ]
+    events = [
+        {k: v for k, v in row.items() if k not in ("id", "created", "object_id")}
+        for row in AuditEvent.objects.filter(
+            action=BenefitEvent.APPLICATION_SPOT_CHECK, object_id=str(application.pk)
+        ).values()
+    ]
+    return history, events
+
+
+@pytest.mark.parametrize("by_system", [False, True])
+def test_each_drawn_case_gets_the_history_row_and_audit_event_of_a_mark_one_by_one(cases, bureau_reviewer, by_system):
+    """Field by field: the draw writes for each drawn case what `application_mark_for_spot_check`
+    writes for one (the history row of the change, its author, the audit event), nothing for the
+    others."""
+    from benefits.models import Application
+    from benefits.services.county import application_mark_for_spot_check
+    from sunwu_relief.models import AuditEvent
+
+    actor = system("task:draw_spot_checks") if by_system else bureau_reviewer
+    applications = [cases.to(ApplicationStatus.COUNTY_REVIEW) for _ in range(3)]
+    before = {a.pk: Application.history.filter(id=a.pk).count() for a in applications}
+    batch = spot_check_draw(actor=actor, seed=21)
+    drawn = set(batch.items.filter(drawn=True).values_list("application_id", flat=True))
+    assert len(drawn) == 2
+    # The same case marked one by one (a fresh one in the same state), for the reference.
+    reference = cases.to(ApplicationStatus.COUNTY_REVIEW)
+    application_mark_for_spot_check(actor=actor if not by_system else None, application=reference)
+    ref_history, ref_events = _history_and_event(reference)
+    assert len(ref_events) == 1
+    for application in applications:
+        history, events = _history_and_event(application)
+        if application.pk not in drawn:
+            assert len(history) == before[application.pk]
+            assert events == []
+            continue
+        assert len(history) == before[application.pk] + 1
+        latest, ref_latest = history[-1], ref_history[-1]
+        assert latest["spot_check_required"] is True
+        assert latest["history_type"] == "~"
+        assert latest["history_user_id"] == (None if by_system else bureau_reviewer.pk)
+        assert latest["history_change_reason"] is None
+        application.refresh_from_db()
+        for field in Application._meta.concrete_fields:
+            if field.attname not in ("id", "modified", "created", "updated"):
+                assert latest[field.attname] == getattr(application, field.attname), field.attname
+        # The history's own columns as the one-by-one mark writes them.
+        meta = ("history_type", "history_user_id", "history_change_reason", "spot_check_required")
+        assert {k: latest[k] for k in meta} == {k: ref_latest[k] for k in meta}
+        (event,) = events
+        assert event == {**ref_events[0], "township_id": application.township_id}
+        assert event["object_type"] == "benefits.application"
+        assert event["actor_id"] == (None if by_system else bureau_reviewer.pk)
+        assert event["success"] is True
+        # The system's draw reaches benefits without an author (its own event names the system).
+        assert event["detail"] == {}
+        row = AuditEvent.objects.get(action=event["action"], object_id=str(application.pk))
+        assert row.created is not None
+
+
+def test_a_draw_that_fails_while_marking_leaves_nothing(cases, bureau_reviewer, monkeypatch):
+    """All or nothing: the batch, its items, the marks and their history go with the failure."""
+    from benefits.models import Application
+    from benefits.services import spot_checks as marking
+
+    applications = [cases.to(ApplicationStatus.COUNTY_REVIEW) for _ in range(3)]
+    history = Application.history.count()
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(marking, "record_events_of", broken)
+    with pytest.raises(RuntimeError):
+        spot_check_draw(actor=bureau_reviewer, seed=4)
+    assert SpotCheckBatch.objects.count() == 0
+    assert SpotCheckItem.objects.count() == 0
+    assert not Application.objects.filter(pk__in=[a.pk for a in applications], spot_check_required=True).exists()
+    assert Application.history.count() == history

@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 from benefits import services
 from benefits.models import ApplicationStatus, BatchStatus, ItemKind, ItemResult, PaymentItem, Standard
 from benefits.payments import services as payments
-from benefits.payments.bankfile import HEADERS, roll_cells
+from benefits.payments.bankfile import HEADERS
 from benefits.payments.rules import month_key
 from benefits.payments.selectors import batch_check, item_cells, owed_in_month
-from benefits.roll import roll_rows
+from benefits.roll import roll_cells, roll_rows
 from benefits.rules import add_months
 from sunwu_relief.errors import InvalidInput, NotAllowed, OutOfScope, WorkflowError
 from tests.benefits.payment_builders import amount, bank_file_rows, export, give_payee, result_file
@@ -317,3 +317,46 @@ def test_a_month_before_any_benefit_gives_an_empty_batch(two_benefits, bureau_re
     before = (two_benefits[0].start_month - datetime.timedelta(days=1)).replace(day=1)
     batch, _ = payments.payment_batch_prepare(actor=bureau_reviewer, programme="dibao", month=before)
     assert batch.items.count() == 0
+
+
+def test_preparing_reads_a_fixed_number_of_queries_whatever_the_households(cases, caseworker_sunwu, bureau_reviewer):
+    """The regular items are read as plain rows and written in one statement: the queries of a
+    preparation do not grow with the households; each item rests on the decision in force and
+    carries the payee as registered."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from benefits.payments.selectors import decision_in_force
+
+    def prepare(count: int) -> tuple[int, object]:
+        for _ in range(count):
+            give_payee(cases.to(ApplicationStatus.APPROVED).benefit, actor=caseworker_sunwu)
+        month = cases_month()
+        with CaptureQueriesContext(connection) as queries:
+            batch, created = payments.payment_batch_prepare(actor=bureau_reviewer, programme="dibao", month=month)
+        assert created
+        return len(queries), batch
+
+    def cases_month():
+        from benefits.models import Benefit
+
+        return max(Benefit.objects.values_list("start_month", flat=True))
+
+    few, batch = prepare(2)
+    assert batch.item_count == 2
+    payments.payment_batch_discard(actor=bureau_reviewer, batch=batch)
+    many, batch = prepare(3)
+    assert batch.item_count == 5
+    assert many == few
+    for item in batch.items.select_related("benefit__payee__bank"):
+        decision = decision_in_force(item.benefit, batch.month)
+        assert item.decision_id == decision.pk
+        assert item.explanation == decision.explanation
+        assert item.amount == decision.new_amount
+        payee = item.benefit.payee
+        assert (item.payee_name, item.payee_id_number, item.bank_name, item.account_number) == (
+            payee.name,
+            payee.id_number,
+            payee.bank.name,
+            payee.account_number,
+        )

@@ -17,7 +17,7 @@ def _emergency(client, head, amount: str):
     return client.post(
         "/temporary/new/",
         {
-            "member": head.pk,
+            "member": head.id_number,
             "kind": "emergency",
             "cause": "accident",
             "circumstances": "房屋失火",
@@ -78,7 +78,7 @@ def test_a_claim_entered_on_the_page(client, household_sunwu, caseworker_sunwu, 
     head = household_sunwu.members.get(relationship="head")
     client.force_login(caseworker_sunwu)
     data = {
-        "member": head.pk,
+        "member": head.id_number,
         "hospital": "孙吴县人民医院",
         "kind": "inpatient",
         "treated_on": "2026-03-02",

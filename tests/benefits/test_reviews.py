@@ -271,3 +271,96 @@ def test_the_command_prints_opened_and_already_open_per_township(benefit):
     assert "opened: 0; already open: 1" in lines
     with pytest.raises(CommandError, match="--on"):
         call_command("run_reverification", "--on", "2026-13-01")
+
+
+def _opened_values(review: Review) -> dict:
+    """A review as opened, and its audit event, as plain values (its own id and times aside)."""
+    from sunwu_relief.models import AuditEvent
+
+    values = Review.objects.filter(pk=review.pk).values().get()
+    for key in ("id", "opened"):
+        values.pop(key)
+    (event,) = AuditEvent.objects.filter(object_type="benefits.review", object_id=str(review.pk)).values()
+    return values | {"event": {k: v for k, v in event.items() if k not in ("id", "created", "object_id")}}
+
+
+def test_the_daily_run_opens_each_review_and_event_as_review_open_does(cases, clock):
+    """Field by field: the set-based daily run writes for each due benefit the review and the
+    audit event `review_open` writes for one (here: opened one by one and rolled back)."""
+    from django.db import transaction
+
+    benefits = [cases.to(ApplicationStatus.APPROVED).benefit for _ in range(2)]
+    clock.move_to(max(b.next_review_due for b in benefits))
+    expected = {}
+
+    class Undo(Exception):
+        pass
+
+    for benefit in benefits:
+        try:
+            with transaction.atomic():
+                review, _opened = reviews.review_open(
+                    actor=SYSTEM, benefit=benefit, reason=ReviewReason.SCHEDULED, due_on=benefit.next_review_due
+                )
+                expected[benefit.pk] = _opened_values(review)
+                raise Undo
+        except Undo:
+            pass
+    assert not Review.objects.exists()
+    counts = reviews.reviews_open_due(actor=SYSTEM)
+    assert counts == {benefits[0].township_id: {"opened": 2, "already_open": 0}}
+    for benefit in benefits:
+        got = _opened_values(Review.objects.get(benefit=benefit))
+        assert got == expected[benefit.pk]
+        assert got["event"]["detail"] == {
+            "reason": "scheduled",
+            "benefit": benefit.pk,
+            "due_on": benefit.next_review_due.isoformat(),
+            "system": "task:run_reverification",
+        }
+
+
+def test_the_daily_run_skips_a_due_benefit_stopped_from_next_month(cases, clock):
+    """As `review_open_if_running`: a stop already decided from next month is not re-verified."""
+    from benefits.models import BenefitChange
+
+    stopped, running = (cases.to(ApplicationStatus.APPROVED).benefit for _ in range(2))
+    clock.move_to(max(stopped.next_review_due, running.next_review_due))
+    BenefitChange.objects.create(
+        benefit=stopped,
+        kind=BenefitChange.Kind.STOP,
+        effective_month=rules.next_month(system_clock.today()),
+        old_status="active",
+        new_status="stopped",
+        old_amount=stopped.monthly_amount,
+        new_amount=Decimal("0"),
+    )
+    assert reviews.reviews_open_due(actor=SYSTEM) == {running.township_id: {"opened": 1, "already_open": 0}}
+    assert list(Review.objects.values_list("benefit_id", flat=True)) == [running.pk]
+
+
+def test_the_daily_run_takes_the_same_queries_for_three_due_benefits_as_for_twelve(cases, clock):
+    """Set-based: a county's thousands of due benefits cost the queries of three."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from benefits.models import Benefit
+
+    benefits = [cases.to(ApplicationStatus.APPROVED).benefit.pk for _ in range(15)]
+    due = Benefit.objects.filter(pk__in=benefits)
+    clock.move_to(max(due.values_list("next_review_due", flat=True)))
+    later = system_clock.today() + datetime.timedelta(days=400)
+    Benefit.objects.filter(pk__in=benefits[3:]).update(next_review_due=later)
+
+    def run(count: int) -> int:
+        before = Review.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            counts = reviews.reviews_open_due(actor=SYSTEM)
+        assert sum(row["opened"] for row in counts.values()) == count
+        assert Review.objects.count() == before + count
+        return len(queries)
+
+    few = run(3)
+    Benefit.objects.filter(pk__in=benefits[3:]).update(next_review_due=system_clock.today())
+    many = run(12)  # and the three already open
+    assert many == few

@@ -133,7 +133,7 @@ def _spending_case(client, head):
     client.post(
         "/temporary/new/",
         {
-            "member": head.pk,
+            "member": head.id_number,
             "kind": "expenditure",
             "cause": "spending",
             "circumstances": "医疗刚性支出",

@@ -17,7 +17,7 @@ def test_an_emergency_granted_the_same_day_and_its_paperwork_completed(
     head = household_sunwu.members.get(relationship="head")
     login(page, live_server, caseworker_sunwu.username, PASSWORD)
     page.goto(f"{live_server.url}/temporary/new/")
-    page.locator("select[name=member]").select_option(str(head.pk))
+    page.fill("input[name=member]", head.id_number)
     page.locator("select[name=kind]").select_option("emergency")
     page.locator("select[name=cause]").select_option("accident")
     page.fill("textarea[name=circumstances]", "夜间房屋失火，衣物被褥烧毁")

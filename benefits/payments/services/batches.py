@@ -93,5 +93,5 @@ def payment_batch_export(*, actor, batch: PaymentBatch, target: Path | str | IO[
             batch.save(update_fields=["status", "exported_at"])
             record_event(actor=actor, action=events.EXPORT, obj=batch, number=batch.number)
             settle_if_done(batch)
-    items = batch.items.exclude(account_number="").order_by("seq").iterator(chunk_size=5000)
-    return bankfile.write_bank_file(batch, items, target)
+    items = batch.items.exclude(account_number="").order_by("seq").values_list(*bankfile.ITEM_FIELDS)
+    return bankfile.write_bank_file(batch, items.iterator(chunk_size=5000), target)

@@ -1,8 +1,10 @@
 """Preparing a month's batch: from the roll of the month (regular items, cell by cell the roll's
 rows) and from what the frozen batches of earlier months paid (arrears and recoveries).
 
-Streamed: the benefits are read a chunk at a time with their decisions, heads and payees, and
-each chunk's items are written before the next is read, so memory does not grow with the county.
+The regular items are the roll's rows read as plain rows (`roll_sources`) with their payees, in
+a fixed number of queries, and written in one statement (COPY on PostgreSQL). The arrears pass is
+streamed: its benefits are read a chunk at a time with their decisions, heads and payees, and each
+chunk's items are written before the next is read.
 One preparation of a programme's month at a time (`LockKey.PAYMENT_BATCH`); a long one runs as a
 job (`payment_batch_prepare_start`) whose progress the admin shows."""
 
@@ -20,10 +22,12 @@ from sunwu_relief.jobs import job_create, job_enqueue
 from sunwu_relief.locks import LockKey, advisory_lock
 from sunwu_relief.models import Job
 from sunwu_relief.roles import Role, role_of
+from sunwu_relief.rows import copy_rows
 
 from ...models import BatchStatus, Benefit, ItemKind, Payee, PaymentBatch, PaymentItem, Programme
-from ...roll import CLASS_LABELS, roll_benefits, roll_row
+from ...roll import CLASS_LABELS, roll_benefits, roll_cells, roll_sources
 from .. import events, rules
+from ..bankfile import CELL_FIELDS
 from ..selectors import (
     PREPARE_JOB,
     decision_in_force,
@@ -99,37 +103,64 @@ def _household_cells(benefit: Benefit) -> dict:
     }
 
 
-def _regular_items(batch: PaymentBatch, benefits: list[Benefit]) -> list[PaymentItem]:
-    payees = payees_of(b.pk for b in benefits)
-    items = []
-    for benefit in benefits:
-        row = roll_row(benefit, batch.month)
-        if row is None:
-            continue
-        decision = decision_in_force(benefit, batch.month)
-        items.append(
-            PaymentItem(
-                batch=batch,
-                kind=ItemKind.REGULAR,
-                benefit=benefit,
-                household_id=benefit.household_id,
-                township_id=benefit.township_id,
-                township_name=row.township,
-                village_name=row.village,
-                head_name=row.head_name,
-                head_id_number=row.head_id_number,
-                covered=row.covered,
-                classification=row.classification,
-                start_month=row.start_month,
-                note=row.note,
-                amount=row.amount,
-                months={rules.month_key(batch.month): str(row.amount)},
-                decision=decision,
-                explanation=(decision.explanation if decision else "") or benefit.amount_explanation,
-                **payee_fields(payees.get(benefit.pk)),
+# The fields of a regular item, in the order of the tuples `_regular_rows` makes.
+REGULAR_FIELDS = (
+    "batch",
+    "seq",
+    "kind",
+    "benefit",
+    "household",
+    "township_id",
+    *CELL_FIELDS,
+    "months",
+    "decision",
+    "explanation",
+    "reason",
+    "payee_name",
+    "payee_id_number",
+    "bank_name",
+    "account_number",
+    "result",
+    "failure_reason",
+)
+
+
+AMOUNT = REGULAR_FIELDS.index("amount")
+
+
+def _regular_rows(batch: PaymentBatch) -> list[tuple]:
+    """The regular items of the month: the roll's rows in the roll's order (`roll_sources`, read
+    as plain rows), each with its payee; values of REGULAR_FIELDS (numbered from 1)."""
+    roll = roll_sources(programme=batch.programme, month=batch.month)
+    payees = {
+        benefit_id: (name, id_number, bank, account)
+        for benefit_id, name, id_number, bank, account in Payee.objects.filter(
+            benefit__in=roll_benefits(programme=batch.programme, month=batch.month).order_by().values("pk")
+        ).values_list("benefit_id", "name", "id_number", "bank__name", "account_number")
+    }
+    month = rules.month_key(batch.month)
+    no_payee = ("", "", "", "")
+    rows = []
+    for seq, (row, source) in enumerate(roll, start=1):
+        rows.append(
+            (
+                batch.pk,
+                seq,
+                ItemKind.REGULAR,
+                source.benefit_id,
+                source.household_id,
+                source.township_id,
+                *roll_cells(row),
+                {month: str(row.amount)},
+                source.decision_id,
+                source.explanation,
+                "",
+                *payees.get(source.benefit_id, no_payee),
+                "",
+                "",
             )
         )
-    return items
+    return rows
 
 
 def _difference_items(
@@ -188,11 +219,18 @@ class _Writer:
             self.total += item.amount
         PaymentItem.objects.bulk_create(items, batch_size=CHUNK)
 
+    def write_regular(self, rows: list[tuple]) -> None:
+        """The month's regular items (`_regular_rows`, numbered from 1: they come first), in one
+        COPY on PostgreSQL."""
+        copy_rows(PaymentItem, REGULAR_FIELDS, rows)
+        self.count += len(rows)
+        self.total += sum((row[AMOUNT] for row in rows), Decimal("0"))
 
-def _benefit_passes(batch: PaymentBatch):
-    """The passes of a 低保/特困 preparation: (benefits streamed, how to turn a chunk into items).
-    The regular items come first (the roll's order), the arrears and recoveries after."""
-    passes = [(roll_benefits(programme=batch.programme, month=batch.month), lambda b: _regular_items(batch, b))]
+
+def _difference_passes(batch: PaymentBatch):
+    """The arrears and recoveries pass of a 低保/特困 preparation, when months were paid before:
+    (benefits streamed, how to turn a chunk into items). They come after the regular items."""
+    passes = []
     months = sorted(rules.parse_month(m) for m in paid_months_before(programme=batch.programme, before=batch.month))
     if months:
         held = unfixed_failed_months(programme=batch.programme)
@@ -215,9 +253,13 @@ def _fill(batch: PaymentBatch, writer: _Writer, progress: Progress | None) -> No
         if progress is not None:
             progress(total, total)
         return
-    passes = _benefit_passes(batch)
-    total = sum(queryset.count() for queryset, _build in passes)
-    done = 0
+    regular = _regular_rows(batch)
+    passes = _difference_passes(batch)
+    total = len(regular) + sum(queryset.count() for queryset, _build in passes)
+    if progress is not None:
+        progress(0, total)
+    writer.write_regular(regular)
+    done = len(regular)
     if progress is not None:
         progress(done, total)
     for queryset, build in passes:

@@ -3,19 +3,25 @@
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.models import Household, Township
 from sunwu_relief import clock
+from sunwu_relief.audit import record_event_rows
 from sunwu_relief.authz import is_system, require, user_or_none
 from sunwu_relief.errors import InvalidInput, WorkflowError
 from sunwu_relief.jobs import job_fan_out
 from sunwu_relief.models import Job
 from sunwu_relief.roles import Role
+from sunwu_relief.rows import insert_rows, json_value
 
 from ... import rules
 from ...hooks import review_sources
 from ...models import COVERED_STATUSES, Benefit, BenefitStatus
+from ...models.benefits import decision_in_force, shown_month
+from ...selectors import standard_for
+from ...states import decisions_by_benefit
 from ..events import ReviewEvent
 from ..models import (
     MANUAL_REASONS,
@@ -37,6 +43,19 @@ from .common import (
 )
 
 REVERIFICATION_JOB = "reverification"
+# The fields of the reviews the daily run opens, in the order of its rows (the others: defaults).
+OPENED_FIELDS = (
+    "benefit",
+    "household",
+    "township_id",
+    "reason",
+    "reasons",
+    "priority",
+    "due_on",
+    "complete_by",
+    "opened_by",
+    "opened",
+)
 
 # Opening -----------------------------------------------------------------------------------------
 
@@ -111,6 +130,7 @@ def review_open(
     return review, True
 
 
+@transaction.atomic
 def reviews_open_due(
     *, actor, on: datetime.date | None = None, township_id: int | None = None
 ) -> dict[int, dict[str, int]]:
@@ -119,40 +139,31 @@ def reviews_open_due(
     above name (an upheld complaint, an out-of-poverty declaration). Once each: a benefit whose
     review is open counts as already open. `township_id`: that township's only (one part of the
     run split by township, `reviews_open_due_start`). Returns {township_id: {"opened": n,
-    "already_open": m}}."""
+    "already_open": m}}.
+
+    The due benefits set-based (what `review_open` does for one, for all of them at once): one
+    locking read of the due benefits, one read of their decisions and one of their reviews, one
+    insert of the reviews and one of their audit events, however many fall due."""
     require(actor, allow_system=True, roles=(Role.BUREAU_REVIEWER,))
     on = on or clock.today()
     counts: dict[int, dict[str, int]] = {}
 
-    def count(benefit: Benefit, opened: bool) -> None:
-        row = counts.setdefault(benefit.township_id, {"opened": 0, "already_open": 0})
+    def count(township: int, opened: bool) -> None:
+        row = counts.setdefault(township, {"opened": 0, "already_open": 0})
         row["opened" if opened else "already_open"] += 1
 
-    due = (
-        Benefit.objects.filter(programme__in=REVIEWED_PROGRAMMES, status=BenefitStatus.ACTIVE, next_review_due__lte=on)
-        .prefetch_related("changes")
-        .order_by("township_id", "next_review_due", "pk")
+    due = Benefit.objects.filter(
+        programme__in=REVIEWED_PROGRAMMES, status=BenefitStatus.ACTIVE, next_review_due__lte=on
     )
     if township_id is not None:
         due = due.filter(township_id=township_id)
-    unfinished = set(
-        Review.objects.filter(status__in=UNFINISHED_REVIEW_STATUSES, benefit__in=due).values_list(
-            "benefit_id", flat=True
-        )
+    # Locked as `review_open` locks one (in the order of their ids), then taken in the run's order.
+    benefits = sorted(
+        due.select_for_update()
+        .order_by("pk")
+        .values_list("township_id", "next_review_due", "pk", "household_id", "programme", "migrated", "status"),
     )
-    reviewed = set(
-        Review.objects.filter(status=ReviewStatus.DECIDED, benefit__in=due).values_list("benefit_id", flat=True)
-    )
-    for benefit in due.iterator(chunk_size=500):
-        if benefit.pk in unfinished:
-            count(benefit, False)
-            continue
-        reason = ReviewReason.MIGRATED if benefit.migrated and benefit.pk not in reviewed else ReviewReason.SCHEDULED
-        review, opened = review_open_if_running(
-            actor=actor, benefit=benefit, reason=reason, due_on=benefit.next_review_due
-        )
-        if review is not None:
-            count(benefit, opened)
+    _open_due(actor, benefits, due, count)
     for source in review_sources():
         for household, reason, note in source(on):
             if township_id is not None and household.township_id != township_id:
@@ -160,8 +171,72 @@ def reviews_open_due(
             for benefit in running_reviewed_benefits(household):
                 review, opened = review_open_if_running(actor=actor, benefit=benefit, reason=reason, note=note)
                 if review is not None:
-                    count(benefit, opened)
+                    count(benefit.township_id, opened)
     return counts
+
+
+def _open_due(actor, benefits: list[tuple], due, count) -> None:
+    """The scheduled (and migrated) reviews of the due `benefits` (locked rows of `due`), as
+    `review_open` opens each: the same checks, rows and events."""
+    if not benefits:
+        return
+    unfinished = set(
+        Review.objects.filter(status__in=UNFINISHED_REVIEW_STATUSES, benefit__in=due.values("pk")).values_list(
+            "benefit_id", flat=True
+        )
+    )
+    reviewed = set(
+        Review.objects.filter(status=ReviewStatus.DECIDED, benefit__in=due.values("pk")).values_list(
+            "benefit_id", flat=True
+        )
+    )
+    decisions = {pk: rows for pk, _start, rows in decisions_by_benefit(due)}
+    today, now = clock.today(), timezone.now()
+    this_month, upcoming_month = clock.current_month(), rules.next_month(today)
+    opened_by = getattr(user_or_none(actor), "pk", None)
+    complete_days: dict[tuple[str, int], int] = {}
+    rows, events = [], []
+    for township, next_due, pk, household, programme, migrated, status in benefits:
+        if pk in unfinished:
+            count(township, False)
+            continue
+        mine = decisions.get(pk, [])
+        # `Benefit.current_status` and `decision_in(next month)`, over the plain rows.
+        current = decision_in_force(mine, shown_month(mine, current=this_month)).new_status if mine else status
+        upcoming = decision_in_force(mine, upcoming_month)
+        if current not in COVERED_STATUSES or (upcoming is not None and upcoming.new_status not in COVERED_STATUSES):
+            continue  # a stop or a suspension already decided from next month: `review_open_if_running`
+        reason = ReviewReason.MIGRATED if migrated and pk not in reviewed else ReviewReason.SCHEDULED
+        start = max(next_due, today) if reason != ReviewReason.SCHEDULED else next_due
+        if (programme, start.year) not in complete_days:
+            complete_days[(programme, start.year)] = rules.policy_number(
+                "review_complete_days", standard=standard_for(programme, start.year)
+            )
+        entry = {"code": reason, "note": "", "on": today.isoformat()}
+        rows.append(
+            (
+                pk,
+                household,
+                township,
+                reason,
+                json_value([entry]),
+                reason in PRIORITY_REASONS,
+                next_due,
+                start + datetime.timedelta(days=complete_days[(programme, start.year)]),
+                opened_by,
+                now,
+            )
+        )
+        events.append((township, {"reason": reason, "benefit": pk, "due_on": next_due.isoformat()}))
+    ids = insert_rows(Review, OPENED_FIELDS, rows, returning=True)
+    record_event_rows(
+        actor=actor,
+        action=ReviewEvent.OPEN,
+        model=Review,
+        rows=[(review, township, detail) for review, (township, detail) in zip(ids, events, strict=True)],
+    )
+    for township, _detail in events:
+        count(township, True)
 
 
 def reviews_open_due_start(*, actor, on: datetime.date | None = None) -> Job:
