@@ -10,6 +10,7 @@ from benefits import services as benefit_services
 from benefits.models import ApplicationStatus, Review
 from benefits.reviews import services as reviews
 from benefits.reviews.models import ReviewReason, ReviewStatus
+from benefits.reviews.services.opening import review_open_if_running, running_reviewed_benefits
 from households.models import Household
 from sunwu_relief.authz import system
 from sunwu_relief.errors import NotAllowed, WorkflowError
@@ -148,3 +149,107 @@ def test_correct_gives_our_member_the_ledgers_name(caseworker_sunwu, household_s
     head.refresh_from_db()
     assert head.name == "王大仙"
     assert finding.status == FindingStatus.RESOLVED
+
+
+def _reviews_and_events() -> tuple[list, list]:
+    """Every review (but its id and opening time) and every review event (by its review's benefit)."""
+    from sunwu_relief.models import AuditEvent
+
+    rows = list(Review.objects.order_by("benefit_id").values())
+    benefit_of = {str(row.pop("id")): row["benefit_id"] for row in rows}
+    for row in rows:
+        row.pop("opened")
+    events = sorted(
+        (benefit_of[event.object_id], event.action, event.township_id, sorted(event.detail.items()))
+        for event in AuditEvent.objects.filter(object_type="benefits.review")
+    )
+    return rows, events
+
+
+def test_the_daily_run_opens_and_extends_the_named_households_reviews_as_review_open_does(
+    cases, cover, make_household, import_ledger
+):
+    """Set-based: the households the sources name (here declared out of poverty while covered)
+    get the reviews and events `review_open_if_running` gives them one by one — a new review, a
+    reason added to an open one — and the next day's run changes nothing."""
+    import datetime
+
+    from django.db import transaction
+
+    from audits.dynamic import review_sources_of_audits
+    from benefits.models import Benefit
+    from sunwu_relief import clock
+
+    homes = [make_household(cases.caseworker) for _ in range(3)]
+    cover(*homes)
+    # Not due for their scheduled review: only the declarations name them.
+    Benefit.objects.update(migrated=False, next_review_due=clock.today() + datetime.timedelta(days=400))
+    rows = [row for i, home in enumerate(homes) for row in ledger_rows_for(home, number=f"L-{i}")]
+    for row in rows:
+        row.update(poverty_status="已脱贫", exit_year=2020)
+    import_ledger(rows)
+    reconciliation_run(actor=SYSTEM)
+    run = system("task:run_reverification")
+    # The second household has a review open already (a scheduled one): the declaration is added to it.
+    reviews.review_open(actor=run, benefit=Benefit.objects.get(household=homes[1]), reason=ReviewReason.SCHEDULED)
+
+    class Undo(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            for household, reason, note in review_sources_of_audits(clock.today()):
+                for benefit in running_reviewed_benefits(household):
+                    review_open_if_running(actor=run, benefit=benefit, reason=reason, note=note)
+            expected = _reviews_and_events()
+            raise Undo
+    except Undo:
+        pass
+    counts = reviews.reviews_open_due(actor=run)
+    assert counts == {homes[0].township_id: {"opened": 2, "already_open": 1}}
+    assert _reviews_and_events() == expected
+    assert [item["code"] for item in Review.objects.get(household=homes[1]).reasons] == [
+        ReviewReason.SCHEDULED,
+        ReviewReason.OUT_OF_POVERTY,
+    ]
+    # The next day: every declaration already has its review; nothing is written.
+    assert reviews.reviews_open_due(actor=run) == {homes[0].township_id: {"opened": 0, "already_open": 3}}
+    assert _reviews_and_events() == expected
+
+
+def test_the_daily_run_takes_the_same_queries_for_three_named_households_as_for_twelve(
+    cases, cover, make_household, import_ledger
+):
+    """Set-based: a county's thousands of out-of-poverty declarations cost the queries of three."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from benefits.models import Benefit
+    from sunwu_relief import clock
+
+    homes = [make_household(cases.caseworker) for _ in range(15)]
+    cover(*homes)
+    Benefit.objects.update(migrated=False, next_review_due=clock.today() + datetime.timedelta(days=400))
+    run = system("task:run_reverification")
+
+    def declare(out: int) -> int:
+        rows = []
+        for i, home in enumerate(homes):
+            for row in ledger_rows_for(home, number=f"L-{i}"):
+                if i < out:
+                    row.update(poverty_status="已脱贫", exit_year=2020)
+                rows.append(row)
+        import_ledger(rows)
+        reconciliation_run(actor=SYSTEM)
+        with CaptureQueriesContext(connection) as queries:
+            counts = reviews.reviews_open_due(actor=run)
+        assert sum(row["opened"] + row["already_open"] for row in counts.values()) == out
+        return len(queries)
+
+    few = declare(3)
+    assert Review.objects.count() == 3
+    many = declare(15)  # 12 new, 3 already open
+    assert Review.objects.count() == 15
+    assert many == few

@@ -164,15 +164,111 @@ def reviews_open_due(
         .values_list("township_id", "next_review_due", "pk", "household_id", "programme", "migrated", "status"),
     )
     _open_due(actor, benefits, due, count)
-    for source in review_sources():
-        for household, reason, note in source(on):
-            if township_id is not None and household.township_id != township_id:
-                continue
-            for benefit in running_reviewed_benefits(household):
-                review, opened = review_open_if_running(actor=actor, benefit=benefit, reason=reason, note=note)
-                if review is not None:
-                    count(benefit.township_id, opened)
+    named = [
+        (household.pk, reason, note)
+        for source in review_sources()
+        for household, reason, note in source(on)
+        if township_id is None or household.township_id == township_id
+    ]
+    _open_for_households(actor, named, count)
     return counts
+
+
+def _open_for_households(actor, named: list[tuple[int, str, str]], count) -> None:
+    """The reviews of the households the sources name, (household id, reason, note) each, as
+    `review_open_if_running` opens or extends one for each of their running re-verified benefits,
+    set-based: one locking read of the benefits, one of their decisions, one of their unfinished
+    reviews; then one insert of the new reviews, one update per review given a reason, one insert
+    of the events. A household named again the next day with a review already open for the same
+    reason costs nothing but those reads (a county's 9,000 out-of-poverty findings every day)."""
+    if not named:
+        return
+    reasons_of: dict[int, list[tuple[str, str]]] = {}
+    for household, reason, note in named:
+        reasons_of.setdefault(household, []).append((reason, _plain(note, "note")))
+    running = Benefit.objects.filter(
+        household_id__in=list(reasons_of), programme__in=REVIEWED_PROGRAMMES, status__in=COVERED_STATUSES
+    )
+    benefits = list(
+        running.select_for_update()
+        .order_by("pk")
+        .values_list("pk", "household_id", "township_id", "programme", "status")
+    )
+    if not benefits:
+        return
+    decisions = {pk: rows for pk, _start, rows in decisions_by_benefit(running)}
+    current = {
+        benefit: [pk, reasons, priority, False]
+        for benefit, pk, reasons, priority in Review.objects.filter(
+            status__in=UNFINISHED_REVIEW_STATUSES, benefit__in=running.values("pk")
+        ).values_list("benefit_id", "pk", "reasons", "priority")
+    }
+    today, now = clock.today(), timezone.now()
+    this_month, upcoming_month = clock.current_month(), rules.next_month(today)
+    opened_by = getattr(user_or_none(actor), "pk", None)
+    new: dict[int, dict] = {}  # benefit id: the review opened now (reasons may be added to it below)
+    added: list[tuple[int, str]] = []  # (benefit id, reason) of each reason added to a review
+    for pk, household, township, programme, status in benefits:
+        mine = decisions.get(pk, [])
+        now_status = decision_in_force(mine, shown_month(mine, current=this_month)).new_status if mine else status
+        upcoming = decision_in_force(mine, upcoming_month)
+        if now_status not in COVERED_STATUSES or (upcoming is not None and upcoming.new_status not in COVERED_STATUSES):
+            continue  # a stop or a suspension already decided from next month
+        for reason, note in reasons_of[household]:
+            entry = {"code": reason, "note": note, "on": today.isoformat()}
+            review = current.get(pk) or new.get(pk)
+            if review is None:
+                new[pk] = {
+                    "row": [pk, household, township, reason, [entry], reason in PRIORITY_REASONS, today, programme],
+                    "township": township,
+                }
+                count(township, True)
+                continue
+            reasons = review[1] if pk in current else review["row"][4]
+            if (reason, note) in {(item["code"], item.get("note", "")) for item in reasons}:
+                count(township, False)
+                continue
+            reasons.append(entry)
+            if pk in current:
+                review[2] = review[2] or reason in PRIORITY_REASONS
+                review[3] = True  # changed: saved below
+            else:
+                review["row"][5] = review["row"][5] or reason in PRIORITY_REASONS
+            added.append((pk, reason))
+            count(township, False)
+    complete_days: dict[tuple[str, int], int] = {}
+    rows = []
+    for pk, household, township, reason, reasons, priority, due_on, programme in (v["row"] for v in new.values()):
+        if (programme, due_on.year) not in complete_days:
+            complete_days[(programme, due_on.year)] = rules.policy_number(
+                "review_complete_days", standard=standard_for(programme, due_on.year)
+            )
+        complete_by = due_on + datetime.timedelta(days=complete_days[(programme, due_on.year)])
+        rows.append(
+            (pk, household, township, reason, json_value(reasons), priority, due_on, complete_by, opened_by, now)
+        )
+    ids = insert_rows(Review, OPENED_FIELDS, rows, returning=True)
+    review_of = dict(zip(new, ids, strict=True))
+    for benefit, (review, reasons, priority, changed) in current.items():
+        if changed:
+            Review.objects.filter(pk=review).update(reasons=reasons, priority=priority)
+            review_of[benefit] = review
+    township_of = {pk: township for pk, _household, township, _programme, _status in benefits}
+    record_event_rows(
+        actor=actor,
+        action=ReviewEvent.OPEN,
+        model=Review,
+        rows=[
+            (review_of[pk], v["township"], {"reason": v["row"][3], "benefit": pk, "due_on": today.isoformat()})
+            for pk, v in new.items()
+        ],
+    )
+    record_event_rows(
+        actor=actor,
+        action=ReviewEvent.REASON_ADD,
+        model=Review,
+        rows=[(review_of[pk], township_of[pk], {"reason": reason}) for pk, reason in added],
+    )
 
 
 def _open_due(actor, benefits: list[tuple], due, count) -> None:
