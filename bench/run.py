@@ -274,10 +274,18 @@ def job_reverification(runs: int) -> dict:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT b.id, b.household_id, b.township_id, b.next_review_due FROM benefits_benefit b"
-                    " WHERE b.programme = ANY(%s) AND b.status = %s AND b.next_review_due <= %s AND NOT EXISTS"
+                    " WHERE b.programme = ANY(%s) AND b.status = %s AND (b.next_review_due <= %s OR EXISTS"
+                    " (SELECT 1 FROM audits_finding f WHERE f.household_id = b.household_id AND f.kind = %s"
+                    " AND f.status = 'open')) AND NOT EXISTS"
                     " (SELECT 1 FROM benefits_review r WHERE r.benefit_id = b.id AND r.status = ANY(%s))"
                     " ORDER BY b.township_id, b.next_review_due, b.id",
-                    [list(REVIEWED_PROGRAMMES), BenefitStatus.ACTIVE, on, ["open", "township_review", "county_review"]],
+                    [
+                        list(REVIEWED_PROGRAMMES),
+                        BenefitStatus.ACTIVE,
+                        on,
+                        "covered_out_of_poverty",
+                        ["open", "township_review", "county_review"],
+                    ],
                 )
                 due = cursor.fetchall()
                 now = datetime.datetime.now(datetime.UTC)
@@ -347,9 +355,11 @@ def job_reverification(runs: int) -> dict:
     )
     out = alternate(job, floor, runs)
     out["note"] = (
-        f"the daily run on {on}: {opened.get('opened', 0):,} reviews opened ({due.count():,} benefits due) with their"
-        " audit events, rolled back after each run; floor: one query of the due benefits without an open review,"
-        " one multi-row INSERT of the same review rows and one of their events (psycopg2 execute_values)"
+        f"the daily run on {on}: {opened.get('opened', 0):,} reviews opened ({due.count():,} benefits due, and the"
+        " households the open out-of-poverty findings name) with their audit events, rolled back after each run;"
+        " floor: one query of the same benefits (due, or of a household with an open out-of-poverty finding)"
+        " without an open review, one multi-row INSERT of the same review rows and one of their events"
+        " (psycopg2 execute_values)"
     )
     return out
 

@@ -1,9 +1,8 @@
 """Every read of household data a user may make, scoped to what that user may see."""
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from sunwu_relief.models import Job
 from sunwu_relief.roles import TOWNSHIP_ROLES, can_see_full_id, is_county_wide, role_of, township_id_of
 
-from .hooks import benefit_states_of
 from .models import (
     LEDGER_IMPORT_JOB,
     CountySettings,
@@ -182,53 +180,6 @@ def household_list(user, *, search: str = "") -> QuerySet[Household]:
     if search:
         queryset = queryset.filter(household_search_q(search, full_ids=can_see_full_id(user)))
     return queryset
-
-
-class HouseholdRow(NamedTuple):
-    """What a list item shows of a household, as plain values (the API's page)."""
-
-    pk: int
-    number: str
-    township: str
-    village: str
-    classification: str
-    registered_poor: bool
-    out_of_poverty: bool
-    size: int
-    head_name: str | None
-    head_id_number: str | None
-    benefits: list  # `hooks.benefit_states_of` rows, newest first
-
-
-def household_rows(queryset: QuerySet[Household], keys: list[int]) -> list[HouseholdRow]:
-    """The households `keys` of `queryset` (`household_list`'s, with its annotations), in the
-    order of `keys`, with their heads (a join: one current head per household at most, a unique
-    index says so) and their benefits: plain rows in a fixed number of queries (a model row per
-    household, head, benefit and decision was half of an API page's time)."""
-    head = FilteredRelation(
-        "members", condition=Q(members__relationship=Relationship.HEAD, members__removed_on__isnull=True)
-    )
-    found = {
-        row[0]: row
-        for row in queryset.order_by()
-        .prefetch_related(None)
-        .filter(pk__in=keys)
-        .annotate(head=head)
-        .values_list(
-            "pk",
-            "number",
-            "township__name",
-            "village__name",
-            "classification",
-            "registered_poor",
-            "out_of_poverty",
-            "size",
-            "head__name",
-            "head__id_number",
-        )
-    }
-    benefits = benefit_states_of(keys)
-    return [HouseholdRow(*found[pk], benefits.get(pk, [])) for pk in keys if pk in found]
 
 
 def household_details_for(user) -> QuerySet[Household]:

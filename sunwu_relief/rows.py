@@ -93,6 +93,42 @@ def copy_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[tu
     return insert_rows(model, names, prepared)
 
 
+def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> int:
+    """Set `fields` of many rows, each a tuple (pk, *values of `fields`, in their database form):
+    on PostgreSQL one `UPDATE … FROM (VALUES …)` per 1,000 rows (Django's bulk_update builds a CASE
+    per field and row, seconds for thousands of them); elsewhere one UPDATE per row."""
+    if not rows:
+        return 0
+    meta = model._meta
+    given = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    if connection.vendor != "postgresql":  # the tests' SQLite: one statement per row
+        sets = ", ".join(f"{quote(field.column)} = %s" for field in given)
+        with connection.cursor() as cursor:
+            for pk, *values in rows:
+                cursor.execute(
+                    f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s",  # noqa: S608
+                    [*values, pk],
+                )
+        return len(rows)
+    pk_column = quote(meta.pk.column)
+    names = ["pk", *(f"v{i}" for i in range(len(given)))]
+    sets = ", ".join(
+        f"{quote(field.column)} = CAST(v.{name} AS {field.db_type(connection)})"
+        for field, name in zip(given, names[1:], strict=True)
+    )
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            batch = rows[start : start + 1000]
+            cursor.execute(
+                f"UPDATE {quote(meta.db_table)} SET {sets} FROM (VALUES {', '.join([one] * len(batch))})"  # noqa: S608
+                f" AS v({', '.join(names)}) WHERE {quote(meta.db_table)}.{pk_column} = v.pk",
+                [value for row in batch for value in row],
+            )
+    return len(rows)
+
+
 def json_value(value) -> str:
     """A JSON column's value as `insert_rows` takes it (what JSONField stores: json.dumps)."""
     return json.dumps(value)

@@ -20,15 +20,9 @@ from sunwu_relief.ui import client_ip
 
 from ..hooks import households_with_running_benefit
 from ..ids import mask_id_number
+from ..list_rows import HouseholdRow, household_rows
 from ..models import Classification, Household, Member
-from ..selectors import (
-    HouseholdRow,
-    filter_by_ledger,
-    household_detail,
-    household_list,
-    household_rows,
-    household_search_q,
-)
+from ..selectors import filter_by_ledger, household_detail, household_list, household_search_q
 
 
 def _full_ids(context: dict) -> bool:

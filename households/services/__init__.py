@@ -9,6 +9,7 @@ from .county import (
     township_contact_save,
     village_confirm,
 )
+from .initials import members_refresh_initials
 from .ledger_flags import member_ledger_flags_refresh
 from .ledger_format import (
     COLUMNS,
@@ -40,7 +41,6 @@ from .registry import (
     member_remove,
     member_removed,
     member_update,
-    members_refresh_initials,
     require_registry_editor,
 )
 

@@ -14,7 +14,7 @@ from sunwu_relief.errors import InvalidInput, WorkflowError
 from sunwu_relief.jobs import job_fan_out
 from sunwu_relief.models import Job
 from sunwu_relief.roles import Role
-from sunwu_relief.rows import insert_rows, json_value
+from sunwu_relief.rows import insert_rows, json_value, update_rows
 
 from ... import rules
 from ...hooks import review_sources
@@ -178,8 +178,8 @@ def _open_for_households(actor, named: list[tuple[int, str, str]], count) -> Non
     """The reviews of the households the sources name, (household id, reason, note) each, as
     `review_open_if_running` opens or extends one for each of their running re-verified benefits,
     set-based: one locking read of the benefits, one of their decisions, one of their unfinished
-    reviews; then one insert of the new reviews, one update per review given a reason, one insert
-    of the events. A household named again the next day with a review already open for the same
+    reviews; then one insert of the new reviews, one update of those given a reason (per 1,000), one
+    insert of each kind of event. A household named again the next day with a review already open for the same
     reason costs nothing but those reads (a county's 9,000 out-of-poverty findings every day)."""
     if not named:
         return
@@ -249,10 +249,18 @@ def _open_for_households(actor, named: list[tuple[int, str, str]], count) -> Non
         )
     ids = insert_rows(Review, OPENED_FIELDS, rows, returning=True)
     review_of = dict(zip(new, ids, strict=True))
-    for benefit, (review, reasons, priority, changed) in current.items():
-        if changed:
-            Review.objects.filter(pk=review).update(reasons=reasons, priority=priority)
-            review_of[benefit] = review
+    extended = [
+        (benefit, review, reasons, priority)
+        for benefit, (review, reasons, priority, changed) in current.items()
+        if changed
+    ]
+    # One statement per 1,000 (a review opened by this run's schedule, named the same day).
+    update_rows(
+        Review,
+        ["reasons", "priority"],
+        [(review, json_value(reasons), priority) for _b, review, reasons, priority in extended],
+    )
+    review_of.update((benefit, review) for benefit, review, _reasons, _priority in extended)
     township_of = {pk: township for pk, _household, township, _programme, _status in benefits}
     record_event_rows(
         actor=actor,
