@@ -118,24 +118,16 @@ def county(make_household, caseworker_sunwu, caseworker_chenqing, cover, import_
         *[{**row, "relationship": "之子"} for row in ledger_rows_for(h["split_b"], number="L-SPLIT")],
     ]
     merged_head, merged_son = h["merged"].members.order_by("id")
-    rows.append(
+    rows += [
         ledger_row(
-            household_number="L-MERGED-1",
-            name=merged_head.name,
-            id_number=merged_head.id_number,
+            household_number=f"L-MERGED-{n}",
+            name=member.name,
+            id_number=member.id_number,
             township="辰清镇",
             village=h["merged"].village.name,
         )
-    )
-    rows.append(
-        ledger_row(
-            household_number="L-MERGED-2",
-            name=merged_son.name,
-            id_number=merged_son.id_number,
-            township="辰清镇",
-            village=h["merged"].village.name,
-        )
-    )
+        for n, member in enumerate((merged_head, merged_son), start=1)
+    ]
     rows.append(ledger_row(household_number="L-LEDGER-ONLY", township="辰清镇", village="春青村"))
     renamed_head = h["renamed"].members.get(relationship="head")
     for row in rows:

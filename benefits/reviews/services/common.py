@@ -55,9 +55,22 @@ def _expect(review: Review, *statuses: str) -> None:
         )
 
 
+class _CompleteBy:
+    """The day a review started on `start` is to be finished by (`review_complete_days` of the
+    programme's standard of that year), each standard read once per run."""
+
+    def __init__(self) -> None:
+        self.days: dict[tuple[str, int], int] = {}
+
+    def __call__(self, programme: str, start: datetime.date) -> datetime.date:
+        key = (programme, start.year)
+        if key not in self.days:
+            self.days[key] = rules.policy_number("review_complete_days", standard=standard_for(programme, start.year))
+        return start + datetime.timedelta(days=self.days[key])
+
+
 def _complete_by(due_on: datetime.date, benefit: Benefit) -> datetime.date:
-    days = rules.policy_number("review_complete_days", standard=standard_for(benefit.programme, due_on.year))
-    return due_on + datetime.timedelta(days=days)
+    return _CompleteBy()(benefit.programme, due_on)
 
 
 def _plain(value: str, field: str) -> str:

@@ -20,7 +20,6 @@ from ... import rules
 from ...hooks import review_sources
 from ...models import COVERED_STATUSES, Benefit, BenefitStatus
 from ...models.benefits import decision_in_force, shown_month
-from ...selectors import standard_for
 from ...states import decisions_by_benefit
 from ..events import ReviewEvent
 from ..models import (
@@ -36,6 +35,7 @@ from .common import (
     OPEN_ROLES,
     REVIEWED_PROGRAMMES,
     _complete_by,
+    _CompleteBy,
     _event,
     _plain,
     _problem,
@@ -174,6 +174,16 @@ def reviews_open_due(
     return counts
 
 
+def _still_running(decisions: list, status: str, this_month: datetime.date, upcoming_month: datetime.date) -> bool:
+    """`Benefit.current_status` covered and no stop or suspension decided from next month
+    (`decision_in(next month)`), over a benefit's plain decision rows (`decisions_by_benefit`)."""
+    current = (
+        decision_in_force(decisions, shown_month(decisions, current=this_month)).new_status if decisions else status
+    )
+    upcoming = decision_in_force(decisions, upcoming_month)
+    return current in COVERED_STATUSES and (upcoming is None or upcoming.new_status in COVERED_STATUSES)
+
+
 def _open_for_households(actor, named: list[tuple[int, str, str]], count) -> None:
     """The reviews of the households the sources name, (household id, reason, note) each, as
     `review_open_if_running` opens or extends one for each of their running re-verified benefits,
@@ -209,10 +219,7 @@ def _open_for_households(actor, named: list[tuple[int, str, str]], count) -> Non
     new: dict[int, dict] = {}  # benefit id: the review opened now (reasons may be added to it below)
     added: list[tuple[int, str]] = []  # (benefit id, reason) of each reason added to a review
     for pk, household, township, programme, status in benefits:
-        mine = decisions.get(pk, [])
-        now_status = decision_in_force(mine, shown_month(mine, current=this_month)).new_status if mine else status
-        upcoming = decision_in_force(mine, upcoming_month)
-        if now_status not in COVERED_STATUSES or (upcoming is not None and upcoming.new_status not in COVERED_STATUSES):
+        if not _still_running(decisions.get(pk, []), status, this_month, upcoming_month):
             continue  # a stop or a suspension already decided from next month
         for reason, note in reasons_of[household]:
             entry = {"code": reason, "note": note, "on": today.isoformat()}
@@ -236,14 +243,10 @@ def _open_for_households(actor, named: list[tuple[int, str, str]], count) -> Non
                 review["row"][5] = review["row"][5] or reason in PRIORITY_REASONS
             added.append((pk, reason))
             count(township, False)
-    complete_days: dict[tuple[str, int], int] = {}
+    complete_by_of = _CompleteBy()
     rows = []
     for pk, household, township, reason, reasons, priority, due_on, programme in (v["row"] for v in new.values()):
-        if (programme, due_on.year) not in complete_days:
-            complete_days[(programme, due_on.year)] = rules.policy_number(
-                "review_complete_days", standard=standard_for(programme, due_on.year)
-            )
-        complete_by = due_on + datetime.timedelta(days=complete_days[(programme, due_on.year)])
+        complete_by = complete_by_of(programme, due_on)
         rows.append(
             (pk, household, township, reason, json_value(reasons), priority, due_on, complete_by, opened_by, now)
         )
@@ -298,24 +301,16 @@ def _open_due(actor, benefits: list[tuple], due, count) -> None:
     today, now = clock.today(), timezone.now()
     this_month, upcoming_month = clock.current_month(), rules.next_month(today)
     opened_by = getattr(user_or_none(actor), "pk", None)
-    complete_days: dict[tuple[str, int], int] = {}
+    complete_by_of = _CompleteBy()
     rows, events = [], []
     for township, next_due, pk, household, programme, migrated, status in benefits:
         if pk in unfinished:
             count(township, False)
             continue
-        mine = decisions.get(pk, [])
-        # `Benefit.current_status` and `decision_in(next month)`, over the plain rows.
-        current = decision_in_force(mine, shown_month(mine, current=this_month)).new_status if mine else status
-        upcoming = decision_in_force(mine, upcoming_month)
-        if current not in COVERED_STATUSES or (upcoming is not None and upcoming.new_status not in COVERED_STATUSES):
+        if not _still_running(decisions.get(pk, []), status, this_month, upcoming_month):
             continue  # a stop or a suspension already decided from next month: `review_open_if_running`
         reason = ReviewReason.MIGRATED if migrated and pk not in reviewed else ReviewReason.SCHEDULED
         start = max(next_due, today) if reason != ReviewReason.SCHEDULED else next_due
-        if (programme, start.year) not in complete_days:
-            complete_days[(programme, start.year)] = rules.policy_number(
-                "review_complete_days", standard=standard_for(programme, start.year)
-            )
         entry = {"code": reason, "note": "", "on": today.isoformat()}
         rows.append(
             (
@@ -326,7 +321,7 @@ def _open_due(actor, benefits: list[tuple], due, count) -> None:
                 json_value([entry]),
                 reason in PRIORITY_REASONS,
                 next_due,
-                start + datetime.timedelta(days=complete_days[(programme, start.year)]),
+                complete_by_of(programme, start),
                 opened_by,
                 now,
             )
