@@ -120,6 +120,7 @@ class SpotCheckBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Draws are made by the service (command `draw_spot_checks`, the nightly task); read-only here."""
 
     list_display = ["id", "created", "seed", "created_by"]
+    list_select_related = ["created_by"]
     inlines = [SpotCheckItemInline]
     fields = readonly_fields = ["created", "seed", "created_by", "summary_table"]
 

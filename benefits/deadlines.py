@@ -28,6 +28,7 @@ class WorkingCalendar:
         self.holidays = {day for day, working in rows if not working}
         self.make_up_days = {day for day, working in rows if working}
         self._standards: dict[tuple[str, int], Standard | None] = {}
+        self._all_standards: list[Standard] | None = None
         self._deadlines: dict[tuple[datetime.date, int], datetime.date] = {}
         self._numbers: dict[tuple[str, int, str], dict[str, int]] = {}
         self._timezone = timezone.get_current_timezone()
@@ -78,8 +79,14 @@ class WorkingCalendar:
         return self._cutoffs[key]
 
     def standard(self, programme: str, year: int) -> Standard | None:
+        """`standard_for`, from every standard read once per calendar (a few per programme and
+        year: a page's queries stay the same whatever years and programmes its cases have)."""
+        if self._all_standards is None:
+            self._all_standards = list(Standard.objects.order_by("-year"))
         if (programme, year) not in self._standards:
-            self._standards[(programme, year)] = standard_for(programme, year)
+            self._standards[(programme, year)] = next(
+                (s for s in self._all_standards if s.programme == programme and s.year <= year), None
+            )
         return self._standards[(programme, year)]
 
 

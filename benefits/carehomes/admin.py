@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sunwu_relief import clock
-from sunwu_relief.admin_base import ReadOnlyAdminMixin, township_name
+from sunwu_relief.admin_base import ReadOnlyAdminMixin, row_township, with_township_names
 from sunwu_relief.errors import DomainError
 from sunwu_relief.forms import Form, ModelForm, PlainTextAdminMixin
 from sunwu_relief.roles import Role, role_of
@@ -127,11 +127,11 @@ class PlacementAdmin(ReadOnlyAdminMixin, CountyMixin, admin.ModelAdmin):
     exclude = ["township_id"]
 
     def get_queryset(self, request: HttpRequest):
-        return placements_for(request.user)
+        return with_township_names(placements_for(request.user))
 
     @admin.display(description=gettext_lazy("township"))
     def township(self, placement: Placement) -> str:
-        return township_name(placement.township_id)
+        return row_township(placement)
 
     @admin.display(description=gettext_lazy("Move or end"))
     def actions_link(self, placement: Placement) -> str:

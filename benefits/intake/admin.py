@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sunwu_relief import clock
-from sunwu_relief.admin_base import ReadOnlyAdminMixin, township_name
+from sunwu_relief.admin_base import ReadOnlyAdminMixin, row_township, with_township_names
 from sunwu_relief.forms import PlainTextAdminMixin
 from sunwu_relief.roles import Role, role_of
 
@@ -52,11 +52,11 @@ class IntakeRequestAdmin(CountyReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     exclude = ["township_id", "requester_phone"]
 
     def get_queryset(self, request: HttpRequest):
-        return intake_requests_for(request.user)
+        return with_township_names(intake_requests_for(request.user))
 
     @admin.display(description=gettext_lazy("township"))
     def township(self, intake: IntakeRequest) -> str:
-        return township_name(intake.township_id)
+        return row_township(intake)
 
 
 @admin.register(Referral)
@@ -67,11 +67,11 @@ class ReferralAdmin(CountyReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     exclude = ["township_id"]
 
     def get_queryset(self, request: HttpRequest):
-        return referrals_for(request.user)
+        return with_township_names(referrals_for(request.user))
 
     @admin.display(description=gettext_lazy("township"))
     def township(self, referral: Referral) -> str:
-        return township_name(referral.township_id)
+        return row_township(referral)
 
     @admin.display(description=gettext_lazy("state"))
     def state(self, referral: Referral) -> str:

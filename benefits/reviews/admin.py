@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
-from sunwu_relief.admin_base import ReadOnlyAdminMixin, township_name
+from sunwu_relief.admin_base import ReadOnlyAdminMixin, row_township, with_township_names
 
 from ..intake.admin import CountyReaderMixin
 from .models import Campaign, Review
@@ -21,11 +21,11 @@ class ReviewAdmin(CountyReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     exclude = ["township_id", "reasons"]
 
     def get_queryset(self, request: HttpRequest):
-        return reviews_for(request.user)
+        return with_township_names(reviews_for(request.user))
 
     @admin.display(description=gettext_lazy("township"))
     def township(self, review: Review) -> str:
-        return township_name(review.township_id)
+        return row_township(review)
 
 
 @admin.register(Campaign)

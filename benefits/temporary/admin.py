@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sunwu_relief.admin_base import ReadOnlyAdminMixin, township_name
+from sunwu_relief.admin_base import ReadOnlyAdminMixin, row_township, with_township_names
 from sunwu_relief.errors import DomainError
 from sunwu_relief.forms import Form
 from sunwu_relief.roles import Role, role_of
@@ -66,11 +66,11 @@ class TemporaryCaseAdmin(CountyReaderMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     exclude = ["township_id", "standard_snapshot", "person_id_number", "person_phone"]
 
     def get_queryset(self, request: HttpRequest):
-        return temporary_cases_for(request.user)
+        return with_township_names(temporary_cases_for(request.user))
 
     @admin.display(description=gettext_lazy("township"))
     def township(self, case: TemporaryCase) -> str:
-        return township_name(case.township_id)
+        return row_township(case)
 
     @admin.display(description=gettext_lazy("County decision"))
     def decide_link(self, case: TemporaryCase) -> str:

@@ -455,12 +455,18 @@ def build_world() -> World:
 def grow_other(world: World) -> None:
     """More of the other township's work (a request, a complaint, a temporary case, a household
     with a draft case, a medical claim): a township user's pages must not change with it."""
-    other = world.other
+    grow(world, "other")
+
+
+def grow(world: World, side: str, *, approved: bool = False, names: tuple[str, str] = ("吴新户", "吴新子")) -> None:
+    """More of one township's work (as `grow_other`); `approved`: and one more case approved (a
+    benefit, its decision and notice), for the lists of running benefits."""
+    other = world.side(side)
     cw = other.caseworker
     intake_register(
         actor=cw,
         data=IntakeData(
-            channel="phone", kind="dibao", requester_name="吴新来", request="申请低保", person_name="吴新来"
+            channel="phone", kind="dibao", requester_name=names[0], request="申请低保", person_name=names[0]
         ),
     )
     complaint_record(
@@ -486,11 +492,18 @@ def grow_other(world: World) -> None:
             member=other["head"],
         ),
     )
-    household = _household(cw, head="吴新户", son="吴新子")
+    household = _household(cw, head=names[0], son=names[1])
     cases = CaseBuilder(
-        caseworker=cw, caseworker2=other.caseworker2, reviewer=other.reviewer, bureau=None, make_household=None
+        caseworker=cw,
+        caseworker2=other.caseworker2,
+        reviewer=other.reviewer,
+        bureau=world.users["bureau_reviewer"],
+        make_household=None,
     )
     cases.to(ApplicationStatus.INVESTIGATING, cases.draft(household=household))
+    if approved:
+        approved_household = _household(cw, head=names[0] + "甲", son=names[1] + "甲")
+        cases.to(ApplicationStatus.APPROVED, cases.draft(household=approved_household))
     medical_claim_record(
         actor=cw,
         member=other["supported"],
