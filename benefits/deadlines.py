@@ -71,7 +71,8 @@ class WorkingCalendar:
         """The last day from which a deadline of `days` working days has already passed by `today`:
         cases started on or before it are overdue (one cut-off date for a whole queue, instead of
         every case's deadline; deadlines never move backwards in time)."""
-        day = today
+        # A deadline is at least `days` days after its start: the walk starts before those.
+        day = today - datetime.timedelta(days=max(days, 0) + 1)
         while self.deadline(day, days) >= today:
             day -= datetime.timedelta(days=1)
         return day

@@ -44,11 +44,12 @@ def dashboard_figures(user, *, on: datetime.date) -> tuple[list[TownshipFigures]
     month = on.replace(day=1)
     # Covered in the month: the decision in force then (the one rule: the last decided of those
     # effective by the month), aggregated by the database per township and programme.
-    in_month = (
-        benefits_for(user).filter(start_month__lte=month).filter(Q(end_month__isnull=True) | Q(end_month__gt=month))
-    )
+    # The benefit's months are filtered on the decision's own join with it (not a second pass
+    # over the benefits).
     for row in (
-        decisions_in_force(in_month, month=month)
+        decisions_in_force(benefits_for(user), month=month)
+        .filter(benefit__start_month__lte=month)
+        .filter(Q(benefit__end_month__isnull=True) | Q(benefit__end_month__gt=month))
         .filter(new_status__in=COVERED_STATUSES)
         .order_by()
         .values("benefit__township_id", "benefit__programme")
