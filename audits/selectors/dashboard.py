@@ -33,7 +33,8 @@ def dashboard_figures(user, *, on: datetime.date) -> tuple[list[TownshipFigures]
     """Per township and in total: households, open and overdue cases, who is covered in the
     month of `on` (from the decisions in force then), and overdue re-verifications."""
     townships = {t.pk: TownshipFigures(name=t.name) for t in townships_for(user).order_by("code")}
-    for row in households_for(user).values("township_id").annotate(n=Count("id")):
+    # (No order: the households' own, by their township's code, would join the townships.)
+    for row in households_for(user).order_by().values("township_id").annotate(n=Count("id")):
         townships[row["township_id"]].households = row["n"]
     # Open and overdue cases counted by the database: one cut-off day per deadline length.
     for township_id, (n, overdue) in open_and_overdue(
