@@ -84,6 +84,17 @@ class WorkingCalendar:
             self._cutoffs[key] = self.last_overdue_start(days=days, today=today)
         return self._cutoffs[key]
 
+    def load_standards(self, year: int) -> None:
+        """Every programme's standard for `year` (`standard_for`'s rule) in one query, for a
+        count over cases of any programme (one query, not one per programme met)."""
+        if all((programme, year) in self._standards for programme in Programme):
+            return
+        found: dict[str, Standard] = {}
+        for standard in Standard.objects.filter(year__lte=year).order_by("programme", "-year"):
+            found.setdefault(standard.programme, standard)
+        for programme in Programme:
+            self._standards.setdefault((programme, year), found.get(programme))
+
     def standard(self, programme: str, year: int) -> Standard | None:
         if (programme, year) not in self._standards:
             self._standards[(programme, year)] = standard_for(programme, year)
@@ -270,17 +281,18 @@ def _cutoff_of(name: str, cutoffs: dict[tuple, datetime.date]):
 
 def open_and_overdue(applications, *, on: datetime.date, calendar: WorkingCalendar) -> dict[int, tuple[int, int]]:
     """Per township: how many of `applications` are open (in procedure) and how many of those are
-    overdue on `on`, the same as counting `overdue_of` case by case, in two queries (and the
-    year's standards of the programmes seen, once per calendar). A case is overdue when the local
-    day of a deadline's start is on or before the cut-off of its number of days
-    (`WorkingCalendar.overdue_cutoff`); the days are the case's snapshot's, else the year's
-    standard's (`deadline_numbers`): the first query reads which occur, the second compares each
-    case's start days with the cut-off of its days (a CASE of the few that occur) and counts."""
+    overdue on `on`, the same as counting `overdue_of` case by case, in three queries whatever
+    their number (the year's standards, once per calendar; which numbers of days occur; the
+    counts). A case is overdue when the local day a deadline runs from is on or before the
+    cut-off of its number of days (`WorkingCalendar.overdue_cutoff`); the days are the case's
+    snapshot's, else the year's standard's (`deadline_numbers`): the counting query compares each
+    case's start days with the cut-off of its days (a CASE of the few that occur)."""
     open_cases = applications.filter(status__in=IN_PROCEDURE).order_by()
     names = sorted({days for _start, days in _spec_conditions()})
     snapshot = {f"{name}_snap": Cast(KT(f"standard_snapshot__{name}"), IntegerField()) for name in names}
     kinds = open_cases.filter(accepted_at__isnull=False).annotate(**snapshot)
     kinds = kinds.values_list("programme", *snapshot).distinct()
+    calendar.load_standards(on.year)
     # Per number: (the snapshot's value, or None and the programme) -> the cut-off of its days.
     cutoffs: dict[str, dict[tuple, datetime.date]] = {name: {} for name in names}
     for programme, *values in kinds:
