@@ -3,8 +3,14 @@ deadlines apply to a case in each step, and whether it is overdue (re-exported b
 `benefits.selectors`)."""
 
 import datetime
+import functools
+import itertools
 import json
+import operator
 
+from django.db.models import Case, Count, DateField, IntegerField, Q, Value, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -66,7 +72,8 @@ class WorkingCalendar:
         """The last day from which a deadline of `days` working days has already passed by `today`:
         cases started on or before it are overdue (one cut-off date for a whole queue, instead of
         every case's deadline; deadlines never move backwards in time)."""
-        day = today
+        # A deadline is at least `days` days after its start: the walk starts before those.
+        day = today - datetime.timedelta(days=max(days, 0) + 1)
         while self.deadline(day, days) >= today:
             day -= datetime.timedelta(days=1)
         return day
@@ -77,6 +84,17 @@ class WorkingCalendar:
         if key not in self._cutoffs:
             self._cutoffs[key] = self.last_overdue_start(days=days, today=today)
         return self._cutoffs[key]
+
+    def load_standards(self, year: int) -> None:
+        """Every programme's standard for `year` (`standard_for`'s rule) in one query, for a
+        count over cases of any programme (one query, not one per programme met)."""
+        if all((programme, year) in self._standards for programme in Programme):
+            return
+        found: dict[str, Standard] = {}
+        for standard in Standard.objects.filter(year__lte=year).order_by("programme", "-year"):
+            found.setdefault(standard.programme, standard)
+        for programme in Programme:
+            self._standards.setdefault((programme, year), found.get(programme))
 
     def standard(self, programme: str, year: int) -> Standard | None:
         """`standard_for`, from every standard read once per calendar (a few per programme and
@@ -198,3 +216,105 @@ def overdue_of(*, on: datetime.date, calendar: WorkingCalendar, **case) -> bool:
         start <= calendar.overdue_cutoff(days, on)
         for _label, start, days in _applying(**case, on=on, calendar=calendar)
     )
+
+
+# Counting overdue cases in the database (the dashboard's 10,000 open cases) -------------------
+
+_START_FIELDS = ("accepted_at", "received_by_county_at", "objection_upheld_at")
+_FLAGS = ("received", "upheld", "deadline_extended")
+
+
+@functools.cache
+def _spec_conditions() -> dict[tuple[str, str], Q]:
+    """For each deadline (the time it runs from, the policy number of its days), the open cases
+    it applies to, as a condition on their fields: read off `_deadline_specs` over every step,
+    programme and flag (the one place that says which apply when), each flag that does not
+    change the answer dropped, the steps of the same programmes taken together."""
+    combos = list(itertools.product(sorted(IN_PROCEDURE), sorted(Programme), *([False, True],) * len(_FLAGS)))
+    applies: dict[tuple[str, str], set] = {}
+    for combo in combos:
+        status, programme, received, upheld, extended = combo
+        for _label, start, days in _deadline_specs(
+            status=status, programme=programme, received=received, upheld=upheld, deadline_extended=extended
+        ):
+            applies.setdefault((start, days), set()).add(combo)
+    fields = {
+        "received": lambda value: Q(received_by_county_at__isnull=not value),
+        "upheld": lambda value: Q(objection_upheld_at__isnull=not value),
+        "deadline_extended": lambda value: Q(deadline_extended=value),
+    }
+    conditions = {}
+    for spec, cases in applies.items():
+        relevant = [
+            i
+            for i in range(len(_FLAGS))
+            if any((c[: 2 + i] + (not c[2 + i],) + c[3 + i :] in cases) != (c in cases) for c in combos)
+        ]
+        programmes_of: dict[tuple, set] = {}
+        for status, programme, *flags in cases:
+            programmes_of.setdefault((status, *(flags[i] for i in relevant)), set()).add(programme)
+        statuses_of: dict[tuple, set] = {}
+        for (status, *flags), programmes in programmes_of.items():
+            statuses_of.setdefault((frozenset(programmes), *flags), set()).add(status)
+        terms = []
+        for (programmes, *flags), statuses in statuses_of.items():
+            # (`Q()` would vanish in the OR below: "every open case" is said as a condition.)
+            term = Q(status__in=sorted(statuses))
+            if programmes != set(Programme):
+                term &= Q(programme__in=sorted(programmes))
+            for i, value in zip(relevant, flags, strict=True):
+                term &= fields[_FLAGS[i]](value)
+            terms.append(term)
+        conditions[spec] = functools.reduce(operator.or_, terms)
+    return conditions
+
+
+def _cutoff_of(name: str, cutoffs: dict[tuple, datetime.date]):
+    """The cut-off day of a case's number `name` (annotated `<name>_snap`: its snapshot's value,
+    else null and the programme's standard applies): one day, or a CASE of the few that occur."""
+    if len(set(cutoffs.values())) == 1:
+        return Value(next(iter(cutoffs.values())))
+    whens = [
+        When(
+            Q(**{f"{name}_snap": value})
+            if value is not None
+            else Q(**{f"{name}_snap__isnull": True}, programme=programme),
+            then=Value(day),
+        )
+        for (value, programme), day in cutoffs.items()
+    ]
+    return Case(*whens, output_field=DateField())
+
+
+def open_and_overdue(applications, *, on: datetime.date, calendar: WorkingCalendar) -> dict[int, tuple[int, int]]:
+    """Per township: how many of `applications` are open (in procedure) and how many of those are
+    overdue on `on`, the same as counting `overdue_of` case by case, in three queries whatever
+    their number (the year's standards, once per calendar; which numbers of days occur; the
+    counts). A case is overdue when the local day a deadline runs from is on or before the
+    cut-off of its number of days (`WorkingCalendar.overdue_cutoff`); the days are the case's
+    snapshot's, else the year's standard's (`deadline_numbers`): the counting query compares each
+    case's start days with the cut-off of its days (a CASE of the few that occur)."""
+    open_cases = applications.filter(status__in=IN_PROCEDURE).order_by()
+    names = sorted({days for _start, days in _spec_conditions()})
+    snapshot = {f"{name}_snap": Cast(KT(f"standard_snapshot__{name}"), IntegerField()) for name in names}
+    kinds = open_cases.filter(accepted_at__isnull=False).annotate(**snapshot)
+    kinds = kinds.values_list("programme", *snapshot).distinct()
+    calendar.load_standards(on.year)
+    # Per number: (the snapshot's value, or None and the programme) -> the cut-off of its days.
+    cutoffs: dict[str, dict[tuple, datetime.date]] = {name: {} for name in names}
+    for programme, *values in kinds:
+        given = {name: value for name, value in zip(names, values, strict=True) if value is not None}
+        numbers = calendar.deadline_numbers(programme, on.year, given)
+        for name, value in zip(names, values, strict=True):
+            key = (value, None) if value is not None else (None, programme)
+            cutoffs[name][key] = calendar.overdue_cutoff(numbers[name], on)
+    terms = []
+    for (start, name), applies in _spec_conditions().items():
+        if cutoffs[name]:
+            terms.append(applies & Q(**{f"{start}_day__lte": _cutoff_of(name, cutoffs[name])}))
+    days = {f"{name}_day": TruncDate(name, tzinfo=calendar._timezone) for name in _START_FIELDS}
+    overdue = (
+        Count("id", filter=Q(accepted_at__isnull=False) & functools.reduce(operator.or_, terms)) if terms else Value(0)
+    )
+    rows = open_cases.annotate(**snapshot, **days).values("township_id").annotate(open=Count("id"), overdue=overdue)
+    return {row["township_id"]: (row["open"], row["overdue"]) for row in rows}

@@ -16,6 +16,7 @@ from .deadlines import (  # noqa: F401  (re-exported)
     WorkingCalendar,
     application_deadlines,
     deadlines_of,
+    open_and_overdue,
     overdue_of,
     standard_for,
     working_day_deadline,

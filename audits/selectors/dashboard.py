@@ -6,26 +6,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
-from django.utils import timezone
 
-from benefits.models import COVERED_STATUSES, IN_PROCEDURE
-from benefits.selectors import WorkingCalendar, applications_for, benefits_for, overdue_of
+from benefits.models import COVERED_STATUSES
+from benefits.selectors import WorkingCalendar, applications_for, benefits_for, open_and_overdue
 from benefits.states import decisions_in_force
 from households.selectors import households_for, townships_for
-
-# What the deadlines of an open case are computed from (`benefits.selectors.overdue_of`).
-DEADLINE_FIELDS = (
-    "status",
-    "programme",
-    "accepted_at",
-    "received_by_county_at",
-    "objection_upheld_at",
-    "deadline_extended",
-    "standard_snapshot",
-)
-# Of those, the times (read as the local day they fall on).
-DEADLINE_TIMES = ("accepted_at", "received_by_county_at", "objection_upheld_at")
 
 
 @dataclass
@@ -48,33 +33,24 @@ def dashboard_figures(user, *, on: datetime.date) -> tuple[list[TownshipFigures]
     """Per township and in total: households, open and overdue cases, who is covered in the
     month of `on` (from the decisions in force then), and overdue re-verifications."""
     townships = {t.pk: TownshipFigures(name=t.name) for t in townships_for(user).order_by("code")}
-    for row in households_for(user).values("township_id").annotate(n=Count("id")):
+    # (No order: the households' own, by their township's code, would join the townships.)
+    for row in households_for(user).order_by().values("township_id").annotate(n=Count("id")):
         townships[row["township_id"]].households = row["n"]
-    # Open cases grouped by what their deadlines are computed from, their times as local days:
-    # cases accepted on the same day in the same step share their deadlines, and a county's
-    # 10,000 open cases are a few hundred groups (each computed once, counted `n` times).
-    open_cases = applications_for(user).filter(status__in=IN_PROCEDURE).order_by()
-    calendar = WorkingCalendar()
-    zone = timezone.get_current_timezone()
-    days = {name: TruncDate(name, tzinfo=zone) for name in DEADLINE_TIMES}
-    groups = (
-        open_cases.annotate(**{f"{name}_day": day for name, day in days.items()})
-        .values_list("township_id", *(f"{name}_day" if name in days else name for name in DEADLINE_FIELDS))
-        .annotate(n=Count("id"))
-    )
-    for township_id, *fields, n in groups:
-        figures = townships[township_id]
-        figures.open_applications += n
-        if overdue_of(**dict(zip(DEADLINE_FIELDS, fields, strict=True)), on=on, calendar=calendar):
-            figures.overdue_applications += n
+    # Open and overdue cases counted by the database: one cut-off day per deadline length.
+    for township_id, (n, overdue) in open_and_overdue(
+        applications_for(user), on=on, calendar=WorkingCalendar()
+    ).items():
+        townships[township_id].open_applications = n
+        townships[township_id].overdue_applications = overdue
     month = on.replace(day=1)
     # Covered in the month: the decision in force then (the one rule: the last decided of those
     # effective by the month), aggregated by the database per township and programme.
-    in_month = (
-        benefits_for(user).filter(start_month__lte=month).filter(Q(end_month__isnull=True) | Q(end_month__gt=month))
-    )
+    # The benefit's months are filtered on the decision's own join with it (not a second pass
+    # over the benefits).
     for row in (
-        decisions_in_force(in_month, month=month)
+        decisions_in_force(benefits_for(user), month=month)
+        .filter(benefit__start_month__lte=month)
+        .filter(Q(benefit__end_month__isnull=True) | Q(benefit__end_month__gt=month))
         .filter(new_status__in=COVERED_STATUSES)
         .order_by()
         .values("benefit__township_id", "benefit__programme")
