@@ -85,23 +85,16 @@ class WorkingCalendar:
             self._cutoffs[key] = self.last_overdue_start(days=days, today=today)
         return self._cutoffs[key]
 
-    def load_standards(self, year: int) -> None:
-        """Every programme's standard for `year` (`standard_for`'s rule) in one query, for a
-        count over cases of any programme (one query, not one per programme met)."""
-        if all((programme, year) in self._standards for programme in Programme):
-            return
-        found: dict[str, Standard] = {}
-        for standard in Standard.objects.filter(year__lte=year).order_by("programme", "-year"):
-            found.setdefault(standard.programme, standard)
-        for programme in Programme:
-            self._standards.setdefault((programme, year), found.get(programme))
-
-    def standard(self, programme: str, year: int) -> Standard | None:
-        """`standard_for`, from every standard read once per calendar (a few per programme and
-        year: a page's queries stay the same whatever years and programmes its cases have)."""
+    def load_standards(self) -> None:
+        """Every standard, read once per calendar (one query, however many programmes and years
+        its cases have: a few rows per programme and year)."""
         if self._all_standards is None:
             self._all_standards = list(Standard.objects.order_by("-year"))
+
+    def standard(self, programme: str, year: int) -> Standard | None:
+        """`standard_for`'s rule (the latest year not after `year`), from `load_standards`."""
         if (programme, year) not in self._standards:
+            self.load_standards()
             self._standards[(programme, year)] = next(
                 (s for s in self._all_standards if s.programme == programme and s.year <= year), None
             )
@@ -299,7 +292,7 @@ def open_and_overdue(applications, *, on: datetime.date, calendar: WorkingCalend
     snapshot = {f"{name}_snap": Cast(KT(f"standard_snapshot__{name}"), IntegerField()) for name in names}
     kinds = open_cases.filter(accepted_at__isnull=False).annotate(**snapshot)
     kinds = kinds.values_list("programme", *snapshot).distinct()
-    calendar.load_standards(on.year)
+    calendar.load_standards()
     # Per number: (the snapshot's value, or None and the programme) -> the cut-off of its days.
     cutoffs: dict[str, dict[tuple, datetime.date]] = {name: {} for name in names}
     for programme, *values in kinds:
