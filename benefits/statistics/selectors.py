@@ -10,10 +10,11 @@ recorded in the month with aid above zero: both are append-only records with the
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from decimal import Decimal
+from decimal import Context, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db import connections
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from households.models import Classification, Township
 from households.selectors import townships_for
@@ -23,7 +24,7 @@ from sunwu_relief.pg import without_jit
 from ..carehomes.models import Placement, SupportMode
 from ..medical.models import MedicalClaim
 from ..models import COVERED_STATUSES, Benefit, BenefitChange, Programme
-from ..states import decisions_in_force
+from ..states import decision_spans, decisions_in_force
 from ..temporary.models import TemporaryCase, TemporaryStatus
 
 ZERO = Decimal("0.00")
@@ -203,10 +204,119 @@ def last_months(count: int, *, until: datetime.date | None = None) -> list[datet
     return months[::-1]
 
 
-def trend_for(user, *, months: list[datetime.date]) -> list[tuple[datetime.date, StatisticsRow]]:
-    """The county (or township) total of each month, for the charts and the table behind them."""
-    scope = list(townships_for(user))
-    return [(month, monthly_report(month=month, townships=scope).total) for month in months]
+@dataclass
+class TrendRow:
+    """The totals of a month the trend shows: those of its `monthly_report(...).total`."""
+
+    dibao_households: int = 0
+    dibao_persons: int = 0
+    dibao_amount: Decimal = ZERO
+    tekun_persons: int = 0
+    tekun_amount: Decimal = ZERO
+    temporary_count: int = 0
+    temporary_amount: Decimal = ZERO
+    medical_count: int = 0
+    medical_amount: Decimal = ZERO
+
+
+TREND_FIGURES = [f.name for f in fields(TrendRow)]
+
+
+def trend_totals(*, months: list[datetime.date], townships: Iterable[Township]) -> list[tuple[datetime.date, TrendRow]]:
+    """The total of each of `months` (consecutive, oldest first) for `townships` (already scoped
+    to the user), for the charts and the table behind them: the figures of each month's
+    `monthly_report` in three queries whatever the number of months. 低保 and 特困 from the spans
+    of the decisions (`decision_spans`, the rule of `decisions_in_force`), summed by the database
+    per programme and span; the grants and claims of all the months by day."""
+    months = [m.replace(day=1) for m in months]
+    ids = [t.pk for t in townships]
+    totals = {month: TrendRow() for month in months}
+    first, after = months[0], _month_bounds(months[-1])[1]
+    for programme, since, until, households, persons, amount in _paid_spans(first, months[-1], ids):
+        for month in months:
+            if since <= month and (until is None or month < until):
+                row = totals[month]
+                if programme == Programme.DIBAO:
+                    row.dibao_households += households
+                    row.dibao_persons += persons
+                    row.dibao_amount += amount
+                else:
+                    row.tekun_persons += persons
+                    row.tekun_amount += amount
+    grants = TemporaryCase.objects.filter(
+        status=TemporaryStatus.GRANTED, township_id__in=ids, decided_at__date__gte=first, decided_at__date__lt=after
+    )
+    for day, count, amount in _by_day(grants, "decided_at", "amount"):
+        totals[day.replace(day=1)].temporary_count += count
+        totals[day.replace(day=1)].temporary_amount += amount
+    claims = MedicalClaim.objects.filter(
+        township_id__in=ids, aid__gt=0, created__date__gte=first, created__date__lt=after
+    )
+    for day, count, amount in _by_day(claims, "created", "aid"):
+        totals[day.replace(day=1)].medical_count += count
+        totals[day.replace(day=1)].medical_amount += amount
+    return list(totals.items())
+
+
+def _by_day(records, moment: str, amount: str):
+    """(local day, how many, their total `amount`) of `records` by the day of `moment`."""
+    return (
+        records.values_list(f"{moment}__date")
+        .annotate(count=Count("id"), amount=Coalesce(Sum(amount), ZERO))
+        .order_by()
+        .values_list(f"{moment}__date", "count", "amount")
+    )
+
+
+def _paid_spans(first: datetime.date, last: datetime.date, township_ids: list[int]):
+    """(programme, first month, month it ends or None, households, persons, amount) of the 低保 and
+    特困 decisions in a covered status in force in some month from `first` to `last`, grouped by
+    programme and span: a month's figures are the sum of the spans covering it. A span starts with
+    the decision or the benefit's start month (the roll's rule: started by then), at the earliest
+    in `first`; it ends with the next decision's month."""
+    benefits = Q(
+        benefit__programme__in=[Programme.DIBAO, Programme.TEKUN],
+        benefit__start_month__lte=last,
+        benefit__township_id__in=township_ids,
+    )
+    spans = (
+        decision_spans(benefits, until=last)
+        .annotate(
+            programme=F("benefit__programme"),
+            since=Greatest("effective_month", "benefit__start_month", Value(first)),
+            persons=F("benefit__covered_count"),
+        )
+        .values_list("programme", "since", "next_month", "persons", "new_amount", "new_status")
+    )
+    connection = connections[spans.db]
+    inner, params = spans.query.get_compiler(connection=connection).as_sql()
+    programme, since, until, persons, amount, status = map(
+        connection.ops.quote_name, ["programme", "since", "next_month", "persons", "new_amount", "new_status"]
+    )
+    covered = sorted(COVERED_STATUSES)
+    sql = (
+        f"SELECT {programme}, {since}, {until}, COUNT(*), SUM({persons}), SUM({amount}) FROM ({inner}) spans"  # noqa: S608 (the ORM's SQL)
+        f" WHERE {status} IN (%s, %s) AND ({until} IS NULL OR {until} > %s) GROUP BY {programme}, {since}, {until}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *covered, first.isoformat()])
+        rows = cursor.fetchall()
+    return [
+        (programme, _date(since), None if until is None else _date(until), households, persons, _money(amount))
+        for programme, since, until, households, persons, amount in rows
+    ]
+
+
+def _date(value) -> datetime.date:
+    """A date as a raw cursor gives it (SQLite: its ISO text)."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def _money(value) -> Decimal:
+    """A sum of amounts as a raw cursor gives it (SQLite: a float), to the cent."""
+    if isinstance(value, float):
+        value = Context(prec=15).create_decimal_from_float(value)
+    return Decimal(value).quantize(ZERO)
 
 
 def parse_month(raw: str) -> datetime.date | None:
