@@ -12,7 +12,7 @@ same three queries as the month's report (`report_and_trend`).
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, make_dataclass
 from decimal import Decimal
 
 from households.models import Classification, Township
@@ -166,22 +166,21 @@ def last_months(count: int, *, until: datetime.date | None = None) -> list[datet
     return months[::-1]
 
 
-@dataclass
-class TrendRow:
-    """The totals of a month the trend shows: those of its `monthly_report(...).total`."""
-
-    dibao_households: int = 0
-    dibao_persons: int = 0
-    dibao_amount: Decimal = ZERO
-    tekun_persons: int = 0
-    tekun_amount: Decimal = ZERO
-    temporary_count: int = 0
-    temporary_amount: Decimal = ZERO
-    medical_count: int = 0
-    medical_amount: Decimal = ZERO
-
-
-TREND_FIGURES = [f.name for f in fields(TrendRow)]
+# The totals of a month the trend shows: those of its `monthly_report(...).total`.
+TREND_FIGURES = [
+    "dibao_households",
+    "dibao_persons",
+    "dibao_amount",
+    "tekun_persons",
+    "tekun_amount",
+    "temporary_count",
+    "temporary_amount",
+    "medical_count",
+    "medical_amount",
+]
+TrendRow = make_dataclass(
+    "TrendRow", [(f.name, f.type, field(default=f.default)) for f in fields(StatisticsRow) if f.name in TREND_FIGURES]
+)
 
 
 def trend_totals(*, months: list[datetime.date], townships: Iterable[Township]) -> list[tuple[datetime.date, TrendRow]]:
