@@ -2,7 +2,7 @@
 
 `without_jit(model)`: the aggregates of a report over a county (tens of thousands of decisions)
 cost PostgreSQL more than its default `jit_above_cost`, and compiling them (measured 40–100 ms
-for the monthly statistics' aggregate, each month of the page's trend) took longer than it saved
+for the monthly statistics' aggregate) took longer than it saved
 on a statement of 150–200 ms. Turned off for the transaction only (`SET LOCAL`), on the database
 the model is read from (the replica, when reports read there); elsewhere nothing to do.
 """

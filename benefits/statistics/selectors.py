@@ -1,32 +1,28 @@
 """The monthly report's figures, read from the decisions in force (never from today's statuses).
 
 低保 and 特困 come from the roll of the month: the decisions in force that month of the benefits
-started by then, in a covered status (`benefits.states.decisions_in_force`, the one rule that every
-channel uses for a month's amount, summed by the database), so a past month gives the same figures
-whenever it is asked for. Temporary assistance counts the grants decided in the month, medical assistance the claims
+started by then, in a covered status (the one rule that every channel uses for a month's amount,
+`benefits.states.decisions_in_force`, here as the spans of `decision_spans`, summed by the
+database: `figures.paid_spans`), so a past month gives the same figures whenever it is asked for.
+Temporary assistance counts the grants decided in the month, medical assistance the claims
 recorded in the month with aid above zero: both are append-only records with their own date.
+The statistics page's trend (the totals of the twelve months up to the one shown) comes from the
+same three queries as the month's report (`report_and_trend`).
 """
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, make_dataclass
 from decimal import Decimal
-
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce
 
 from households.models import Classification, Township
 from households.selectors import townships_for
 from sunwu_relief import clock
-from sunwu_relief.pg import without_jit
 
-from ..carehomes.models import Placement, SupportMode
 from ..medical.models import MedicalClaim
-from ..models import COVERED_STATUSES, Benefit, BenefitChange, Programme
-from ..states import decisions_in_force
+from ..models import Programme
 from ..temporary.models import TemporaryCase, TemporaryStatus
-
-ZERO = Decimal("0.00")
+from .figures import ZERO, Span, by_township_and_month, month_bounds, paid_spans
 
 
 @dataclass
@@ -64,102 +60,69 @@ class MonthlyReport:
     total: StatisticsRow = field(default_factory=lambda: StatisticsRow(township=""))
 
 
-def _centralised(month: datetime.date) -> Exists:
-    """The benefit covers a member placed in a care home (centralised support) on the month's last
-    day (today for the current month); everyone else of 特困 is supported at home (dispersed)."""
-    _start, after = _month_bounds(month)
-    day = min(after - datetime.timedelta(days=1), clock.today())
-    return Exists(
-        Placement.objects.filter(
-            mode=SupportMode.CENTRALISED,
-            start_on__lte=day,
-            member__benefits_covering=OuterRef("benefit_id"),
-        ).filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
-    )
-
-
-def _paid_in_month(month: datetime.date, township_ids: list[int]):
-    """The decisions in force in `month` of the 低保 and 特困 benefits the month's roll pays (the
-    roll's rule: started by then, a covered status), for the database to aggregate by programme
-    and township in one pass."""
-    benefits = Benefit.objects.filter(
-        programme__in=[Programme.DIBAO, Programme.TEKUN], start_month__lte=month, township_id__in=township_ids
-    )
-    return (
-        decisions_in_force(benefits, month=month)
-        .filter(new_status__in=COVERED_STATUSES)
-        .values("benefit__programme", "benefit__township_id")
-        .order_by()
-    )
-
-
-def _month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
-    start = month.replace(day=1)
-    end = (start + datetime.timedelta(days=32)).replace(day=1)
-    return start, end
-
-
 def monthly_report(*, month: datetime.date, townships: Iterable[Township]) -> MonthlyReport:
     """The report of `month` for `townships` (already scoped to the user), ordered by code."""
+    report, _trend = report_and_trend(month=month, townships=townships, months=1)
+    return report
+
+
+def report_and_trend(
+    *, month: datetime.date, townships: Iterable[Township], months: int
+) -> tuple[MonthlyReport, list[tuple[datetime.date, "TrendRow"]]]:
+    """The report of `month` for `townships` (already scoped to the user, the rows ordered by code)
+    and the totals of each of the `months` months up to it (the page's trend), in three queries
+    whatever the number of months: the spans of the decisions in force (`figures.paid_spans`),
+    the grants and the claims by township and month."""
     month = month.replace(day=1)
     townships = sorted(townships, key=lambda t: t.code)
     ids = [t.pk for t in townships]
-    rows = {t.pk: StatisticsRow(township=t.name) for t in townships}
-
-    figures = _paid_in_month(month, ids).annotate(
-        households=Count("id"),
-        persons=Sum("benefit__covered_count"),
-        amount=Sum("new_amount"),
-        key=Count("id", filter=Q(benefit__classification=Classification.KEY)),
-        long_term=Count("id", filter=Q(benefit__classification=Classification.LONG_TERM)),
-        centralised=Coalesce(
-            Sum("benefit__covered_count", filter=Q(benefit__programme=Programme.TEKUN) & _centralised(month)), 0
-        ),
-    )
-    with without_jit(BenefitChange):
-        figures = list(figures)
-    for entry in figures:
-        row = rows[entry["benefit__township_id"]]
-        if entry["benefit__programme"] == Programme.DIBAO:
-            row.dibao_households = entry["households"]
-            row.dibao_persons = entry["persons"]
-            row.dibao_amount = entry["amount"]
-            row.dibao_key = entry["key"]
-            row.dibao_long_term = entry["long_term"]
-            row.dibao_general = entry["households"] - entry["key"] - entry["long_term"]
-        else:
-            row.tekun_persons = entry["persons"]
-            row.tekun_amount = entry["amount"]
-            row.tekun_centralised = entry["centralised"]
-            row.tekun_dispersed = entry["persons"] - entry["centralised"]
-
-    start, end = _month_bounds(month)
-    temporary = (
+    trend_months = last_months(months, until=month)
+    first, (_start, after) = trend_months[0], month_bounds(month)
+    spans = paid_spans(first, month, ids)
+    temporary = by_township_and_month(
         TemporaryCase.objects.filter(
-            status=TemporaryStatus.GRANTED,
-            township_id__in=ids,
-            decided_at__date__gte=start,
-            decided_at__date__lt=end,
-        )
-        .values("township_id")
-        .annotate(count=Count("id"), amount=Coalesce(Sum("amount"), ZERO))
+            status=TemporaryStatus.GRANTED, township_id__in=ids, decided_at__date__gte=first, decided_at__date__lt=after
+        ),
+        "decided_at",
+        "amount",
     )
-    for entry in temporary:
-        rows[entry["township_id"]].temporary_count = entry["count"]
-        rows[entry["township_id"]].temporary_amount = entry["amount"]
-    medical = (
-        MedicalClaim.objects.filter(township_id__in=ids, aid__gt=0, created__date__gte=start, created__date__lt=end)
-        .values("township_id")
-        .annotate(count=Count("id"), amount=Coalesce(Sum("aid"), ZERO))
+    medical = by_township_and_month(
+        MedicalClaim.objects.filter(township_id__in=ids, aid__gt=0, created__date__gte=first, created__date__lt=after),
+        "created",
+        "aid",
     )
-    for entry in medical:
-        rows[entry["township_id"]].medical_count = entry["count"]
-        rows[entry["township_id"]].medical_amount = entry["amount"]
-
-    report = MonthlyReport(month=month, rows=[rows[t.pk] for t in townships])
+    report = MonthlyReport(month=month, rows=[StatisticsRow(township=t.name) for t in townships])
+    rows = {t.pk: row for t, row in zip(townships, report.rows, strict=True)}
+    for span in spans:
+        if span.covers(month):
+            _add_span(rows[span.township_id], span)
+    for (township_id, when), (count, amount) in temporary.items():
+        if when == month:
+            rows[township_id].temporary_count, rows[township_id].temporary_amount = count, amount
+    for (township_id, when), (count, amount) in medical.items():
+        if when == month:
+            rows[township_id].medical_count, rows[township_id].medical_amount = count, amount
     for row in report.rows:
         report.total.add(row)
-    return report
+    return report, _trend(trend_months, spans, temporary, medical)
+
+
+def _add_span(row: StatisticsRow, span: Span) -> None:
+    if span.programme == Programme.DIBAO:
+        row.dibao_households += span.households
+        row.dibao_persons += span.persons
+        row.dibao_amount += span.amount
+        if span.classification == Classification.KEY:
+            row.dibao_key += span.households
+        elif span.classification == Classification.LONG_TERM:
+            row.dibao_long_term += span.households
+        else:
+            row.dibao_general += span.households
+    else:
+        row.tekun_persons += span.persons
+        row.tekun_amount += span.amount
+        row.tekun_centralised += span.centralised
+        row.tekun_dispersed += span.persons - span.centralised
 
 
 def row_counts(row: StatisticsRow) -> dict[str, object]:
@@ -203,10 +166,48 @@ def last_months(count: int, *, until: datetime.date | None = None) -> list[datet
     return months[::-1]
 
 
-def trend_for(user, *, months: list[datetime.date]) -> list[tuple[datetime.date, StatisticsRow]]:
-    """The county (or township) total of each month, for the charts and the table behind them."""
-    scope = list(townships_for(user))
-    return [(month, monthly_report(month=month, townships=scope).total) for month in months]
+# The totals of a month the trend shows: those of its `monthly_report(...).total`.
+TREND_FIGURES = [
+    "dibao_households",
+    "dibao_persons",
+    "dibao_amount",
+    "tekun_persons",
+    "tekun_amount",
+    "temporary_count",
+    "temporary_amount",
+    "medical_count",
+    "medical_amount",
+]
+TrendRow = make_dataclass(
+    "TrendRow", [(f.name, f.type, field(default=f.default)) for f in fields(StatisticsRow) if f.name in TREND_FIGURES]
+)
+
+
+def trend_totals(*, months: list[datetime.date], townships: Iterable[Township]) -> list[tuple[datetime.date, TrendRow]]:
+    """The total of each of `months` (consecutive, oldest first) for `townships` (already scoped to
+    the user): those of each month's `monthly_report`, in its three queries (`report_and_trend`)."""
+    _report, trend = report_and_trend(month=months[-1], townships=townships, months=len(months))
+    return trend
+
+
+def _trend(months: list[datetime.date], spans: list[Span], temporary: dict, medical: dict):
+    totals = {month: TrendRow() for month in months}
+    for month, row in totals.items():
+        for span in spans:
+            if span.covers(month) and span.programme == Programme.DIBAO:
+                row.dibao_households += span.households
+                row.dibao_persons += span.persons
+                row.dibao_amount += span.amount
+            elif span.covers(month):
+                row.tekun_persons += span.persons
+                row.tekun_amount += span.amount
+    for (_township_id, month), (count, amount) in temporary.items():
+        totals[month].temporary_count += count
+        totals[month].temporary_amount += amount
+    for (_township_id, month), (count, amount) in medical.items():
+        totals[month].medical_count += count
+        totals[month].medical_amount += amount
+    return list(totals.items())
 
 
 def parse_month(raw: str) -> datetime.date | None:

@@ -12,7 +12,7 @@ from sunwu_relief.roles import COUNTY_ROLES, TOWNSHIP_ROLES, is_county_wide
 from sunwu_relief.ui import query_text, roles_required
 
 from .events import StatisticsEvent
-from .selectors import last_months, monthly_report, parse_month, trend_for
+from .selectors import last_months, monthly_report, parse_month, report_and_trend
 from .xlsx import report_workbook
 
 READERS = tuple(sorted(COUNTY_ROLES | TOWNSHIP_ROLES))
@@ -28,9 +28,7 @@ def _month(request: HttpRequest):
 def statistics_view(request: HttpRequest) -> HttpResponse:
     month = _month(request)
     townships = list(townships_for(request.user))
-    report = monthly_report(month=month, townships=townships)
-    months = last_months(TREND_MONTHS, until=month)
-    trend = trend_for(request.user, months=months)
+    report, trend = report_and_trend(month=month, townships=townships, months=TREND_MONTHS)
     chart = {
         "labels": [f"{m:%Y-%m}" for m, _row in trend],
         "dibao_households": [row.dibao_households for _m, row in trend],
