@@ -111,20 +111,8 @@ class AccessLoggedAdminMixin:
         return response
 
 
-def with_township_names(queryset):
-    """Each row's township name as `township_label`, read in the same query: a changelist that
-    shows it (`row_township`) costs no query per row (the scoping column has no foreign key)."""
-    from django.db.models import OuterRef, Subquery
-
-    from households.models import Township
-
-    return queryset.annotate(
-        township_label=Subquery(Township.objects.filter(pk=OuterRef("township_id")).values("name")[:1])
-    )
-
-
 def row_township(obj) -> str:
-    """The township name of a row read through `with_township_names` (else one query)."""
+    """The township name of a row read through `households.selectors.with_township_names` (else one query)."""
     label = getattr(obj, "township_label", None)
     return label if label is not None else township_name(obj.township_id)
 

@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from households.selectors import with_township_names
 from sunwu_relief import clock
-from sunwu_relief.admin_base import ReadOnlyAdminMixin, row_township, with_township_names
+from sunwu_relief.admin_base import ReadOnlyAdminMixin, row_township
 from sunwu_relief.forms import PlainTextAdminMixin
 from sunwu_relief.roles import Role, role_of
 

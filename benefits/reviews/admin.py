@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
-from sunwu_relief.admin_base import ReadOnlyAdminMixin, row_township, with_township_names
+from households.selectors import with_township_names
+from sunwu_relief.admin_base import ReadOnlyAdminMixin, row_township
 
 from ..intake.admin import CountyReaderMixin
 from .models import Campaign, Review

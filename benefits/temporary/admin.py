@@ -11,7 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sunwu_relief.admin_base import ReadOnlyAdminMixin, row_township, with_township_names
+from households.selectors import with_township_names
+from sunwu_relief.admin_base import ReadOnlyAdminMixin, row_township
 from sunwu_relief.errors import DomainError
 from sunwu_relief.forms import Form
 from sunwu_relief.roles import Role, role_of
