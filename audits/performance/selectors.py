@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Min, Q, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -95,10 +95,40 @@ def _own(name: str) -> KeyTransform:
     return KeyTransform(name, "standard_snapshot")
 
 
-def _days(calendar: WorkingCalendar, programme: str, start: datetime.date, name: str, own) -> int:
-    """The case's own number (its snapshot's, `own`), else the standard of the year it was accepted."""
-    standard = calendar.standard(programme, start.year)
-    return policy_number(name, snapshot={name: own} if own is not None else None, standard=standard)
+class _Deadlines:
+    """The due day of a case's deadline from what it is computed from, once per (programme,
+    number, the case's own value, start day) for a page: the policy number is the case's own (its
+    snapshot's), else the standard of the year it was accepted (`policy_number`, as on the case
+    page); the day is counted out by the calendar."""
+
+    def __init__(self, calendar: WorkingCalendar) -> None:
+        self.calendar = calendar
+        self.today = clock.today()
+        self._due: dict[tuple, datetime.date] = {}
+
+    def due(self, programme: str, name: str, own, start: datetime.date) -> datetime.date:
+        key = (programme, name, own, start)
+        if key not in self._due:
+            standard = self.calendar.standard(programme, start.year)
+            days = policy_number(name, snapshot={name: own} if own is not None else None, standard=standard)
+            self._due[key] = self.calendar.deadline(start, days)
+        return self._due[key]
+
+    def decision(self, programme, extended, start, done, own_days, own_days_extended) -> tuple:
+        """(due, on time) of a decision: within its (extended, where it was extended) deadline."""
+        if extended:
+            due = self.due(programme, "decision_days_extended", own_days_extended, start)
+        else:
+            due = self.due(programme, "decision_days", own_days, start)
+        return due, done <= due
+
+    def start(self, programme, start, done, own_days) -> tuple | None:
+        """(due, on time) of an investigation's start; None for a case not started and not late
+        yet (it does not count either way)."""
+        due = self.due(programme, "investigation_start_days", own_days, start)
+        if done is None and due >= self.today:
+            return None
+        return due, done is not None and done <= due
 
 
 # What a decision's deadline and its verdict are computed from, read as plain values: cases that
@@ -119,35 +149,24 @@ def _decided(period: Period, township_ids: list[int]) -> QuerySet[Application]:
     )
 
 
-def _decision(calendar: WorkingCalendar, programme, extended, start, done, own_days, own_days_extended):
-    """(due, on time) of a decision: within its (extended, where it was extended) deadline."""
-    name = "decision_days_extended" if extended else "decision_days"
-    due = calendar.deadline(start, _days(calendar, programme, start, name, own_days_extended if extended else own_days))
-    return due, done <= due
-
-
 def _accepted(period: Period, township_ids: list[int]) -> QuerySet[Application]:
     """The cases accepted in the period, one row each, with the local day of their first
     INVESTIGATING transition (a join aggregated per case: a correlated subquery per case took
     three times as long over a county's 10,000)."""
     first, after = period.bounds
-    began = Min("transitions__created", filter=Q(transitions__to_status=ApplicationStatus.INVESTIGATING))
-    return Application.objects.filter(
-        township_id__in=township_ids, accepted_at__gte=first, accepted_at__lt=after
-    ).annotate(
-        start=_local_day("accepted_at"),
-        done=_local_day(began),
-        own_days=_own("investigation_start_days"),
+    # The join's condition keeps only the INVESTIGATING transitions (not every step of every case).
+    investigations = FilteredRelation(
+        "transitions", condition=Q(transitions__to_status=ApplicationStatus.INVESTIGATING)
     )
-
-
-def _start(calendar: WorkingCalendar, today: datetime.date, programme, start, done, own_days):
-    """(due, on time) of an investigation's start; None for a case not started and not late yet
-    (it does not count either way)."""
-    due = calendar.deadline(start, _days(calendar, programme, start, "investigation_start_days", own_days))
-    if done is None and due >= today:
-        return None
-    return due, done is not None and done <= due
+    return (
+        Application.objects.filter(township_id__in=township_ids, accepted_at__gte=first, accepted_at__lt=after)
+        .annotate(investigations=investigations)
+        .annotate(
+            start=_local_day("accepted_at"),
+            done=_local_day(Min("investigations__created")),
+            own_days=_own("investigation_start_days"),
+        )
+    )
 
 
 def _row(pk: int, applicant_name: str, start, done, verdict: tuple) -> dict:
@@ -156,16 +175,17 @@ def _row(pk: int, applicant_name: str, start, done, verdict: tuple) -> dict:
 
 
 def decision_rows(period: Period, township_ids: list[int], calendar: WorkingCalendar) -> list[dict]:
+    deadlines = _Deadlines(calendar)
     cases = _decided(period, township_ids).order_by("decided_at", "pk").values_list("pk", "applicant_name", *DECIDED)
-    return [_row(pk, name, case[2], case[3], _decision(calendar, *case)) for pk, name, *case in cases]
+    return [_row(pk, name, case[2], case[3], deadlines.decision(*case)) for pk, name, *case in cases]
 
 
 def start_rows(period: Period, township_ids: list[int], calendar: WorkingCalendar) -> list[dict]:
-    today = clock.today()
+    deadlines = _Deadlines(calendar)
     rows = []
     cases = _accepted(period, township_ids).order_by("accepted_at", "pk").values_list("pk", "applicant_name", *STARTED)
     for pk, name, *case in cases:
-        verdict = _start(calendar, today, *case)
+        verdict = deadlines.start(*case)
         if verdict is not None:
             rows.append(_row(pk, name, case[1], case[2], verdict))
     return rows
@@ -214,19 +234,18 @@ def performance_table(*, period: Period, townships: list[Township]) -> list[Town
     database groups the cases by what their verdict is computed from (a county's 10,000 cases
     are a few thousand groups, each deadline counted out once) and counts the plain figures."""
     ids = [t.pk for t in townships]
-    calendar = WorkingCalendar()
-    today = clock.today()
+    deadlines = _Deadlines(WorkingCalendar())
     per: dict[int, dict[str, Figure]] = defaultdict(lambda: {name: Figure() for name in METRICS})
     for township_id, *case, n in (
         _decided(period, ids).order_by().values_list("township_id", *DECIDED).annotate(n=Count("id"))
     ):
-        _due, on_time = _decision(calendar, *case)
+        _due, on_time = deadlines.decision(*case)
         _count(per[township_id]["decisions"], n, n if on_time else 0)
     # One row per case (its first investigation is an aggregate), counted here by what the
     # verdict is computed from.
     accepted = Counter(_accepted(period, ids).order_by().values_list("township_id", *STARTED))
     for (township_id, *case), n in accepted.items():
-        verdict = _start(calendar, today, *case)
+        verdict = deadlines.start(*case)
         if verdict is not None:
             _count(per[township_id]["starts"], n, n if verdict[1] else 0)
     discrepancy = Q(result=CountyVisit.Result.DISCREPANCY)
