@@ -47,22 +47,13 @@ def _case(household, user, *, accepted, decided=None, extended=False, snapshot=N
         deadline_extended=extended,
         standard_snapshot=snapshot or {},
     )
-    for started in starts:
+    # The acceptance does not start an investigation; each of `starts` does (the first counts).
+    steps = [(ApplicationStatus.DRAFT, ApplicationStatus.ACCEPTED, accepted)]
+    steps += [(ApplicationStatus.ACCEPTED, ApplicationStatus.INVESTIGATING, started) for started in starts]
+    for before, after, created in steps:
         Transition.objects.create(
-            application=application,
-            action="start_investigation",
-            from_status=ApplicationStatus.ACCEPTED,
-            to_status=ApplicationStatus.INVESTIGATING,
-            created=started,
+            application=application, action="step", from_status=before, to_status=after, created=created
         )
-    # Other transitions do not start an investigation.
-    Transition.objects.create(
-        application=application,
-        action="submit",
-        from_status=ApplicationStatus.DRAFT,
-        to_status=ApplicationStatus.ACCEPTED,
-        created=accepted,
-    )
     return application
 
 
