@@ -230,9 +230,10 @@ def _count(figure: Figure, n: int, hits: int) -> None:
 
 
 def performance_table(*, period: Period, townships: list[Township]) -> list[TownshipRow]:
-    """One row per township, then the county's row (pooled over the townships shown). The
-    database groups the cases by what their verdict is computed from (a county's 10,000 cases
-    are a few thousand groups, each deadline counted out once) and counts the plain figures."""
+    """One row per township, then the county's row (pooled over the townships shown). The cases
+    are counted in groups of what their verdict is computed from (the decided ones grouped by
+    the database, the accepted ones here), each due day counted out once; the plain figures are
+    counted by the database per township."""
     ids = [t.pk for t in townships]
     deadlines = _Deadlines(WorkingCalendar())
     per: dict[int, dict[str, Figure]] = defaultdict(lambda: {name: Figure() for name in METRICS})
