@@ -3,6 +3,7 @@ each of its figures."""
 
 import datetime
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -13,6 +14,7 @@ from sunwu_relief.ui import object_or_404, query_text, roles_required
 from .selectors import METRICS, Period, default_period, metric_rows, performance_table
 
 READERS = (Role.BUREAU_REVIEWER, Role.AUDITOR)
+PAGE_SIZE = 50
 
 
 def _period(request: HttpRequest) -> Period:
@@ -38,9 +40,20 @@ def performance_detail_view(request: HttpRequest, township_pk: int, metric: str)
         raise Http404
     township = object_or_404(townships_for(request.user), pk=township_pk)
     period = _period(request)
-    rows = metric_rows(metric=metric, period=period, township=township)
+    page = Paginator(metric_rows(metric=metric, period=period, township=township), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "audits/performance_detail.html",
-        {"period": period, "township": township, "metric": metric, "rows": rows},
+        {
+            "period": period,
+            "township": township,
+            "metric": metric,
+            "rows": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
+        },
     )
