@@ -197,8 +197,9 @@ def _queries(client, url: str, query: dict | None = None) -> int:
 # Every page: the session, the user and the profile; the footer's county settings; the session
 # saved (a savepoint, the update, its release).
 PAGE = 3 + 1 + 3
-# The standards: one per (programme, year) the cases use (低保 and 特困 of 2025 and 2026).
-STANDARDS = 4
+# The standards: all of them in one query (WorkingCalendar.load_standards), whatever programmes
+# and years the cases use.
+STANDARDS = 1
 # Townships; holidays; the decided cases grouped; the accepted cases with their first
 # investigation; county visits, overdue reviews, open findings and failed payments, each grouped
 # by township.
