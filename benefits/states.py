@@ -7,8 +7,8 @@ from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
-from django.db.models.functions import Lead
+from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Value, Window
+from django.db.models.functions import Greatest, Lead
 
 from sunwu_relief import clock
 from sunwu_relief.expressions import RowAfter, among
@@ -76,15 +76,23 @@ def decision_states(
     return states
 
 
-def decisions_in_force(benefits: QuerySet[Benefit], *, month: datetime.date | None = None) -> QuerySet[BenefitChange]:
+def decisions_in_force(
+    benefits: QuerySet[Benefit], *, month: datetime.date | None = None, not_before_start: bool = False
+) -> QuerySet[BenefitChange]:
     """The decision in force of each of `benefits` in `month` (or else in the benefit's own start
-    month), as a queryset of decisions for the database to aggregate: the last decided of those
-    effective by then (`Benefit.decision_in`, the one rule), i.e. a decision effective by then with
-    no later one (in `decision_order`: effective month, then as decided) effective by then. One
+    month; with `not_before_start`, in the later of the two: what a benefit starting after `month`
+    will pay first), as a queryset of decisions for the database to aggregate: the last decided of
+    those effective by then (`Benefit.decision_in`, the one rule), i.e. a decision effective by then
+    with no later one (in `decision_order`: effective month, then as decided) effective by then. One
     anti-join on every database; on PostgreSQL at a county's 36,000 decisions a third of the
     time of a DISTINCT ON pass joined back by id."""
-    by = month.replace(day=1) if month is not None else F("benefit__start_month")
-    later_by = month.replace(day=1) if month is not None else OuterRef("benefit__start_month")
+    if month is None:
+        by, later_by = F("benefit__start_month"), OuterRef("benefit__start_month")
+    elif not_before_start:
+        first = Value(month.replace(day=1), output_field=DateField())
+        by, later_by = Greatest(first, F("benefit__start_month")), Greatest(first, OuterRef("benefit__start_month"))
+    else:
+        by = later_by = month.replace(day=1)
     later = BenefitChange.objects.filter(benefit=OuterRef("benefit"), effective_month__lte=later_by).filter(
         RowAfter(
             ["effective_month", "created", "id"],

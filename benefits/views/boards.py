@@ -12,6 +12,7 @@ from sunwu_relief.ui import query_int, roles_required
 from ..selectors import (
     board_notices_for,
     standing_list_for,
+    standing_page_for,
     stop_notices_for,
 )
 from .common import CASE_READERS, board_township
@@ -110,14 +111,17 @@ def notice_list_view(request: HttpRequest) -> HttpResponse:
 
 @roles_required(*CASE_READERS)
 def standing_list_view(request: HttpRequest) -> HttpResponse:
-    """长期公示: the beneficiaries per village, only the fields a notice may show; printable."""
+    """长期公示: the beneficiaries of one village (the one chosen, else the first of the user's that
+    has any), only the fields a notice may show; printable, issued under the township's seal. The
+    download without a village: the user's whole scope."""
     villages = villages_for(request.user)
     village_id = query_int(request, "village")
     village = villages.filter(pk=village_id).first() if village_id else None
     today = clock.today()
-    rows = standing_list_for(request.user, village_id=village.pk if village else None, on=today)
     if wants_xlsx(request):
+        rows = standing_list_for(request.user, village_id=village.pk if village else None, on=today)
         return STANDING_EXPORT.response(request, rows)
+    village, rows = standing_page_for(request.user, villages, village=village, on=today)
     return render(
         request,
         "benefits/standing_list.html",

@@ -4,6 +4,7 @@ user's township, the village filter kept, never a formula, audited; their pages'
 queries do not grow with the rows."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from benefits import services
@@ -108,4 +109,6 @@ def test_the_standing_lists_queries_do_not_grow_with_the_beneficiaries(
     few = query_count(client, STANDING, params)
     for _ in range(4):
         beneficiary(make_household, caseworker_sunwu, bureau_reviewer)
-    assert query_count(client, STANDING, params) == few == pinned(params, page=16, download=14)
+    # The download of the whole scope: 3 more on PostgreSQL (JIT off for its statements, sunwu_relief.pg).
+    download = 11 + (3 if connection.vendor == "postgresql" else 0)
+    assert query_count(client, STANDING, params) == few == pinned(params, page=13, download=download)
