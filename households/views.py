@@ -1,7 +1,6 @@
 """Browser pages of the registry, for township staff (docs/interfaces.md §8)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.exports import Column, ListExport, wants_xlsx
 from sunwu_relief.refusals import is_refusal, record_refusal
 from sunwu_relief.roles import Role, can_see_full_id, can_see_health_data, role_of
-from sunwu_relief.ui import add_domain_error, client_ip, object_or_404, roles_required
+from sunwu_relief.ui import add_domain_error, client_ip, object_or_404, page_of, roles_required
 
 from . import services
 from .forms import HeadForm, HouseholdForm, HouseholdSearchForm, MemberForm, MemberMoveForm, MemberRemoveForm
@@ -71,16 +70,14 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
             queryset = filter_by_ledger(queryset, registered_poor=False)
     if wants_xlsx(request):
         return HOUSEHOLDS_EXPORT.response(request, queryset.order_by("number"))
-    page = Paginator(queryset.order_by("number"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, queryset.order_by("number"), PAGE_SIZE)
     return render(
         request,
         "households/list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "full_ids": can_see_full_id(request.user) and False,  # lists always mask (least exposure)
             "can_edit": role_of(request.user) in services.REGISTRY_EDITORS,
         },

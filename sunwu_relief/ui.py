@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils.translation import gettext as _
@@ -121,6 +122,16 @@ def query_text(request: HttpRequest, name: str, default: str = "") -> str:
     (PostgreSQL refuses a NUL byte in a string with an error, not an empty result)."""
     raw = request.GET.get(name, default)
     return default if forbidden_characters(raw) else raw
+
+
+def page_of(request: HttpRequest, rows, size: int) -> tuple[Page, str]:
+    """The page of `rows` the request asks for (`?page=`; past the end: the last, not a number:
+    the first), and the request's query string without the page number (the pager's links keep
+    the list's filters)."""
+    page = Paginator(rows, size).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
 
 
 def post_only(back: Callable[..., str]) -> Callable:

@@ -4,7 +4,6 @@ staff all of them (they also record them in the admin). The reporter is shown to
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.exports import Column, ListExport, wants_xlsx
 from sunwu_relief.forms import Form
 from sunwu_relief.roles import Role, role_of, township_id_of
-from sunwu_relief.ui import add_domain_error, query_text, roles_required
+from sunwu_relief.ui import add_domain_error, page_of, query_text, roles_required
 
 from . import services
 from .models import Channel, Complaint, ComplaintStatus, Outcome
@@ -97,15 +96,13 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(status=shown)
     if wants_xlsx(request):
         return COMPLAINTS_EXPORT.response(request, queryset.order_by("answer_due", "id"))
-    page = Paginator(queryset.order_by("answer_due", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, queryset.order_by("answer_due", "id"), PAGE_SIZE)
     return render(
         request,
         "audits/complaints.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "statuses": ComplaintStatus.choices,
             "status": shown,
             "today": clock.today(),

@@ -4,7 +4,6 @@ county staff all of them (the kinds that name the register or judge a township a
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from sunwu_relief.errors import DomainError, OutOfScope
 from sunwu_relief.exports import Column, ListExport, wants_xlsx
 from sunwu_relief.forms import Form
 from sunwu_relief.roles import COUNTY_ROLES, role_of
-from sunwu_relief.ui import add_domain_error, query_text, roles_required
+from sunwu_relief.ui import add_domain_error, page_of, query_text, roles_required
 
 from .finding_models import (
     COUNTY_ONLY_KINDS,
@@ -74,15 +73,13 @@ def integrity_list_view(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(status=shown)
     if wants_xlsx(request):
         return INTEGRITY_EXPORT.response(request, queryset.order_by("kind", "township__code", "id"))
-    page = Paginator(queryset.order_by("kind", "township__code", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, queryset.order_by("kind", "township__code", "id"), PAGE_SIZE)
     return render(
         request,
         "audits/integrity_findings.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "kinds": _kinds_for(request.user),
             "statuses": IntegrityStatus.choices,
             "kind": kind,

@@ -3,13 +3,12 @@ each of its figures."""
 
 import datetime
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from households.selectors import townships_for
 from sunwu_relief.roles import Role
-from sunwu_relief.ui import object_or_404, query_text, roles_required
+from sunwu_relief.ui import object_or_404, page_of, query_text, roles_required
 
 from .selectors import METRICS, Period, default_period, metric_rows, performance_table
 
@@ -40,11 +39,7 @@ def performance_detail_view(request: HttpRequest, township_pk: int, metric: str)
         raise Http404
     township = object_or_404(townships_for(request.user), pk=township_pk)
     period = _period(request)
-    page = Paginator(metric_rows(metric=metric, period=period, township=township), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, metric_rows(metric=metric, period=period, township=township), PAGE_SIZE)
     return render(
         request,
         "audits/performance_detail.html",
@@ -54,6 +49,6 @@ def performance_detail_view(request: HttpRequest, township_pk: int, metric: str)
             "metric": metric,
             "rows": page.object_list,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
         },
     )

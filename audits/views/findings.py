@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from sunwu_relief.audit import record_access
 from sunwu_relief.errors import DomainError
 from sunwu_relief.exports import Column, ListExport, wants_xlsx
 from sunwu_relief.roles import Role, can_see_full_id, is_county_wide, role_of
-from sunwu_relief.ui import client_ip, form_domain_error, object_or_404, query_text, roles_required
+from sunwu_relief.ui import client_ip, form_domain_error, object_or_404, page_of, query_text, roles_required
 
 from ..forms import ResolveForm
 from ..models import FindingKind, FindingStatus
@@ -58,15 +57,13 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
     queryset = queryset.order_by("kind", "township__code", "ledger_household_number", "id")
     if wants_xlsx(request):
         return FINDINGS_EXPORT.response(request, queryset.select_related("township", "household"))
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, queryset, PAGE_SIZE)
     return render(
         request,
         "audits/findings.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "kinds": FindingKind.choices,
             "statuses": FindingStatus.choices,
             "kind": kind,

@@ -107,11 +107,15 @@ def report_and_trend(
     return report, _trend(trend_months, spans, temporary, medical)
 
 
-def _add_span(row: StatisticsRow, span: Span) -> None:
+def _add_span(row, span: Span, *, detail: bool = True) -> None:
+    """A span's sums added to a township's row (`detail`: with the classification and care-home
+    splits) or to a trend month's `TrendRow` (the totals only)."""
     if span.programme == Programme.DIBAO:
         row.dibao_households += span.households
         row.dibao_persons += span.persons
         row.dibao_amount += span.amount
+        if not detail:
+            return
         if span.classification == Classification.KEY:
             row.dibao_key += span.households
         elif span.classification == Classification.LONG_TERM:
@@ -121,6 +125,8 @@ def _add_span(row: StatisticsRow, span: Span) -> None:
     else:
         row.tekun_persons += span.persons
         row.tekun_amount += span.amount
+        if not detail:
+            return
         row.tekun_centralised += span.centralised
         row.tekun_dispersed += span.persons - span.centralised
 
@@ -194,13 +200,8 @@ def _trend(months: list[datetime.date], spans: list[Span], temporary: dict, medi
     totals = {month: TrendRow() for month in months}
     for month, row in totals.items():
         for span in spans:
-            if span.covers(month) and span.programme == Programme.DIBAO:
-                row.dibao_households += span.households
-                row.dibao_persons += span.persons
-                row.dibao_amount += span.amount
-            elif span.covers(month):
-                row.tekun_persons += span.persons
-                row.tekun_amount += span.amount
+            if span.covers(month):
+                _add_span(row, span, detail=False)
     for (_township_id, month), (count, amount) in temporary.items():
         totals[month].temporary_count += count
         totals[month].temporary_amount += amount
